@@ -1,0 +1,183 @@
+// Package konullu holds the domain of Könüllü: volunteers, centres, positions,
+// shifts and assignments, the error codes and the pure rules of a signup.
+// Adapters (store, schema, availability, notify, jobs) live in subpackages and
+// depend on this package, never the other way round.
+package konullu
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a user may do.
+type Role string
+
+// Roles.
+const (
+	RoleVolunteer   Role = "VOLUNTEER"
+	RoleCoordinator Role = "COORDINATOR"
+	RoleStaff       Role = "STAFF"
+	RoleAdmin       Role = "ADMIN"
+)
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r Role) bool {
+	switch r {
+	case RoleVolunteer, RoleCoordinator, RoleStaff, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// User is an account that can sign in.
+type User struct {
+	ID          int64
+	Email       string
+	Roles       []Role
+	VolunteerID int64   // 0 when the user has no volunteer profile
+	CentreIDs   []int64 // centres the user coordinates
+	CreatedAt   time.Time
+}
+
+// VolunteerStatus says whether a volunteer may take shifts.
+type VolunteerStatus string
+
+// Volunteer statuses.
+const (
+	VolunteerPending   VolunteerStatus = "PENDING"
+	VolunteerActive    VolunteerStatus = "ACTIVE"
+	VolunteerSuspended VolunteerStatus = "SUSPENDED"
+)
+
+// DefaultTimezone is the volunteers' time zone unless they choose another.
+const DefaultTimezone = "Asia/Baku"
+
+// Volunteer is the profile of a person who takes shifts.
+type Volunteer struct {
+	ID           int64
+	UserID       int64
+	FullName     string
+	Email        string
+	Phone        string
+	City         string
+	BirthDate    time.Time // a date at 00:00 UTC
+	Skills       []string
+	Languages    []string
+	Timezone     string
+	Status       VolunteerStatus
+	TotalMinutes int
+	CreatedAt    time.Time
+}
+
+// Centre is a public-service centre where shifts happen.
+type Centre struct {
+	ID       int64
+	Name     string
+	City     string
+	Address  string
+	Timezone string
+}
+
+// Position is a kind of work done in a shift.
+type Position struct {
+	ID             int64
+	Name           string
+	Description    string
+	RequiredSkills []string
+	MinimumAge     int // 0: none
+}
+
+// ShiftStatus is the life cycle of a shift.
+type ShiftStatus string
+
+// Shift statuses.
+const (
+	ShiftDraft     ShiftStatus = "DRAFT"
+	ShiftPublished ShiftStatus = "PUBLISHED"
+	ShiftCancelled ShiftStatus = "CANCELLED"
+)
+
+// Shift is a period at a centre for which volunteers of a position are needed.
+type Shift struct {
+	ID             int64
+	CentreID       int64
+	PositionID     int64
+	StartsAt       time.Time
+	EndsAt         time.Time
+	Capacity       int
+	Status         ShiftStatus
+	ConfirmedCount int // CONFIRMED, CHECKED_IN and COMPLETED places
+	WaitlistCount  int
+	CancelReason   string
+	CreatedAt      time.Time
+}
+
+// Duration is the length of the shift.
+func (s *Shift) Duration() time.Duration { return s.EndsAt.Sub(s.StartsAt) }
+
+// AssignmentStatus is the life cycle of a volunteer's place in a shift.
+type AssignmentStatus string
+
+// Assignment statuses.
+const (
+	AssignmentConfirmed  AssignmentStatus = "CONFIRMED"
+	AssignmentWaitlisted AssignmentStatus = "WAITLISTED"
+	AssignmentCancelled  AssignmentStatus = "CANCELLED"
+	AssignmentCheckedIn  AssignmentStatus = "CHECKED_IN"
+	AssignmentCompleted  AssignmentStatus = "COMPLETED"
+	AssignmentNoShow     AssignmentStatus = "NO_SHOW"
+)
+
+// ValidAssignmentStatus reports whether s is a known status.
+func ValidAssignmentStatus(s AssignmentStatus) bool {
+	switch s {
+	case AssignmentConfirmed, AssignmentWaitlisted, AssignmentCancelled,
+		AssignmentCheckedIn, AssignmentCompleted, AssignmentNoShow:
+		return true
+	}
+	return false
+}
+
+// Active reports whether the assignment still binds the volunteer's time
+// (invariant 2: no two active assignments overlap).
+func (s AssignmentStatus) Active() bool {
+	return s == AssignmentConfirmed || s == AssignmentWaitlisted || s == AssignmentCheckedIn
+}
+
+// HoldsPlace reports whether the assignment takes one of the shift's places.
+func (s AssignmentStatus) HoldsPlace() bool {
+	return s == AssignmentConfirmed || s == AssignmentCheckedIn || s == AssignmentCompleted
+}
+
+// Assignment is a volunteer's place (or place in the queue) in a shift.
+type Assignment struct {
+	ID               int64
+	ShiftID          int64
+	VolunteerID      int64
+	Status           AssignmentStatus
+	WaitlistPosition int // 1-based; 0 unless WAITLISTED
+	CheckedInAt      *time.Time
+	CheckedOutAt     *time.Time
+	CreditedMinutes  int
+	Note             string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// Clock returns the current time; tests replace it.
+type Clock func() time.Time
+
+type viewerKey struct{}
+
+// NewContext returns a context carrying the viewer.
+func NewContext(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// ViewerFrom returns the viewer of the request; an anonymous viewer if none.
+func ViewerFrom(ctx context.Context) *Viewer {
+	if v, ok := ctx.Value(viewerKey{}).(*Viewer); ok && v != nil {
+		return v
+	}
+	return &Viewer{}
+}
