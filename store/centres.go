@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/konullu/konullu"
+)
+
+// CreateCentre inserts a centre and sets its ID.
+func (d *DB) CreateCentre(ctx context.Context, c *konullu.Centre) error {
+	err := d.queryRow(ctx, d.db, `INSERT INTO centres (name, city, address, timezone, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		c.Name, c.City, c.Address, c.Timezone, d.now()).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("store: create centre: %w", err)
+	}
+	return nil
+}
+
+const centreColumns = `id, name, city, address, timezone`
+
+func scanCentre(rows interface{ Scan(...any) error }) (*konullu.Centre, error) {
+	c := &konullu.Centre{}
+	return c, rows.Scan(&c.ID, &c.Name, &c.City, &c.Address, &c.Timezone)
+}
+
+// Centres returns every centre, by city then name.
+func (d *DB) Centres(ctx context.Context) ([]*konullu.Centre, error) {
+	rows, err := d.query(ctx, d.db, `SELECT `+centreColumns+` FROM centres ORDER BY city, name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: centres: %w", err)
+	}
+	defer rows.Close()
+	var out []*konullu.Centre
+	for rows.Next() {
+		c, err := scanCentre(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: centres: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CentresByIDs returns the centres with the given ids.
+func (d *DB) CentresByIDs(ctx context.Context, ids []int64) (map[int64]*konullu.Centre, error) {
+	out := map[int64]*konullu.Centre{}
+	if ids = uniqueIDs(ids); len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids)
+	rows, err := d.query(ctx, d.db, `SELECT `+centreColumns+` FROM centres WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: centres: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCentre(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: centres: %w", err)
+		}
+		out[c.ID] = c
+	}
+	return out, rows.Err()
+}
+
+// CreatePosition inserts a position and sets its ID.
+func (d *DB) CreatePosition(ctx context.Context, p *konullu.Position) error {
+	err := d.queryRow(ctx, d.db, `INSERT INTO positions (name, description, required_skills, minimum_age, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		p.Name, p.Description, listJSON(p.RequiredSkills), p.MinimumAge, d.now()).Scan(&p.ID)
+	if err != nil {
+		return fmt.Errorf("store: create position: %w", err)
+	}
+	return nil
+}
+
+const positionColumns = `id, name, description, required_skills, minimum_age`
+
+func scanPosition(rows interface{ Scan(...any) error }) (*konullu.Position, error) {
+	p := &konullu.Position{}
+	var skills jsonList
+	err := rows.Scan(&p.ID, &p.Name, &p.Description, &skills, &p.MinimumAge)
+	p.RequiredSkills = skills
+	if p.RequiredSkills == nil {
+		p.RequiredSkills = []string{}
+	}
+	return p, err
+}
+
+// Positions returns every position by name.
+func (d *DB) Positions(ctx context.Context) ([]*konullu.Position, error) {
+	rows, err := d.query(ctx, d.db, `SELECT `+positionColumns+` FROM positions ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: positions: %w", err)
+	}
+	defer rows.Close()
+	var out []*konullu.Position
+	for rows.Next() {
+		p, err := scanPosition(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: positions: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PositionsByIDs returns the positions with the given ids.
+func (d *DB) PositionsByIDs(ctx context.Context, ids []int64) (map[int64]*konullu.Position, error) {
+	out := map[int64]*konullu.Position{}
+	if ids = uniqueIDs(ids); len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids)
+	rows, err := d.query(ctx, d.db, `SELECT `+positionColumns+` FROM positions WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: positions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPosition(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: positions: %w", err)
+		}
+		out[p.ID] = p
+	}
+	return out, rows.Err()
+}
