@@ -1,0 +1,248 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/graph-gophers/graphql-go"
+
+	"github.com/konullu/konullu"
+)
+
+const maxNote = 500
+
+// assignmentResolver resolves Assignment. Whoever holds one has passed
+// CanSeeAssignment.
+type assignmentResolver struct {
+	scope
+	a *konullu.Assignment
+}
+
+func (a *assignmentResolver) ID() graphql.ID          { return globalID(kindAssignment, a.a.ID) }
+func (a *assignmentResolver) Status() string          { return string(a.a.Status) }
+func (a *assignmentResolver) CheckedInAt() *dateTime  { return dateTimePtr(a.a.CheckedInAt) }
+func (a *assignmentResolver) CheckedOutAt() *dateTime { return dateTimePtr(a.a.CheckedOutAt) }
+func (a *assignmentResolver) CreditedMinutes() int32  { return int32(a.a.CreditedMinutes) }
+func (a *assignmentResolver) WaitlistPosition() *int32 {
+	if a.a.Status != konullu.AssignmentWaitlisted || a.a.WaitlistPosition <= 0 {
+		return nil
+	}
+	n := int32(a.a.WaitlistPosition)
+	return &n
+}
+
+// Shift returns the assignment's shift.
+func (a *assignmentResolver) Shift(ctx context.Context) (*shiftResolver, error) {
+	s, ok, err := loadersFrom(ctx).shifts.Get(ctx, a.a.ShiftID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("assignment %d: shift %d is missing", a.a.ID, a.a.ShiftID)
+	}
+	// AUTHZ: whoever may see an assignment may see its shift, even a draft
+	// (coordinators may assign volunteers to drafts).
+	return &shiftResolver{a.scope, s}, nil
+}
+
+// Volunteer returns the assignment's volunteer; its fields check how much
+// of the profile the viewer may see.
+func (a *assignmentResolver) Volunteer(ctx context.Context) (*volunteerResolver, error) {
+	v, ok, err := loadersFrom(ctx).volunteers.Get(ctx, a.a.VolunteerID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("assignment %d: volunteer %d is missing", a.a.ID, a.a.VolunteerID)
+	}
+	return &volunteerResolver{a.scope, v}, nil
+}
+
+// assignmentByID returns an assignment the viewer may see, with its shift, or nils.
+func (r *root) assignmentByID(ctx context.Context, sc scope, id int64) (*konullu.Assignment, *konullu.Shift, error) {
+	l := loadersFrom(ctx)
+	a, ok, err := l.assignments.Get(ctx, id)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	s, ok, err := l.shifts.Get(ctx, a.ShiftID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, fmt.Errorf("assignment %d: shift %d is missing", a.ID, a.ShiftID)
+	}
+	// AUTHZ: a volunteer sees only their own; the centre's coordinators, staff and admins see all.
+	if !sc.viewer(ctx).CanSeeAssignment(a, s.CentreID) {
+		return nil, nil, nil
+	}
+	return a, s, nil
+}
+
+// assignmentForChange loads the assignment a mutation is about: NOT_FOUND
+// when it does not exist or the viewer may not see it. It also says whether
+// the viewer holds it and whether they may manage its centre.
+func (r *root) assignmentForChange(ctx context.Context, gid graphql.ID) (a *konullu.Assignment, own, manager bool, err error) {
+	vw, err := signedIn(ctx)
+	if err != nil {
+		return nil, false, false, err
+	}
+	id, err := parseID("assignmentId", kindAssignment, gid)
+	if err != nil {
+		return nil, false, false, err
+	}
+	a, s, err := r.assignmentByID(ctx, r.scope(), id)
+	if err != nil {
+		return nil, false, false, err
+	}
+	if a == nil {
+		return nil, false, false, &konullu.Error{Code: konullu.ENOTFOUND, Message: "assignment not found", Field: "assignmentId"}
+	}
+	own = vw.VolunteerID != 0 && a.VolunteerID == vw.VolunteerID
+	return a, own, vw.CanManageCentre(s.CentreID), nil
+}
+
+// assignmentResult caches the assignment a mutation returns, after
+// forgetting what the mutation may have changed (counts, waitlists).
+func (r *root) assignmentResult(ctx context.Context, a *konullu.Assignment, err error) (*assignmentResolver, error) {
+	if err != nil {
+		return nil, err
+	}
+	l := loadersFrom(ctx)
+	l.reset()
+	l.primeAssignments([]*konullu.Assignment{a})
+	return &assignmentResolver{r.scope(), a}, nil
+}
+
+// SignUp resolves Mutation.signUp.
+func (r *root) SignUp(ctx context.Context, args struct{ ShiftID graphql.ID }) (*assignmentResolver, error) {
+	// AUTHZ: a volunteer signs up only themselves.
+	volunteerID, err := ownVolunteer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := r.shiftForChange(ctx, "shiftId", args.ShiftID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.store.SignUp(ctx, s.ID, volunteerID, false)
+	return r.assignmentResult(ctx, res, err)
+}
+
+// AssignVolunteer resolves Mutation.assignVolunteer.
+func (r *root) AssignVolunteer(ctx context.Context, args struct {
+	ShiftID     graphql.ID
+	VolunteerID graphql.ID
+}) (*assignmentResolver, error) {
+	if _, err := signedIn(ctx); err != nil {
+		return nil, err
+	}
+	s, err := r.shiftForChange(ctx, "shiftId", args.ShiftID)
+	if err != nil {
+		return nil, err
+	}
+	// AUTHZ: only the centre's coordinators and admins assign volunteers.
+	if err := requireManager(ctx, s.CentreID); err != nil {
+		return nil, err
+	}
+	volunteerID, err := parseID("volunteerId", kindVolunteer, args.VolunteerID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok, err := loadersFrom(ctx).volunteers.Get(ctx, volunteerID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
+	}
+	res, err := r.store.SignUp(ctx, s.ID, volunteerID, true)
+	return r.assignmentResult(ctx, res, err)
+}
+
+// Withdraw resolves Mutation.withdraw.
+func (r *root) Withdraw(ctx context.Context, args struct{ AssignmentID graphql.ID }) (*assignmentResolver, error) {
+	a, own, manager, err := r.assignmentForChange(ctx, args.AssignmentID)
+	if err != nil {
+		return nil, err
+	}
+	// AUTHZ: the volunteer withdraws until the cut-off; the centre's
+	// coordinators and admins release the place until the end (their own
+	// assignments too: they could release them anyway).
+	if !own && !manager {
+		return nil, konullu.ErrForbidden
+	}
+	res, err := r.store.Withdraw(ctx, a.ID, manager)
+	return r.assignmentResult(ctx, res, err)
+}
+
+// CheckIn resolves Mutation.checkIn.
+func (r *root) CheckIn(ctx context.Context, args struct{ AssignmentID graphql.ID }) (*assignmentResolver, error) {
+	a, own, manager, err := r.assignmentForChange(ctx, args.AssignmentID)
+	if err != nil {
+		return nil, err
+	}
+	// AUTHZ: the volunteer, or a coordinator of the centre (or an admin) at the desk.
+	if !own && !manager {
+		return nil, konullu.ErrForbidden
+	}
+	res, err := r.store.CheckIn(ctx, a.ID)
+	return r.assignmentResult(ctx, res, err)
+}
+
+// CheckOut resolves Mutation.checkOut.
+func (r *root) CheckOut(ctx context.Context, args struct{ AssignmentID graphql.ID }) (*assignmentResolver, error) {
+	a, own, manager, err := r.assignmentForChange(ctx, args.AssignmentID)
+	if err != nil {
+		return nil, err
+	}
+	// AUTHZ: the volunteer, or a coordinator of the centre (or an admin).
+	if !own && !manager {
+		return nil, konullu.ErrForbidden
+	}
+	res, err := r.store.CheckOut(ctx, a.ID)
+	return r.assignmentResult(ctx, res, err)
+}
+
+// RecordAttendance resolves Mutation.recordAttendance.
+func (r *root) RecordAttendance(ctx context.Context, args struct {
+	AssignmentID graphql.ID
+	CheckedInAt  dateTime
+	CheckedOutAt dateTime
+}) (*assignmentResolver, error) {
+	a, _, manager, err := r.assignmentForChange(ctx, args.AssignmentID)
+	if err != nil {
+		return nil, err
+	}
+	// AUTHZ: only the centre's coordinators and admins record attendance.
+	if !manager {
+		return nil, konullu.ErrForbidden
+	}
+	if !args.CheckedOutAt.After(args.CheckedInAt.Time) {
+		return nil, konullu.Invalid("checkedOutAt", "must be after checkedInAt")
+	}
+	if args.CheckedOutAt.After(r.now()) {
+		return nil, konullu.Invalid("checkedOutAt", "must not be in the future")
+	}
+	res, err := r.store.RecordAttendance(ctx, a.ID, args.CheckedInAt.Time, args.CheckedOutAt.Time)
+	return r.assignmentResult(ctx, res, err)
+}
+
+// MarkNoShow resolves Mutation.markNoShow.
+func (r *root) MarkNoShow(ctx context.Context, args struct {
+	AssignmentID graphql.ID
+	Note         string
+}) (*assignmentResolver, error) {
+	a, _, manager, err := r.assignmentForChange(ctx, args.AssignmentID)
+	if err != nil {
+		return nil, err
+	}
+	// AUTHZ: only the centre's coordinators and admins record no-shows.
+	if !manager {
+		return nil, konullu.ErrForbidden
+	}
+	note, err := konullu.CleanText("note", args.Note, false, maxNote)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.store.MarkNoShow(ctx, a.ID, note)
+	return r.assignmentResult(ctx, res, err)
+}

@@ -1,0 +1,64 @@
+package schema_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/schema"
+)
+
+// TestContract pins the operations of DESIGN's core contract (those of this
+// issue) and our additions: the names are fixed, changes only additive.
+func TestContract(t *testing.T) {
+	e := newEnv(t)
+	var d struct {
+		Schema struct {
+			QueryType, MutationType struct{ Fields []struct{ Name string } }
+		} `json:"__schema"`
+	}
+	e.post("", `{ __schema { queryType { fields { name } } mutationType { fields { name } } } }`, nil).ok(t, &d)
+	names := func(fields []struct{ Name string }) []string {
+		var out []string
+		for _, f := range fields {
+			out = append(out, f.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	wantQuery := []string{"centres", "me", "node", "positions", "shift", "shifts", "volunteer"}
+	wantMutation := []string{"approveVolunteer", "assignVolunteer", "cancelShift", "checkIn", "checkOut", "createCentre",
+		"createPosition", "createShifts", "grantRole", "login", "logout", "markNoShow", "publishShifts", "recordAttendance",
+		"register", "setVolunteerSkills", "signUp", "updateMyProfile", "withdraw"}
+	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {
+		t.Errorf("Query fields:\n got %v\nwant %v", got, wantQuery)
+	}
+	if got := names(d.Schema.MutationType.Fields); !slices.Equal(got, wantMutation) {
+		t.Errorf("Mutation fields:\n got %v\nwant %v", got, wantMutation)
+	}
+	if sdl := schema.SDL(); !strings.Contains(sdl, "scalar DateTime") || !strings.Contains(sdl, "type Shift implements Node") {
+		t.Error("SDL() lacks the schema")
+	}
+}
+
+func TestMarkNoShow(t *testing.T) {
+	e := newEnv(t)
+	c := e.centre("Bakı ASAN 1", "Asia/Baku")
+	p := e.position("Reception guide")
+	past := e.shift(c, p, t0.Add(-24*time.Hour), 3, true)
+	vol := e.account("vusal@example.az", "Vüsal")
+	a := e.signUp(past, vol.VolunteerID, true)
+	coord := e.account("coord@konullu.az", "Coordinator")
+	e.grant(coord, konullu.RoleCoordinator, c.ID)
+	noShow := `mutation($a: ID!) { markNoShow(assignmentId: $a, note: "did not call either") { status creditedMinutes } }`
+	vars := map[string]any{"a": gid("Assignment", a.ID)}
+
+	e.post(e.login("vusal@example.az"), noShow, vars).wantError(t, konullu.EFORBIDDEN, "")
+	var d struct{ MarkNoShow struct{ Status string } }
+	e.post(e.login("coord@konullu.az"), noShow, vars).ok(t, &d)
+	if d.MarkNoShow.Status != "NO_SHOW" {
+		t.Errorf("status %s, want NO_SHOW", d.MarkNoShow.Status)
+	}
+}

@@ -1,0 +1,258 @@
+package schema
+
+import (
+	"context"
+	"sync"
+
+	"github.com/konullu/konullu"
+)
+
+// maxBatch caps the keys of one store call so that IN lists stay well within
+// the databases' limits on statement parameters.
+const maxBatch = 1000
+
+// loader batches and caches reads of one kind of object for one request.
+//
+// Batching is deterministic rather than timed: whoever resolves a list primes
+// the loader with the keys of its siblings (the centres of a page of shifts,
+// say), and the first Get of any key loads every primed key that is not
+// loaded yet in one store call. Loads are serialised, so resolvers that ask
+// while a load runs wait for it and then find their key in the cache; the
+// number of statements therefore depends on the shape of the query, never on
+// the number of rows or on goroutine timing.
+type loader[V any] struct {
+	fetch func(ctx context.Context, ids []int64) (map[int64]V, error)
+
+	load sync.Mutex // held for the whole of a load
+
+	mu      sync.Mutex // guards the fields below; never held while loading
+	entries map[int64]entry[V]
+	primed  []int64
+	isPrime map[int64]bool
+}
+
+type entry[V any] struct {
+	v   V
+	ok  bool // found
+	err error
+}
+
+func newLoader[V any](fetch func(ctx context.Context, ids []int64) (map[int64]V, error)) *loader[V] {
+	return &loader[V]{fetch: fetch, entries: map[int64]entry[V]{}, isPrime: map[int64]bool{}}
+}
+
+// Prime notes keys that are likely to be asked for, so that they are loaded
+// with the first one that is.
+func (l *loader[V]) Prime(ids ...int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		if _, done := l.entries[id]; done || l.isPrime[id] || id == 0 {
+			continue
+		}
+		l.isPrime[id] = true
+		l.primed = append(l.primed, id)
+	}
+}
+
+// Set caches an object read by other means, such as a page of shifts or the
+// result of a mutation.
+func (l *loader[V]) Set(id int64, v V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries[id] = entry[V]{v: v, ok: true}
+	delete(l.isPrime, id) // it stays in primed; takePrimed skips it
+}
+
+// Get returns the object with the id and whether it exists.
+func (l *loader[V]) Get(ctx context.Context, id int64) (V, bool, error) {
+	if e, done := l.cached(id); done {
+		return e.v, e.ok, e.err
+	}
+	l.load.Lock()
+	defer l.load.Unlock()
+	if e, done := l.cached(id); done { // loaded while we waited
+		return e.v, e.ok, e.err
+	}
+	keys := l.takePrimed(id)
+	for start := 0; start < len(keys); start += maxBatch {
+		batch := keys[start:min(start+maxBatch, len(keys))]
+		found, err := l.fetch(ctx, batch)
+		l.mu.Lock()
+		for _, k := range batch {
+			if _, done := l.entries[k]; done {
+				continue // Set while we loaded; that copy is as fresh
+			}
+			v, ok := found[k]
+			l.entries[k] = entry[V]{v: v, ok: ok, err: err}
+		}
+		l.mu.Unlock()
+	}
+	e, _ := l.cached(id)
+	return e.v, e.ok, e.err
+}
+
+// GetMany returns the objects that exist among ids, in the order of ids.
+func (l *loader[V]) GetMany(ctx context.Context, ids []int64) ([]V, error) {
+	l.Prime(ids...)
+	out := make([]V, 0, len(ids))
+	for _, id := range ids {
+		v, ok, err := l.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+func (l *loader[V]) cached(id int64) (entry[V], bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, done := l.entries[id]
+	return e, done
+}
+
+// takePrimed returns id and every primed key not loaded yet, and forgets them as primed.
+func (l *loader[V]) takePrimed(id int64) []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	keys := []int64{id}
+	for _, k := range l.primed {
+		if _, done := l.entries[k]; !done && k != id {
+			keys = append(keys, k)
+		}
+	}
+	l.primed = nil
+	clear(l.isPrime)
+	return keys
+}
+
+// reset forgets everything: a mutation has changed what earlier reads saw.
+func (l *loader[V]) reset() {
+	l.load.Lock()
+	defer l.load.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	clear(l.entries)
+	clear(l.isPrime)
+	l.primed = nil
+}
+
+// loaders are the request's loaders, one per kind of object. They live in
+// the request's context: a cache shared between requests would show one
+// viewer what another changed, and would never be invalidated.
+type loaders struct {
+	users            *loader[*konullu.User]
+	volunteers       *loader[*konullu.Volunteer]
+	volunteerCentres *loader[[]int64] // centres a volunteer serves at, for coordinators' access
+	centres          *loader[*konullu.Centre]
+	positions        *loader[*konullu.Position]
+	shifts           *loader[*konullu.Shift]
+	assignments      *loader[*konullu.Assignment]
+	shiftAssignments *loader[[]*konullu.Assignment] // all assignments of a shift, any status
+}
+
+func newLoaders(st konullu.Store) *loaders {
+	l := &loaders{}
+	l.users = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.User, error) {
+		m, err := st.UsersByIDs(ctx, ids)
+		for _, u := range m {
+			l.volunteers.Prime(u.VolunteerID)
+			l.centres.Prime(u.CentreIDs...)
+		}
+		return m, err
+	})
+	l.volunteers = newLoader(st.VolunteersByIDs)
+	l.volunteerCentres = newLoader(func(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+		return everyKey[int64](ids)(st.VolunteerCentres(ctx, ids))
+	})
+	l.centres = newLoader(st.CentresByIDs)
+	l.positions = newLoader(st.PositionsByIDs)
+	l.shifts = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Shift, error) {
+		m, err := st.ShiftsByIDs(ctx, ids)
+		for _, s := range m {
+			l.primeShiftRefs(s)
+		}
+		return m, err
+	})
+	l.assignments = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Assignment, error) {
+		m, err := st.AssignmentsByIDs(ctx, ids)
+		for _, a := range m {
+			l.primeAssignmentRefs(a)
+		}
+		return m, err
+	})
+	l.shiftAssignments = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.Assignment, error) {
+		m, err := everyKey[*konullu.Assignment](ids)(st.AssignmentsOfShifts(ctx, ids, nil))
+		for _, list := range m {
+			for _, a := range list {
+				l.assignments.Set(a.ID, a)
+				l.primeAssignmentRefs(a)
+			}
+		}
+		return m, err
+	})
+	return l
+}
+
+// everyKey makes every asked key found (with a nil list when the store had
+// nothing for it): "no assignments" is an answer, not a missing object.
+func everyKey[V any](ids []int64) func(map[int64][]V, error) (map[int64][]V, error) {
+	return func(m map[int64][]V, err error) (map[int64][]V, error) {
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			m = make(map[int64][]V, len(ids))
+		}
+		for _, id := range ids {
+			if _, ok := m[id]; !ok {
+				m[id] = nil
+			}
+		}
+		return m, nil
+	}
+}
+
+// primeShifts caches a list of shifts and primes what their fields refer to.
+func (l *loaders) primeShifts(list []*konullu.Shift) {
+	for _, s := range list {
+		l.shifts.Set(s.ID, s)
+		l.primeShiftRefs(s)
+	}
+}
+
+func (l *loaders) primeShiftRefs(s *konullu.Shift) {
+	l.centres.Prime(s.CentreID)
+	l.positions.Prime(s.PositionID)
+	l.shiftAssignments.Prime(s.ID)
+}
+
+// primeAssignments caches a list of assignments and primes what their fields refer to.
+func (l *loaders) primeAssignments(list []*konullu.Assignment) {
+	for _, a := range list {
+		l.assignments.Set(a.ID, a)
+		l.primeAssignmentRefs(a)
+	}
+}
+
+func (l *loaders) primeAssignmentRefs(a *konullu.Assignment) {
+	l.shifts.Prime(a.ShiftID)
+	l.volunteers.Prime(a.VolunteerID)
+	l.volunteerCentres.Prime(a.VolunteerID)
+}
+
+// reset empties every cache after a mutation.
+func (l *loaders) reset() {
+	l.users.reset()
+	l.volunteers.reset()
+	l.volunteerCentres.reset()
+	l.centres.reset()
+	l.positions.reset()
+	l.shifts.reset()
+	l.assignments.reset()
+	l.shiftAssignments.reset()
+}

@@ -1,0 +1,171 @@
+// Package schema is the GraphQL API of Könüllü: the SDL files (*.graphql, one
+// per feature), their resolvers (one file per GraphQL type) and the HTTP
+// transport that serves them (NewHandler).
+//
+// Authorisation happens where data is read, in the resolvers; each check is
+// marked with an "AUTHZ:" comment. Every error leaves with extensions.code;
+// anything that is not a *konullu.Error is INTERNAL and its text stays in the
+// log.
+package schema
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/graph-gophers/graphql-go"
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	gqllog "github.com/graph-gophers/graphql-go/log"
+
+	"github.com/konullu/konullu"
+)
+
+//go:embed *.graphql
+var sdlFiles embed.FS
+
+// Limits on what one request may ask for. graphql-go has no cost analysis,
+// so depth, length and the number of selections bound the work instead.
+const (
+	maxDepth          = 12
+	maxQueryLength    = 10_000 // bytes of query text
+	maxSelections     = 2_000  // fields after fragments are expanded
+	maxOverlapPairs   = 50_000 // pairs of fields compared by validation
+	maxParallelism    = 50     // also the width of a list resolved at once
+	defaultSessionTTL = 30 * 24 * time.Hour
+)
+
+// SDL returns the schema in GraphQL SDL: the embedded .graphql files joined
+// in name order. Frontend code generation reads it.
+func SDL() string {
+	names, err := fs.Glob(sdlFiles, "*.graphql")
+	if err != nil {
+		panic(err)
+	}
+	var b strings.Builder
+	for _, n := range names {
+		data, err := sdlFiles.ReadFile(n)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprintf(&b, "# %s\n%s\n", n, data)
+	}
+	return b.String()
+}
+
+// Config holds the dependencies and settings of the API. Zero values select
+// the defaults: slog.Default, time.Now, konullu.DefaultRules,
+// konullu.DefaultArgon2 and sessions of 30 days. Store is required.
+type Config struct {
+	Store      konullu.Store
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Rules      konullu.Rules
+	Argon2     konullu.Argon2Params
+	SessionTTL time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Store == nil {
+		panic("schema: Config.Store is required")
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Rules == (konullu.Rules{}) {
+		c.Rules = konullu.DefaultRules()
+	}
+	if c.Rules.MaxSeries <= 0 {
+		c.Rules.MaxSeries = konullu.DefaultRules().MaxSeries
+	}
+	if c.Argon2 == (konullu.Argon2Params{}) {
+		c.Argon2 = konullu.DefaultArgon2
+	}
+	if c.SessionTTL <= 0 {
+		c.SessionTTL = defaultSessionTTL
+	}
+	return c
+}
+
+// root resolves Query and Mutation. It is shared by all requests, so it
+// holds only dependencies; whatever belongs to a request (viewer, loaders,
+// session) travels in the context.
+type root struct {
+	store  konullu.Store
+	log    *slog.Logger
+	now    func() time.Time
+	rules  konullu.Rules
+	argon2 konullu.Argon2Params
+	ttl    time.Duration
+	// dummyHash is checked against when an email is unknown, so that a
+	// failed login takes as long whether or not the account exists. It is
+	// made up front: made on first use, that first failure would be slower.
+	dummyHash string
+}
+
+func newRoot(c Config) *root {
+	r := &root{store: c.Store, log: c.Logger, now: c.Now, rules: c.Rules, argon2: c.Argon2, ttl: c.SessionTTL}
+	h, err := konullu.HashPassword("no account has this password", r.argon2)
+	if err != nil {
+		panic("schema: " + err.Error()) // crypto/rand failed
+	}
+	r.dummyHash = h
+	return r
+}
+
+// parseSchema binds the SDL to the root resolver.
+func parseSchema(r *root) (*graphql.Schema, error) {
+	return graphql.ParseSchema(SDL(), r,
+		graphql.UseStringDescriptions(),
+		graphql.MaxDepth(maxDepth),
+		graphql.MaxQueryLength(maxQueryLength),
+		graphql.MaxSelections(maxSelections),
+		graphql.OverlapValidationLimit(maxOverlapPairs),
+		graphql.MaxParallelism(maxParallelism),
+		graphql.Tracer(readOnlyGuard{}),
+		graphql.Logger(panicLogger{r.log}),
+		graphql.PanicHandler(panicHandler{}),
+	)
+}
+
+// panicLogger logs a resolver's panic with its stack and the request id.
+type panicLogger struct{ log *slog.Logger }
+
+var _ gqllog.Logger = panicLogger{}
+
+func (l panicLogger) LogPanic(ctx context.Context, value any) {
+	l.log.ErrorContext(ctx, "graphql resolver panicked", "request_id", RequestID(ctx), "panic", fmt.Sprint(value), "stack", string(debug.Stack()))
+}
+
+// panicHandler turns a panic into an INTERNAL error that says nothing of its cause.
+type panicHandler struct{}
+
+func (panicHandler) MakePanicError(ctx context.Context, value any) *gqlerrors.QueryError {
+	return &gqlerrors.QueryError{Message: internalMessage, Extensions: map[string]any{"code": konullu.EINTERNAL}}
+}
+
+// scope is what every type resolver carries: the root's dependencies and,
+// in an AuthPayload only, the viewer the new session belongs to (the request
+// itself is still anonymous when register or login answer).
+type scope struct {
+	r  *root
+	as *konullu.Viewer
+}
+
+// viewer is who the data is shown to.
+func (s scope) viewer(ctx context.Context) *konullu.Viewer {
+	if s.as != nil {
+		return s.as
+	}
+	return konullu.ViewerFrom(ctx)
+}
+
+// scope returns the scope of the request's own viewer.
+func (r *root) scope() scope { return scope{r: r} }
