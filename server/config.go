@@ -1,0 +1,238 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/konullu/konullu"
+)
+
+// Config is the server's configuration, read from KONULLU_* environment variables.
+type Config struct {
+	Addr          string // host:port to listen on
+	DatabaseURL   string // sqlite:PATH or postgres://…
+	RedisURL      string // empty: the embedded Redis-compatible server
+	AdminEmail    string // bootstrap admin, created at start if absent; empty: none
+	AdminPassword string
+	SMTPURL       string // empty: messages stay in the app and are logged
+	Jobs          bool   // this instance runs the scheduled jobs
+	Demo          bool   // seed demo data into an empty database at start
+	Rules         konullu.Rules
+	LogLevel      slog.Level
+}
+
+// envVar is one configuration variable; the list is the single source of
+// names, defaults and help text.
+type envVar struct {
+	name, def, help string
+}
+
+var envVars = []envVar{
+	{"KONULLU_ADDR", "localhost:8080", "address to listen on (host:port)"},
+	{"KONULLU_DATABASE_URL", "sqlite:konullu.db", "system of record: sqlite:PATH or postgres://user:pass@host:5432/db"},
+	{"KONULLU_REDIS_URL", "", "redis://host:6379/0, or empty for the embedded server (accepted; Redis is not used yet)"},
+	{"KONULLU_ADMIN_EMAIL", "", "bootstrap admin, created at start if absent (needs KONULLU_ADMIN_PASSWORD)"},
+	{"KONULLU_ADMIN_PASSWORD", "", "password of the bootstrap admin, 10+ characters"},
+	{"KONULLU_SMTP_URL", "", "smtp://user:pass@host:port (accepted; mail delivery arrives with notifications)"},
+	{"KONULLU_JOBS", "on", "off: this instance schedules no jobs (scheduled jobs arrive later)"},
+	{"KONULLU_DEMO", "0", "1: seed demo data at start when the database has no centres"},
+	{"KONULLU_REQUIRE_APPROVAL", "0", "1: new volunteers stay PENDING until a coordinator approves them"},
+	{"KONULLU_SIGNUP_HORIZON", "60d", "how far ahead volunteers may sign up (e.g. 60d, 1440h)"},
+	{"KONULLU_WITHDRAW_CUTOFF", "3h", "volunteers may withdraw until this long before the start (e.g. 3h, 90m)"},
+	{"KONULLU_LOG_LEVEL", "info", "debug, info, warn or error"},
+}
+
+// configError names the variable at fault; the binary exits with status 2.
+type configError struct {
+	name, msg string
+}
+
+func (e *configError) Error() string { return e.name + ": " + e.msg }
+
+// ExitCode is the exit status of a configuration error.
+func (e *configError) ExitCode() int { return 2 }
+
+// parseConfig reads the configuration from getenv, using the defaults of
+// envVars for unset or empty variables.
+func parseConfig(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, e := range envVars {
+			if e.name == name {
+				return e.def
+			}
+		}
+		panic("undeclared variable " + name)
+	}
+	bad := func(name, format string, args ...any) error {
+		return &configError{name, fmt.Sprintf(format, args...)}
+	}
+	c := Config{Rules: konullu.DefaultRules()}
+	var err error
+
+	c.Addr = get("KONULLU_ADDR")
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return c, bad("KONULLU_ADDR", "%q is not host:port (e.g. localhost:8080 or :8080)", c.Addr)
+	}
+
+	c.DatabaseURL = get("KONULLU_DATABASE_URL")
+	switch {
+	case strings.HasPrefix(c.DatabaseURL, "sqlite:"):
+		if strings.TrimPrefix(strings.TrimPrefix(c.DatabaseURL, "sqlite:"), "//") == "" {
+			return c, bad("KONULLU_DATABASE_URL", "sqlite: needs a file, e.g. sqlite:konullu.db")
+		}
+	case strings.HasPrefix(c.DatabaseURL, "postgres://"), strings.HasPrefix(c.DatabaseURL, "postgresql://"):
+		if _, err := url.Parse(c.DatabaseURL); err != nil {
+			return c, bad("KONULLU_DATABASE_URL", "not a valid URL")
+		}
+	default:
+		return c, bad("KONULLU_DATABASE_URL", "must start with sqlite: or postgres://")
+	}
+
+	c.RedisURL = get("KONULLU_REDIS_URL")
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return c, bad("KONULLU_REDIS_URL", "must be redis://host:port/db or rediss://…, or empty for the embedded server")
+		}
+	}
+
+	c.AdminEmail = get("KONULLU_ADMIN_EMAIL")
+	c.AdminPassword = getenv("KONULLU_ADMIN_PASSWORD") // spaces may be part of a password
+	switch {
+	case c.AdminEmail == "" && c.AdminPassword != "":
+		return c, bad("KONULLU_ADMIN_EMAIL", "is required when KONULLU_ADMIN_PASSWORD is set")
+	case c.AdminEmail != "" && c.AdminPassword == "":
+		return c, bad("KONULLU_ADMIN_PASSWORD", "is required when KONULLU_ADMIN_EMAIL is set")
+	case c.AdminEmail != "":
+		if c.AdminEmail, err = konullu.NormalizeEmail("email", c.AdminEmail); err != nil {
+			return c, bad("KONULLU_ADMIN_EMAIL", "%q is not a valid email address", getenv("KONULLU_ADMIN_EMAIL"))
+		}
+		if err := konullu.ValidatePassword("password", c.AdminPassword); err != nil {
+			return c, bad("KONULLU_ADMIN_PASSWORD", "needs at least %d characters (and at most 256 bytes)", konullu.MinPasswordLength)
+		}
+	}
+
+	c.SMTPURL = get("KONULLU_SMTP_URL")
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			// The URL may hold a password: do not echo it.
+			return c, bad("KONULLU_SMTP_URL", "must be smtp://user:pass@host:port or smtps://…")
+		}
+	}
+
+	bools := []struct {
+		name string
+		dst  *bool
+	}{
+		{"KONULLU_JOBS", &c.Jobs},
+		{"KONULLU_DEMO", &c.Demo},
+		{"KONULLU_REQUIRE_APPROVAL", &c.Rules.RequireApproval},
+	}
+	for _, b := range bools {
+		if *b.dst, err = parseBool(get(b.name)); err != nil {
+			return c, bad(b.name, "%q is not on/off (1, 0, true, false, yes, no)", get(b.name))
+		}
+	}
+
+	if c.Rules.SignupHorizon, err = parseDuration(get("KONULLU_SIGNUP_HORIZON")); err != nil || c.Rules.SignupHorizon <= 0 {
+		return c, bad("KONULLU_SIGNUP_HORIZON", "%q is not a positive duration such as 60d or 1440h", get("KONULLU_SIGNUP_HORIZON"))
+	}
+	if c.Rules.WithdrawCutoff, err = parseDuration(get("KONULLU_WITHDRAW_CUTOFF")); err != nil || c.Rules.WithdrawCutoff < 0 {
+		return c, bad("KONULLU_WITHDRAW_CUTOFF", "%q is not a duration such as 3h or 90m", get("KONULLU_WITHDRAW_CUTOFF"))
+	}
+
+	if err := c.LogLevel.UnmarshalText([]byte(get("KONULLU_LOG_LEVEL"))); err != nil {
+		return c, bad("KONULLU_LOG_LEVEL", "%q is not debug, info, warn or error", get("KONULLU_LOG_LEVEL"))
+	}
+	return c, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("not a boolean: %q", s)
+}
+
+// parseDuration reads Go durations (3h, 90m, 1440h) and whole days (60d).
+func parseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 3650 {
+			return 0, fmt.Errorf("not a number of days: %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// LogValue describes the configuration for the start-up log line without
+// passwords: URLs are redacted and the admin password is left out.
+func (c Config) LogValue() slog.Value {
+	redis := c.RedisURL
+	if redis == "" {
+		redis = "embedded"
+	}
+	smtp := c.SMTPURL
+	if smtp == "" {
+		smtp = "none"
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("database", redact(c.DatabaseURL)),
+		slog.String("redis", redact(redis)),
+		slog.String("smtp", redact(smtp)),
+		slog.String("admin", c.AdminEmail),
+		slog.Bool("jobs", c.Jobs),
+		slog.Bool("demo", c.Demo),
+		slog.Bool("require_approval", c.Rules.RequireApproval),
+		slog.String("signup_horizon", c.Rules.SignupHorizon.String()),
+		slog.String("withdraw_cutoff", c.Rules.WithdrawCutoff.String()),
+		slog.String("log_level", c.LogLevel.String()),
+	)
+}
+
+// redact hides the password of a URL, in its user part or its query.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		scheme, _, _ := strings.Cut(raw, ":")
+		return scheme + ":(unparsable, hidden)"
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// printEnv writes the table of environment variables with their defaults.
+func printEnv(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, e := range envVars {
+		def := e.def
+		if def == "" {
+			def = "(none)"
+		}
+		if e.name == "KONULLU_REDIS_URL" {
+			def = "(embedded)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", e.name, def, e.help)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,289 @@
+// Command konullu is the Könüllü server: the GraphQL API, the web app and
+// the operational subcommands, wired from the domain's adapters.
+//
+//	konullu [serve] | migrate | seed --demo [--volunteers N] [--weeks W] | help
+//
+// Configuration comes from KONULLU_* environment variables; `konullu --help`
+// lists them with their defaults.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // centres' time zones work on hosts without a zoneinfo database
+
+	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/demo"
+	"github.com/konullu/konullu/frontend"
+	"github.com/konullu/konullu/schema"
+	"github.com/konullu/konullu/store"
+)
+
+// Timeouts of the HTTP server.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 15 * time.Second
+	sessionTTL        = 30 * 24 * time.Hour
+)
+
+func main() {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "konullu: %v\n", err)
+		os.Exit(exitCode(err))
+	}
+}
+
+// exitCode is 2 for errors in the command line or the configuration, 1 otherwise.
+func exitCode(err error) int {
+	var e interface{ ExitCode() int }
+	if errors.As(err, &e) {
+		return e.ExitCode()
+	}
+	return 1
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg + " (see konullu --help)" }
+
+// ExitCode is the exit status of a usage error.
+func (e *usageError) ExitCode() int { return 2 }
+
+// runOptions are what tests change about run; production uses the defaults.
+type runOptions struct {
+	onListen func(addr string)    // called with the address once the server listens
+	argon2   konullu.Argon2Params // cost of password hashes
+	now      func() time.Time
+	demo     demo.Options // size of the demo data seeded by serve (KONULLU_DEMO=1)
+}
+
+type option func(*runOptions)
+
+// run is the whole program: main only adds the process around it, tests call
+// it directly. It returns when the command is done or, for serve, when ctx is
+// cancelled or the process gets SIGINT or SIGTERM.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, opts ...option) error {
+	o := runOptions{argon2: konullu.DefaultArgon2, now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd, rest := "serve", []string(nil)
+	if len(args) > 1 {
+		rest = args[1:]
+	}
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		cmd, rest = rest[0], rest[1:]
+	}
+	flags := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	var seedOpts demo.Options
+	var seedDemo bool
+	switch cmd {
+	case "serve", "migrate":
+	case "seed":
+		flags.BoolVar(&seedDemo, "demo", false, "")
+		flags.IntVar(&seedOpts.Volunteers, "volunteers", demo.DefaultVolunteers, "")
+		flags.IntVar(&seedOpts.Weeks, "weeks", demo.DefaultWeeks, "")
+		flags.Uint64Var(&seedOpts.Seed, "seed", 1, "")
+	case "help":
+		printUsage(stdout)
+		return nil
+	default:
+		return &usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+	if err := flags.Parse(rest); errors.Is(err, flag.ErrHelp) {
+		printUsage(stdout)
+		return nil
+	} else if err != nil {
+		return &usageError{fmt.Sprintf("%s: %v", cmd, err)}
+	}
+	if flags.NArg() > 0 {
+		return &usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, flags.Arg(0))}
+	}
+	if cmd == "seed" {
+		switch {
+		case !seedDemo:
+			return &usageError{"seed: give --demo (demo data is the only kind of seed)"}
+		case seedOpts.Volunteers < 1 || seedOpts.Volunteers > 1_000_000:
+			return &usageError{"seed: --volunteers must be between 1 and 1000000"}
+		case seedOpts.Weeks < 1 || seedOpts.Weeks > 52:
+			return &usageError{"seed: --weeks must be between 1 and 52"}
+		}
+	}
+
+	cfg, err := parseConfig(getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	switch cmd {
+	case "migrate":
+		db, err := openStore(ctx, cfg, logger, o)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		logger.Info("database is up to date", "database", redact(cfg.DatabaseURL))
+		return nil
+	case "seed":
+		db, err := openStore(ctx, cfg, logger, o)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		seedOpts.Now, seedOpts.Argon2, seedOpts.Progress = o.now(), o.argon2, stdout
+		return seed(ctx, db, seedOpts, stdout, logger)
+	}
+	return serve(ctx, cfg, logger, stdout, o)
+}
+
+func openStore(ctx context.Context, cfg Config, logger *slog.Logger, o runOptions) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Now: o.now, Rules: cfg.Rules, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("database connected", "database", redact(cfg.DatabaseURL), "dialect", db.Dialect())
+	return db, nil
+}
+
+// seed seeds demo data and prints what it made, with the demo accounts.
+func seed(ctx context.Context, db *store.DB, opts demo.Options, stdout io.Writer, logger *slog.Logger) error {
+	// SQLite has one writer: concurrent seeding only queues up. PostgreSQL
+	// takes row locks and gains from a few connections at once.
+	opts.Workers = 1
+	if db.Dialect() == store.Postgres {
+		opts.Workers = 8
+	}
+	res, err := demo.Seed(ctx, db, opts)
+	if err != nil {
+		return err
+	}
+	res.Print(stdout)
+	logger.Info("demo data", "already_seeded", res.AlreadySeeded, "volunteers", res.Volunteers,
+		"shifts", res.Shifts, "elapsed", res.Elapsed.String())
+	return nil
+}
+
+// serve runs the server until ctx is done, then shuts it down gracefully.
+func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer, o runOptions) error {
+	logger.Info("starting", "config", cfg)
+	db, err := openStore(ctx, cfg, logger, o)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if cfg.AdminEmail != "" {
+		hash, err := konullu.HashPassword(cfg.AdminPassword, o.argon2)
+		if err != nil {
+			return err
+		}
+		created, err := db.EnsureAdmin(ctx, cfg.AdminEmail, hash)
+		if err != nil {
+			return fmt.Errorf("bootstrap admin: %w", err)
+		}
+		logger.Info("bootstrap admin", "email", cfg.AdminEmail, "created", created)
+	}
+	if cfg.Demo {
+		opts := o.demo
+		opts.Now, opts.Argon2, opts.Progress = o.now(), o.argon2, stdout
+		if err := seed(ctx, db, opts, stdout, logger); err != nil {
+			return err
+		}
+	}
+
+	api := schema.NewHandler(schema.Config{
+		Store:      db,
+		Logger:     logger,
+		Now:        o.now,
+		Rules:      cfg.Rules,
+		Argon2:     o.argon2,
+		SessionTTL: sessionTTL,
+	})
+	srv := &http.Server{
+		Handler:           NewServer(logger, db, api, frontend.FS),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (KONULLU_ADDR): %w", cfg.Addr, err)
+	}
+	addr := ln.Addr().String()
+	logger.Info("listening", "addr", addr, "url", "http://"+addr, "frontend_built", frontend.Built())
+	if o.onListen != nil {
+		o.onListen(addr)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `Könüllü coordinates youth volunteers who staff public-service centres.
+
+Usage:
+  konullu [serve]     run the server (the default command)
+  konullu migrate     bring the database schema up to date and exit
+  konullu seed --demo [--volunteers N] [--weeks W] [--seed S]
+                      fill an empty database with demo data (default 2000
+                      volunteers, 4 weeks of shifts around today) and print
+                      the demo accounts; does nothing if centres exist
+  konullu help        show this help
+
+serve migrates the database, creates the bootstrap admin if configured and
+absent, seeds demo data when KONULLU_DEMO=1 and the database has no centres,
+then serves the GraphQL API on /graphql, /healthz, /readyz and the web app
+on KONULLU_ADDR. SIGINT or SIGTERM shut it down gracefully.
+
+Environment (unset or empty means the default):
+`)
+	printEnv(w)
+	fmt.Fprint(w, `
+Exit status: 0 on success, 2 for a bad command line or configuration, 1 otherwise.
+`)
+}
