@@ -1,2 +1,0 @@
-// Package jobs will hold the scheduled jobs (reminders, no-shows, hour tallies, digest, reindex).
-package jobs
