@@ -1,0 +1,86 @@
+package reports
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/konullu/konullu"
+)
+
+// verifyText is the wording of the verification page in one language.
+type verifyText struct {
+	Title, Valid, Revoked, NotFound, Name, Hours, Period, Code string
+}
+
+var verifyTexts = map[konullu.Language]verifyText{
+	konullu.LanguageAz: {"Sertifikatın yoxlanması", "Bu sertifikat etibarlıdır.", "Bu sertifikat ləğv edilib.",
+		"Bu kodla sertifikat tapılmadı.", "Ad və soyad", "Saat", "Dövr", "Kod"},
+	konullu.LanguageEn: {"Certificate verification", "This certificate is valid.", "This certificate has been revoked.",
+		"No certificate has this code.", "Name", "Hours", "Period", "Code"},
+	konullu.LanguageRu: {"Проверка сертификата", "Сертификат действителен.", "Сертификат отозван.",
+		"Сертификат с таким кодом не найден.", "Имя", "Часы", "Период", "Код"},
+}
+
+var verifyPage = template.Must(template.New("verify").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>{{.T.Title}} — Könüllü</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
+h1{font-size:1.4rem}.ok{color:#1b6e2d}.bad{color:#b01c1c}dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem}
+dt{font-weight:600}nav a{margin-right:.6rem}</style></head>
+<body><nav>{{range .Langs}}<a href="?lang={{.}}">{{.}}</a>{{end}}</nav>
+<h1>{{.T.Title}}</h1>
+{{if not .Found}}<p class="bad" id="status" data-status="NOT_FOUND">{{.T.NotFound}}</p>
+{{else}}{{if .Revoked}}<p class="bad" id="status" data-status="REVOKED">{{.T.Revoked}}</p>
+{{else}}<p class="ok" id="status" data-status="VALID">{{.T.Valid}}</p>{{end}}
+<dl><dt>{{.T.Code}}</dt><dd id="code">{{.Code}}</dd>
+<dt>{{.T.Name}}</dt><dd id="name">{{.Name}}</dd>
+<dt>{{.T.Hours}}</dt><dd id="hours">{{.Hours}}</dd>
+<dt>{{.T.Period}}</dt><dd id="period">{{.From}} – {{.To}}</dd></dl>{{end}}
+</body></html>
+`))
+
+// Verify serves GET /verify/{code}, the public page a certificate's QR code
+// points to. It confirms the name, hours and period of the certificate, or
+// says it was revoked, and shows nothing else about the volunteer. It needs
+// no sign-in; the code's 50 random bits make guessing useless.
+func Verify(d Deps) http.Handler {
+	d = d.withDefaults()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data := struct {
+			Lang                        konullu.Language
+			Langs                       []konullu.Language
+			T                           verifyText
+			Found, Revoked              bool
+			Code, Name, Hours, From, To string
+		}{Langs: []konullu.Language{konullu.LanguageAz, konullu.LanguageEn, konullu.LanguageRu}}
+		c, err := d.Reports.CertificateByCode(r.Context(), r.PathValue("code"))
+		status := http.StatusOK
+		lang := konullu.DefaultLanguage
+		switch {
+		case konullu.ErrorCode(err) == konullu.ENOTFOUND:
+			status = http.StatusNotFound
+		case err != nil:
+			d.fail(w, r, err)
+			return
+		default:
+			lang = c.Language
+			data.Found, data.Revoked = true, c.Revoked()
+			data.Code, data.Name = c.Code, c.FullName
+			data.From, data.To = c.From.Format("2006-01-02"), c.To.Format("2006-01-02")
+		}
+		if l, err := konullu.ParseLanguage("lang", r.URL.Query().Get("lang")); err == nil {
+			lang = l
+		}
+		data.Lang, data.T = lang, verifyTexts[lang]
+		if data.Found {
+			data.Hours = textFor(lang).formatHours(c.Minutes)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.WriteHeader(status)
+		verifyPage.Execute(w, data)
+	})
+}
