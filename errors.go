@@ -3,6 +3,7 @@ package konullu
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes a client can act on. Every error that leaves the API carries one of them.
@@ -18,6 +19,9 @@ const (
 	ERATELIMITED     = "RATE_LIMITED"
 	EUNAVAILABLE     = "UNAVAILABLE"
 	EINTERNAL        = "INTERNAL"
+	// ETOOCOMPLEX: the request asks for more work than one request may
+	// (depth, length, fields, aliases, estimated cost).
+	ETOOCOMPLEX = "QUERY_TOO_COMPLEX"
 )
 
 // Error is a domain error: a code for programs, a message for people and, for
@@ -27,6 +31,8 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter, for RATE_LIMITED and UNAVAILABLE, is when trying again may succeed.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

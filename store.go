@@ -58,6 +58,15 @@ type Store interface {
 
 	// Health.
 	Ping(ctx context.Context) error
+
+	// Availability (issue 3): declared free time, what the availability index
+	// keeps, its SQL fallback and the ranking of matches.
+	SetAvailability(ctx context.Context, volunteerID int64, av Availability) (*Availability, error)
+	AvailabilityOf(ctx context.Context, volunteerIDs []int64) (map[int64]*Availability, error)
+	CountVolunteers(ctx context.Context) (int, error)
+	VolunteersForIndex(ctx context.Context, f IndexFilter) ([]*IndexedVolunteer, error)
+	FreeVolunteersSQL(ctx context.Context, q FreeQuery) ([]int64, error)
+	RankVolunteers(ctx context.Context, q RankQuery) ([]VolunteerMatch, error)
 }
 
 // NewAccount is a registration: a user with the VOLUNTEER role and a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/konullu/konullu"
@@ -36,6 +37,9 @@ type registerInput struct {
 
 // Register resolves Mutation.register: a volunteer account, signed in.
 func (r *root) Register(ctx context.Context, args struct{ Input registerInput }) (*authPayloadResolver, error) {
+	if err := r.limit(ctx, RuleRegisterAddress, clientAddress(ctx)); err != nil {
+		return nil, err
+	}
 	in := args.Input
 	email, err := konullu.NormalizeEmail("email", in.Email)
 	if err != nil {
@@ -94,6 +98,13 @@ func (r *root) Login(ctx context.Context, args struct{ Email, Password string })
 	}
 	if len(args.Password) > 1024 {
 		return nil, errWrongLogin // no account has such a password; do not hash megabytes
+	}
+	// Guessing passwords is limited per address and per account, across instances.
+	if err := r.limit(ctx, RuleLoginAddress, clientAddress(ctx)); err != nil {
+		return nil, err
+	}
+	if err := r.limit(ctx, RuleLoginAccount, strings.ToLower(strings.TrimSpace(args.Email))); err != nil {
+		return nil, err
 	}
 	email, err := konullu.NormalizeEmail("email", args.Email)
 	if err != nil {

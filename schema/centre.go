@@ -71,6 +71,7 @@ func (r *root) CreateCentre(ctx context.Context, args struct{ Input centreInput 
 	if err := r.store.CreateCentre(ctx, c); err != nil {
 		return nil, err
 	}
+	auditCreated(ctx, kindCentre, c.ID)
 	loadersFrom(ctx).reset()
 	return &centreResolver{c}, nil
 }

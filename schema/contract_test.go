@@ -19,7 +19,8 @@ func TestContract(t *testing.T) {
 			QueryType, MutationType struct{ Fields []struct{ Name string } }
 		} `json:"__schema"`
 	}
-	e.post("", `{ __schema { queryType { fields { name } } mutationType { fields { name } } } }`, nil).ok(t, &d)
+	// Introspection is for admins (KONULLU_DEV=1 opens it to all: hardening_test.go).
+	e.post(e.admin(), `{ __schema { queryType { fields { name } } mutationType { fields { name } } } }`, nil).ok(t, &d)
 	names := func(fields []struct{ Name string }) []string {
 		var out []string
 		for _, f := range fields {
@@ -29,9 +30,24 @@ func TestContract(t *testing.T) {
 		return out
 	}
 	wantQuery := []string{"centres", "me", "node", "positions", "shift", "shifts", "volunteer"}
+	// Jobs and notifications (jobs.graphql, notifications.graphql).
+	wantQuery = append(wantQuery, "jobRuns", "myNotifications", "unreadNotificationCount")
+	// Reports, certificates and calendar feeds (reports.graphql).
+	wantQuery = append(wantQuery, "participationReport", "certificate", "centreCalendarUrl")
+	// Privacy and the audit trail (privacy.graphql, audit.graphql).
+	wantQuery = append(wantQuery, "myData", "auditLog")
+	slices.Sort(wantQuery)
 	wantMutation := []string{"approveVolunteer", "assignVolunteer", "cancelShift", "checkIn", "checkOut", "createCentre",
 		"createPosition", "createShifts", "grantRole", "login", "logout", "markNoShow", "publishShifts", "recordAttendance",
 		"register", "setVolunteerSkills", "signUp", "updateMyProfile", "withdraw"}
+	wantMutation = append(wantMutation, "markNotificationsRead", "runJob", "updateMyNotificationSettings")
+	wantMutation = append(wantMutation, "issueCertificate", "revokeCertificate", "rotateCalendarUrl")
+	wantMutation = append(wantMutation, "recordGuardianConsent", "deleteMyAccount")
+	// Availability (availability.graphql).
+	wantQuery = append(wantQuery, "availableVolunteers")
+	wantMutation = append(wantMutation, "setMyAvailability")
+	slices.Sort(wantQuery)
+	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {
 		t.Errorf("Query fields:\n got %v\nwant %v", got, wantQuery)
 	}

@@ -38,6 +38,9 @@ func fromDomain(e *konullu.Error) responseError {
 	if e.Field != "" {
 		out.Extensions["field"] = e.Field
 	}
+	if e.RetryAfter > 0 {
+		out.Extensions["retryAfter"] = retrySeconds(e.RetryAfter) // seconds, as in the Retry-After header
+	}
 	return out
 }
 
@@ -59,7 +62,10 @@ func (h *handler) convertErrors(ctx context.Context, in []*gqlerrors.QueryError,
 		switch {
 		case qe.ResolverError != nil:
 			requestOnly = false
-			if errors.As(qe.ResolverError, &de) && de.Code != konullu.EINTERNAL {
+			if ue := h.root.asUnavailable(qe.ResolverError); ue != nil {
+				h.logInternal(ctx, qe.ResolverError, qe.Path) // the log says which part was out of reach
+				re = fromDomain(ue)
+			} else if errors.As(qe.ResolverError, &de) && de.Code != konullu.EINTERNAL {
 				re = fromDomain(de)
 			} else {
 				h.logInternal(ctx, qe.ResolverError, qe.Path)

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/graph-gophers/graphql-go"
 
@@ -31,6 +33,7 @@ type handler struct {
 	root   *root
 	schema *graphql.Schema
 	log    *slog.Logger
+	limits *limits
 }
 
 // NewHandler returns the GraphQL endpoint, to be mounted at /graphql. It
@@ -46,8 +49,15 @@ func NewHandler(cfg Config) http.Handler {
 	if err != nil {
 		panic("schema: " + err.Error()) // the SDL is embedded: a test catches this
 	}
-	return &handler{root: r, schema: s, log: cfg.Logger}
+	lim, err := newLimits(SDL())
+	if err != nil { // a test catches this too; meanwhile lists count by first only
+		cfg.Logger.Error("schema: the cost analysis cannot read the SDL", "error", err.Error())
+	}
+	return &handler{root: r, schema: s, log: cfg.Logger, limits: lim}
 }
+
+// exportPath is where a signed-in user downloads their data (GET, bearer token).
+const exportPath = "/me/export"
 
 // params are the parameters of a GraphQL request.
 type params struct {
@@ -63,13 +73,23 @@ type response struct {
 	Data   *json.RawMessage `json:"data,omitempty"`
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 	id := req.Header.Get("X-Request-Id")
 	if !saneRequestID(id) {
 		id = newRequestID()
 	}
-	w.Header().Set("X-Request-Id", id)
+	rw.Header().Set("X-Request-Id", id)
 	ctx := context.WithValue(req.Context(), requestIDKey, id)
+	ctx = context.WithValue(ctx, clientAddressKey, req.RemoteAddr)
+	if req.URL.Path == exportPath {
+		h.serveExport(rw, req.WithContext(ctx))
+		return
+	}
+	w := &observedWriter{ResponseWriter: rw, label: "invalid"}
+	if h.root.observer != nil {
+		start := time.Now()
+		defer func() { h.root.observer.GraphQL(w.label, w.code, time.Since(start)) }()
+	}
 
 	media, ok := negotiate(req.Header.Get("Accept"))
 	if !ok {
@@ -90,10 +110,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 		ctx = context.WithValue(ctx, readOnlyKey, &readOnlyState{})
 	}
+	an, lerr := h.limits.check(p.Query, p.OperationName, p.Variables)
+	w.label = an.label
+	if lerr != nil {
+		h.fail(w, media, requestStatus(media, http.StatusBadRequest), fromDomain(lerr))
+		return
+	}
 
 	actx, err := h.root.authenticate(ctx, req.Header.Get("Authorization"))
 	if err != nil {
 		var de *konullu.Error
+		if ue := h.root.asUnavailable(err); ue != nil {
+			h.logInternal(ctx, err, nil)
+			h.fail(w, media, http.StatusServiceUnavailable, fromDomain(ue))
+			return
+		}
 		if errors.As(err, &de) {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			h.fail(w, media, http.StatusUnauthorized, fromDomain(de))
@@ -104,6 +135,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	ctx = context.WithValue(actx, loadersKey, newLoaders(h.root.store))
+	if viewer := konullu.ViewerFrom(ctx); an.opType != "" {
+		if an.introspection && !h.root.introspectionAllowed(ctx) {
+			h.fail(w, media, requestStatus(media, http.StatusForbidden), codeOnly(konullu.EFORBIDDEN,
+				"introspection is open to admins only; the schema is published as SDL with the source"))
+			return
+		}
+		if an.opType == "mutation" && viewer.Authenticated() {
+			// AUTHZ: not a permission but a budget: mutations per user, across instances.
+			if err := h.root.limitN(ctx, RuleMutationUser, strconv.FormatInt(viewer.UserID, 10), max(an.rootFields, 1)); err != nil {
+				h.fail(w, media, http.StatusTooManyRequests, fromDomain(err.(*konullu.Error)))
+				return
+			}
+			if konullu.AuditedRole(viewer.Roles) {
+				ctx = context.WithValue(ctx, auditKey, &auditRecorder{viewer: viewer, requestID: id})
+			}
+		}
+	}
 
 	res := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
 
@@ -129,9 +177,37 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			data = json.RawMessage("null")
 		}
 		out.Data = &data
+		status = outageStatus(errs, isBlankData(data))
 	}
+	setRetryAfter(w, errs)
 	h.write(w, media, status, out)
 }
+
+// outageStatus is the status of an executed request: 503 when the database
+// was out of reach, 429 when a limit refused the whole request, else 200.
+func outageStatus(errs []responseError, blank bool) int {
+	for _, e := range errs {
+		switch e.Extensions["code"] {
+		case konullu.EUNAVAILABLE:
+			return http.StatusServiceUnavailable
+		case konullu.ERATELIMITED:
+			if blank {
+				return http.StatusTooManyRequests
+			}
+		}
+	}
+	return http.StatusOK
+}
+
+// observedWriter remembers, for metrics, the operation a request asked for
+// and the code of the first error it answered with.
+type observedWriter struct {
+	http.ResponseWriter
+	label, code string
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (o *observedWriter) Unwrap() http.ResponseWriter { return o.ResponseWriter }
 
 // readParams reads the request's parameters from the URL (GET) or the JSON
 // body (POST). On failure it returns the status and error to answer with.
@@ -172,6 +248,9 @@ func readParams(w http.ResponseWriter, req *http.Request) (*params, int, *respon
 		if err != nil {
 			return bad(http.StatusBadRequest, "could not read the request body")
 		}
+		if !utf8.Valid(body) {
+			return bad(http.StatusBadRequest, "the request body is not valid UTF-8")
+		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		if err := dec.Decode(p); err != nil {
 			return bad(http.StatusBadRequest, "the body must be a JSON object with query, and optionally operationName and variables")
@@ -185,6 +264,9 @@ func readParams(w http.ResponseWriter, req *http.Request) (*params, int, *respon
 	}
 	if strings.TrimSpace(p.Query) == "" {
 		return bad(http.StatusBadRequest, "the request has no query")
+	}
+	if !utf8.ValidString(p.Query) || !utf8.ValidString(p.OperationName) {
+		return bad(http.StatusBadRequest, "the query is not valid UTF-8")
 	}
 	return p, 0, nil
 }
@@ -231,6 +313,12 @@ func (h *handler) fail(w http.ResponseWriter, media string, status int, e respon
 }
 
 func (h *handler) write(w http.ResponseWriter, media string, status int, body response) {
+	if ow, ok := w.(*observedWriter); ok && len(body.Errors) > 0 {
+		ow.code, _ = body.Errors[0].Extensions["code"].(string)
+	}
+	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+		setRetryAfter(w, body.Errors)
+	}
 	b, err := json.Marshal(body)
 	if err != nil { // cannot happen: data is JSON from the executor
 		h.log.Error("encode graphql response", "error", err)

@@ -18,11 +18,15 @@ const (
 	kindShift      = "Shift"
 	kindAssignment = "Assignment"
 	kindVolunteer  = "Volunteer"
+	// Jobs and notifications.
+	kindNotification = "Notification"
+	kindJobRun       = "JobRun"
 )
 
 var knownKinds = map[string]bool{
 	kindUser: true, kindCentre: true, kindPosition: true,
 	kindShift: true, kindAssignment: true, kindVolunteer: true,
+	kindNotification: true, kindJobRun: true,
 }
 
 // globalID returns the opaque id of an object: base64url of "Kind:42". The

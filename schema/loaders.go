@@ -153,6 +153,7 @@ type loaders struct {
 	shifts           *loader[*konullu.Shift]
 	assignments      *loader[*konullu.Assignment]
 	shiftAssignments *loader[[]*konullu.Assignment] // all assignments of a shift, any status
+	availability     *loader[*konullu.Availability]
 }
 
 func newLoaders(st konullu.Store) *loaders {
@@ -195,6 +196,7 @@ func newLoaders(st konullu.Store) *loaders {
 		}
 		return m, err
 	})
+	l.availability = newLoader(st.AvailabilityOf)
 	return l
 }
 
@@ -255,4 +257,5 @@ func (l *loaders) reset() {
 	l.shifts.reset()
 	l.assignments.reset()
 	l.shiftAssignments.reset()
+	l.availability.reset()
 }

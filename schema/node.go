@@ -47,6 +47,16 @@ func (n *nodeResolver) ToVolunteer() (*volunteerResolver, bool) {
 	return r, ok
 }
 
+func (n *nodeResolver) ToNotification() (*notificationResolver, bool) {
+	r, ok := n.node.(*notificationResolver)
+	return r, ok
+}
+
+func (n *nodeResolver) ToJobRun() (*jobRunResolver, bool) {
+	r, ok := n.node.(*jobRunResolver)
+	return r, ok
+}
+
 // Node resolves Query.node with the same authorisation as the query of each
 // type: null when the object does not exist or the viewer may not see it.
 func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeResolver, error) {
@@ -92,6 +102,18 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = v
+	case kindNotification:
+		nr, err := r.notificationByID(ctx, id)
+		if err != nil || nr == nil {
+			return nil, err
+		}
+		n = nr
+	case kindJobRun:
+		jr, err := r.jobRunByID(ctx, id)
+		if err != nil || jr == nil {
+			return nil, err
+		}
+		n = jr
 	default:
 		return nil, konullu.Invalid("id", "not a valid id")
 	}

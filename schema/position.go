@@ -85,6 +85,7 @@ func (r *root) CreatePosition(ctx context.Context, args struct{ Input positionIn
 	if err := r.store.CreatePosition(ctx, p); err != nil {
 		return nil, err
 	}
+	auditCreated(ctx, kindPosition, p.ID)
 	loadersFrom(ctx).reset()
 	return &positionResolver{p}, nil
 }

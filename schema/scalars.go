@@ -31,6 +31,10 @@ func (t *dateTime) UnmarshalGraphQL(input any) error {
 	if err != nil {
 		return &scalarError{Type: "DateTime", Input: s, Reason: "DateTime is not a valid point in time"}
 	}
+	// In UTC the year must still have four digits, or the output would not be RFC 3339 (found by FuzzDateTime).
+	if y := v.UTC().Year(); y < 1 || y > 9999 {
+		return &scalarError{Type: "DateTime", Input: s, Reason: "DateTime must be between the years 0001 and 9999 in UTC"}
+	}
 	t.Time = v.UTC()
 	return nil
 }

@@ -67,6 +67,38 @@ type Config struct {
 	Rules      konullu.Rules
 	Argon2     konullu.Argon2Params
 	SessionTTL time.Duration
+
+	// Jobs and notifications (jobs.go, notification.go). The stores default
+	// to Store when it implements them (store.DB does); without Jobs,
+	// runJob answers UNAVAILABLE.
+	Notifications konullu.NotificationStore
+	JobStore      konullu.JobStore
+	Jobs          JobRunner
+
+	// Reports, certificates and calendar feeds (reports.go). Reports
+	// defaults to Store when it implements it; Timezone, in which report
+	// days are read, to Asia/Baku; PublicURL (such as https://konullu.az)
+	// makes feed and certificate links absolute.
+	Reports   konullu.ReportStore
+	Timezone  *time.Location
+	PublicURL string
+
+	// Hardening (hardening.go, limits.go, audit.go, privacy.go): rate
+	// limits, metrics, the audit trail and privacy. Audit and Privacy
+	// default to Store when it implements them; without a Limiter nothing
+	// is rate limited. Unavailable tells a database outage from a bug
+	// (UNAVAILABLE with 503 instead of INTERNAL). Dev opens introspection
+	// to everyone (KONULLU_DEV=1); otherwise only admins may introspect.
+	Limiter     RateLimiter
+	Observer    Observer
+	Audit       konullu.AuditStore
+	Privacy     konullu.PrivacyStore
+	Unavailable func(error) bool
+	Dev         bool
+
+	// Availability (availability.go) answers availableVolunteers from the
+	// index in Redis; nil answers from the database alone.
+	Availability konullu.AvailabilityIndex
 }
 
 func (c Config) withDefaults() Config {
@@ -91,7 +123,7 @@ func (c Config) withDefaults() Config {
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = defaultSessionTTL
 	}
-	return c
+	return c.withJobDefaults().withReportDefaults()
 }
 
 // root resolves Query and Mutation. It is shared by all requests, so it
@@ -104,6 +136,10 @@ type root struct {
 	rules  konullu.Rules
 	argon2 konullu.Argon2Params
 	ttl    time.Duration
+	jobDeps
+	reportDeps
+	hardeningDeps
+	availabilityDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
 	// made up front: made on first use, that first failure would be slower.
@@ -111,7 +147,10 @@ type root struct {
 }
 
 func newRoot(c Config) *root {
-	r := &root{store: c.Store, log: c.Logger, now: c.Now, rules: c.Rules, argon2: c.Argon2, ttl: c.SessionTTL}
+	r := &root{store: c.Store, log: c.Logger, now: c.Now, rules: c.Rules, argon2: c.Argon2, ttl: c.SessionTTL,
+		jobDeps: jobDeps{notes: c.Notifications, jobStore: c.JobStore, jobs: c.Jobs}, reportDeps: c.reportDeps()}
+	r.hardeningDeps = c.hardeningDeps()
+	r.availabilityDeps = availabilityDeps{index: c.Availability}
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed
@@ -129,7 +168,8 @@ func parseSchema(r *root) (*graphql.Schema, error) {
 		graphql.MaxSelections(maxSelections),
 		graphql.OverlapValidationLimit(maxOverlapPairs),
 		graphql.MaxParallelism(maxParallelism),
-		graphql.Tracer(readOnlyGuard{}),
+		graphql.Tracer(apiTracer{r: r}),
+		graphql.RestrictIntrospection(r.introspectionAllowed),
 		graphql.Logger(panicLogger{r.log}),
 		graphql.PanicHandler(panicHandler{}),
 	)

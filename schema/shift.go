@@ -205,6 +205,9 @@ func (r *root) CreateShifts(ctx context.Context, args struct{ Input createShifts
 	if err != nil {
 		return nil, err
 	}
+	for _, sh := range list {
+		auditCreated(ctx, kindShift, sh.ID)
+	}
 	l.reset()
 	return r.shiftResolvers(ctx, list), nil
 }

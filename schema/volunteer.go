@@ -202,6 +202,9 @@ type profileInput struct {
 	Skills    *[]string
 	Languages *[]string
 	Timezone  graphql.NullString
+	// Notification settings (notification.go).
+	Language             *string
+	NotificationChannels *[]string
 }
 
 // UpdateMyProfile resolves Mutation.updateMyProfile.
@@ -267,7 +270,14 @@ func (r *root) UpdateMyProfile(ctx context.Context, args struct{ Input profileIn
 			return nil, konullu.Invalid("skills", "skills are verified by a coordinator; ask them to record yours")
 		}
 	}
+	notes, err := r.notificationProfile(ctx, konullu.ViewerFrom(ctx).UserID, in.Language, in.NotificationChannels)
+	if err != nil {
+		return nil, err
+	}
 	v, err := r.store.UpdateProfile(ctx, volunteerID, p)
+	if err == nil {
+		err = r.saveNotificationProfile(ctx, v.UserID, notes)
+	}
 	return r.volunteerResult(ctx, v, err)
 }
 

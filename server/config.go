@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/redisconn"
 )
 
 // Config is the server's configuration, read from KONULLU_* environment variables.
@@ -23,9 +25,18 @@ type Config struct {
 	AdminPassword string
 	SMTPURL       string // empty: messages stay in the app and are logged
 	Jobs          bool   // this instance runs the scheduled jobs
-	Demo          bool   // seed demo data into an empty database at start
+	Notify        NotifyConfig
+	Demo          bool // seed demo data into an empty database at start
 	Rules         konullu.Rules
 	LogLevel      slog.Level
+	Hardening
+}
+
+// Hardening is the configuration of the abuse limits (hardening.go).
+type Hardening struct {
+	RateLimits  ratelimit.Rules // shared through Redis, per instance while it is gone
+	CORSOrigins []string        // origins whose pages may call the API; none: no CORS
+	Dev         bool            // introspection for everyone, not only admins
 }
 
 // envVar is one configuration variable; the list is the single source of
@@ -37,16 +48,25 @@ type envVar struct {
 var envVars = []envVar{
 	{"KONULLU_ADDR", "localhost:8080", "address to listen on (host:port)"},
 	{"KONULLU_DATABASE_URL", "sqlite:konullu.db", "system of record: sqlite:PATH or postgres://user:pass@host:5432/db"},
-	{"KONULLU_REDIS_URL", "", "redis://host:6379/0, or empty for the embedded server (accepted; Redis is not used yet)"},
+	{"KONULLU_REDIS_URL", "", "redis://host:6379/0, rediss://…, redis+cluster://host:6379,host:6379, or empty for the embedded server"},
 	{"KONULLU_ADMIN_EMAIL", "", "bootstrap admin, created at start if absent (needs KONULLU_ADMIN_PASSWORD)"},
 	{"KONULLU_ADMIN_PASSWORD", "", "password of the bootstrap admin, 10+ characters"},
-	{"KONULLU_SMTP_URL", "", "smtp://user:pass@host:port (accepted; mail delivery arrives with notifications)"},
-	{"KONULLU_JOBS", "on", "off: this instance schedules no jobs (scheduled jobs arrive later)"},
+	{"KONULLU_SMTP_URL", "", "smtp://user:pass@host:port[?from=…&tls=starttls|mandatory|none] or smtps://…; empty: email is kept in-app and logged"},
+	{"KONULLU_JOBS", "on", "off: this instance schedules no jobs (it still delivers notifications and answers runJob)"},
+	{"KONULLU_WEBHOOK_URL", "", "gateway (SMS, messengers) that gets notifications as JSON POSTs signed with HMAC-SHA256"},
+	{"KONULLU_WEBHOOK_SECRET", "", "the HMAC key of webhook signatures (required with KONULLU_WEBHOOK_URL)"},
+	{"KONULLU_TIMEZONE", "Asia/Baku", "the deployment's time zone: Monday digests go out at 08:00 there"},
+	{"KONULLU_REMINDERS", "24h,2h", "lead times of shift reminders, comma-separated"},
+	{"KONULLU_NO_SHOW_GRACE", "30m", "a confirmed assignment without check-in becomes NO_SHOW this long after the end"},
+	{"KONULLU_AWARDS", "15-25:100/175/250;26+:100/250/500", "award thresholds (hours in 12 months) by age band"},
 	{"KONULLU_DEMO", "0", "1: seed demo data at start when the database has no centres"},
 	{"KONULLU_REQUIRE_APPROVAL", "0", "1: new volunteers stay PENDING until a coordinator approves them"},
 	{"KONULLU_SIGNUP_HORIZON", "60d", "how far ahead volunteers may sign up (e.g. 60d, 1440h)"},
 	{"KONULLU_WITHDRAW_CUTOFF", "3h", "volunteers may withdraw until this long before the start (e.g. 3h, 90m)"},
 	{"KONULLU_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"KONULLU_RATE_LIMITS", "", "login=10/15m,login-ip=60/1m+30,register-ip=20/1h,mutation=120/1m+60 (defaults; name the ones to change, or off)"},
+	{"KONULLU_CORS_ORIGINS", "", "comma-separated origins (https://app.example.az) allowed to call the API from a browser; none: CORS off"},
+	{"KONULLU_DEV", "0", "1: development mode: GraphQL introspection open to everyone (else admins only)"},
 }
 
 // configError names the variable at fault; the binary exits with status 2.
@@ -99,11 +119,8 @@ func parseConfig(getenv func(string) string) (Config, error) {
 	}
 
 	c.RedisURL = get("KONULLU_REDIS_URL")
-	if c.RedisURL != "" {
-		u, err := url.Parse(c.RedisURL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			return c, bad("KONULLU_REDIS_URL", "must be redis://host:port/db or rediss://…, or empty for the embedded server")
-		}
+	if err := redisconn.Check(c.RedisURL); err != nil {
+		return c, bad("KONULLU_REDIS_URL", "must be redis://host:port/db, rediss://…, redis+cluster://host:port,host:port, or empty for the embedded server")
 	}
 
 	c.AdminEmail = get("KONULLU_ADMIN_EMAIL")
@@ -152,6 +169,17 @@ func parseConfig(getenv func(string) string) (Config, error) {
 		return c, bad("KONULLU_WITHDRAW_CUTOFF", "%q is not a duration such as 3h or 90m", get("KONULLU_WITHDRAW_CUTOFF"))
 	}
 
+	if c.Notify, err = parseNotifyConfig(get, bad); err != nil {
+		return c, err
+	}
+	if c.Rules.NoShowGrace, err = parseDuration(get("KONULLU_NO_SHOW_GRACE")); err != nil || c.Rules.NoShowGrace < 0 {
+		return c, bad("KONULLU_NO_SHOW_GRACE", "%q is not a duration such as 30m", get("KONULLU_NO_SHOW_GRACE"))
+	}
+
+	if err := parseHardening(&c.Hardening, get, bad); err != nil {
+		return c, err
+	}
+
 	if err := c.LogLevel.UnmarshalText([]byte(get("KONULLU_LOG_LEVEL"))); err != nil {
 		return c, bad("KONULLU_LOG_LEVEL", "%q is not debug, info, warn or error", get("KONULLU_LOG_LEVEL"))
 	}
@@ -196,13 +224,18 @@ func (c Config) LogValue() slog.Value {
 		slog.String("database", redact(c.DatabaseURL)),
 		slog.String("redis", redact(redis)),
 		slog.String("smtp", redact(smtp)),
-		slog.String("admin", c.AdminEmail),
+		slog.String("admin", maskedEmail(c.AdminEmail)),
 		slog.Bool("jobs", c.Jobs),
+		slog.String("webhook", redact(c.Notify.WebhookURL)),
+		slog.String("timezone", c.Notify.Location.String()),
 		slog.Bool("demo", c.Demo),
 		slog.Bool("require_approval", c.Rules.RequireApproval),
 		slog.String("signup_horizon", c.Rules.SignupHorizon.String()),
 		slog.String("withdraw_cutoff", c.Rules.WithdrawCutoff.String()),
 		slog.String("log_level", c.LogLevel.String()),
+		slog.String("rate_limits", c.RateLimits.String()),
+		slog.Any("cors_origins", c.CORSOrigins),
+		slog.Bool("dev", c.Dev),
 	)
 }
 

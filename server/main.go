@@ -1,7 +1,7 @@
 // Command konullu is the Könüllü server: the GraphQL API, the web app and
 // the operational subcommands, wired from the domain's adapters.
 //
-//	konullu [serve] | migrate | seed --demo [--volunteers N] [--weeks W] | help
+//	konullu [serve] | migrate | seed --demo [--volunteers N] [--weeks W] | jobs run NAME | reindex | help
 //
 // Configuration comes from KONULLU_* environment variables; `konullu --help`
 // lists them with their defaults.
@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -25,7 +26,11 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/demo"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/konullu/konullu/frontend"
+	"github.com/konullu/konullu/jobs"
+	"github.com/konullu/konullu/redisconn"
 	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
 )
@@ -97,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var seedOpts demo.Options
 	var seedDemo bool
 	switch cmd {
-	case "serve", "migrate":
+	case "serve", "migrate", "jobs", "reindex":
 	case "seed":
 		flags.BoolVar(&seedDemo, "demo", false, "")
 		flags.IntVar(&seedOpts.Volunteers, "volunteers", demo.DefaultVolunteers, "")
@@ -115,7 +120,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	} else if err != nil {
 		return &usageError{fmt.Sprintf("%s: %v", cmd, err)}
 	}
-	if flags.NArg() > 0 {
+	if cmd == "jobs" {
+		if flags.NArg() != 2 || flags.Arg(0) != "run" {
+			return &usageError{"jobs: use konullu jobs run NAME"}
+		}
+		if !slices.Contains(konullu.JobNames, flags.Arg(1)) {
+			return &usageError{fmt.Sprintf("jobs: unknown job %q; jobs are %s", flags.Arg(1), strings.Join(konullu.JobNames, ", "))}
+		}
+	} else if flags.NArg() > 0 {
 		return &usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, flags.Arg(0))}
 	}
 	if cmd == "seed" {
@@ -133,7 +145,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redactContacts}))
 
 	switch cmd {
 	case "migrate":
@@ -158,6 +170,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		seedOpts.Now, seedOpts.Argon2, seedOpts.Progress = o.now(), o.argon2, stdout
 		return seed(ctx, db, seedOpts, stdout, logger)
+	case "jobs":
+		db, err := openStore(ctx, cfg, logger, o)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		// The lease matters only when instances share a Redis; an embedded
+		// one would be this process's alone.
+		var rdb redis.UniversalClient
+		if cfg.RedisURL != "" {
+			client, closeRedis, err := redisconn.Open(ctx, cfg.RedisURL)
+			if err != nil {
+				return err
+			}
+			defer closeRedis()
+			rdb = client
+		}
+		return runJobCommand(ctx, cfg, db, rdb, flags.Arg(1), stdout, logger, o.now)
+	case "reindex":
+		db, err := openStore(ctx, cfg, logger, o)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		return reindex(ctx, cfg, db, stdout, logger, o.now)
 	}
 	return serve(ctx, cfg, logger, stdout, o)
 }
@@ -209,7 +252,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		if err != nil {
 			return fmt.Errorf("bootstrap admin: %w", err)
 		}
-		logger.Info("bootstrap admin", "email", cfg.AdminEmail, "created", created)
+		logger.Info("bootstrap admin", "email", konullu.MaskEmail(cfg.AdminEmail), "created", created)
 	}
 	if cfg.Demo {
 		opts := o.demo
@@ -219,16 +262,62 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		}
 	}
 
+	// Jobs and notifications: every instance delivers the outbox; the
+	// scheduler runs unless KONULLU_JOBS=off, and a Redis lease lets one
+	// instance at a time run each job.
+	rdb, closeRedis, err := redisconn.Open(ctx, cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	instance := jobs.InstanceID()
+	disp, err := newDispatcher(cfg, db, logger, instance, o.now)
+	if err != nil {
+		return err
+	}
+	// The availability index: built in the background when Redis has none,
+	// kept in step by the store the API writes through, checked nightly by
+	// the reindex job.
+	ix := openIndex(db, rdb, logger, o.now)
+	defer ix.Close()
+	sched, err := newScheduler(cfg, db, rdb, disp, ix, logger, instance, o.now)
+	if err != nil {
+		return err
+	}
+	dctx, stopDispatcher := context.WithCancel(context.WithoutCancel(ctx))
+	dispatched := make(chan struct{})
+	go func() { defer close(dispatched); disp.Run(dctx) }()
+	defer func() { stopDispatcher(); <-dispatched }()
+	if cfg.Jobs {
+		sched.Start()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+			defer cancel()
+			if err := sched.Stop(sctx); err != nil {
+				logger.Warn("jobs still running at shutdown", "err", err)
+			}
+		}()
+	}
+
+	// Abuse limits and metrics: rate limits shared through Redis, Prometheus at /metrics.
+	hard := newHardening(cfg, db, rdb, logger)
 	api := schema.NewHandler(schema.Config{
-		Store:      db,
-		Logger:     logger,
-		Now:        o.now,
-		Rules:      cfg.Rules,
-		Argon2:     o.argon2,
-		SessionTTL: sessionTTL,
+		Store:        indexedStore{db, ix},
+		Availability: ix,
+		Logger:       logger,
+		Now:          o.now,
+		Rules:        cfg.Rules,
+		Argon2:       o.argon2,
+		SessionTTL:   sessionTTL,
+		Jobs:         sched,
+		// Hardening: see hardening.go.
+		Limiter:     hard,
+		Observer:    hard.metrics,
+		Unavailable: store.IsUnavailable,
+		Dev:         cfg.Dev,
 	})
 	srv := &http.Server{
-		Handler:           NewServer(logger, db, api, frontend.FS),
+		Handler:           NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics), withCORS(cfg.CORSOrigins), withRedis(rdb)),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -269,6 +358,13 @@ func printUsage(w io.Writer) {
 Usage:
   konullu [serve]     run the server (the default command)
   konullu migrate     bring the database schema up to date and exit
+  konullu jobs run NAME
+                      run a scheduled job now (reminders, no-shows,
+                      hour-tally, digest, reindex), deliver what it
+                      enqueued and print the run
+  konullu reindex     rebuild the availability index in the Redis of
+                      KONULLU_REDIS_URL from the database (servers keep
+                      answering meanwhile) and print its size
   konullu seed --demo [--volunteers N] [--weeks W] [--seed S]
                       fill an empty database with demo data (default 2000
                       volunteers, 4 weeks of shifts around today) and print

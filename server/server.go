@@ -15,12 +15,20 @@ type pinger interface {
 }
 
 // NewServer returns the HTTP handler of the whole server: the routes of
-// routes.go behind request ids, access logs and panic recovery.
-func NewServer(logger *slog.Logger, db pinger, api http.Handler, web fs.FS) http.Handler {
+// routes.go behind request ids, access logs, metrics, security headers,
+// CORS (when origins are configured) and panic recovery.
+func NewServer(logger *slog.Logger, db pinger, api http.Handler, web fs.FS, opts ...serverOption) http.Handler {
+	var o serverOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	mux := http.NewServeMux()
-	addRoutes(mux, logger, db, api, web)
+	addRoutes(mux, logger, db, api, web, o)
 	var h http.Handler = mux
 	h = recoverPanics(logger, h)
+	h = cors(o.corsOrigins, h)
+	h = securityHeaders(h)
+	h = countRequests(o.metrics, h)
 	h = logRequests(logger, h)
 	h = requestID(h)
 	return h

@@ -116,8 +116,10 @@ func (d *DB) AssignmentsOfVolunteer(ctx context.Context, volunteerID int64, from
 // repeated signup returns the existing assignment.
 func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinator bool) (*konullu.Assignment, error) {
 	var id int64
+	var outcome konullu.AssignmentStatus // set when this call wrote the assignment (metrics)
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		now := d.now()
+		outcome = ""
 		if d.dialect == Postgres {
 			var one int
 			err := d.queryRow(ctx, tx, `SELECT 1 FROM volunteers WHERE id = ? FOR UPDATE`, volunteerID).Scan(&one)
@@ -152,6 +154,9 @@ func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinat
 		if err := d.rules.CheckSignup(req); err != nil {
 			return err
 		}
+		if err := d.checkGuardianConsent(ctx, tx, v, &s.Shift); err != nil {
+			return err
+		}
 		if err := d.checkOverlap(ctx, tx, volunteerID, &s.Shift, 0); err != nil {
 			return err
 		}
@@ -178,11 +183,13 @@ func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinat
 		if err != nil {
 			return fmt.Errorf("store: signup: %w", err)
 		}
-		return nil
+		outcome = status
+		return d.enqueue(ctx, tx, now, signupEvent(id, s.ID, v.UserID, status, byCoordinator)...)
 	})
 	if err != nil {
 		return nil, err
 	}
+	d.observeSignup(outcome, byCoordinator)
 	return d.assignment(ctx, d.db, id)
 }
 
@@ -299,6 +306,7 @@ func (d *DB) promote(ctx context.Context, tx *sql.Tx, s *lockedShift, now time.T
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: waitlist: %w", err)
 	}
+	var promoted []event
 	for _, w := range queue {
 		if free == 0 {
 			break
@@ -314,9 +322,11 @@ func (d *DB) promote(ctx context.Context, tx *sql.Tx, s *lockedShift, now time.T
 			return fmt.Errorf("store: promote: %w", err)
 		}
 		d.log.Info("promoted from waitlist", "shift", s.ID, "assignment", w.id)
+		promoted = append(promoted, event{kind: konullu.NotifyPromoted, volunteerID: w.volunteer, assignmentID: w.id, shiftID: s.ID})
 		free--
 	}
-	return nil
+	d.observePromoted(len(promoted))
+	return d.enqueue(ctx, tx, now, promoted...)
 }
 
 // CheckIn records the volunteer's arrival (from 30 minutes before the start until the end).

@@ -45,6 +45,8 @@ type Options struct {
 	Now    func() time.Time // the clock; time.Now when nil
 	Rules  konullu.Rules    // DefaultRules when zero
 	Logger *slog.Logger
+	// Observer hears signups and waitlist promotions (metrics); may be nil.
+	Observer Observer
 }
 
 // DB is the store. It is safe for concurrent use.
@@ -56,6 +58,7 @@ type DB struct {
 	log     *slog.Logger
 	queries atomic.Int64
 	rebinds sync.Map
+	obs     Observer
 }
 
 var _ konullu.Store = (*DB)(nil)
@@ -63,7 +66,7 @@ var _ konullu.Store = (*DB)(nil)
 // Open connects to the database named by rawURL: "sqlite:PATH" (or a bare
 // path) for SQLite, "postgres://…" for PostgreSQL. It does not migrate.
 func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
-	d := &DB{now: opts.Now, rules: opts.Rules, log: opts.Logger}
+	d := &DB{now: opts.Now, rules: opts.Rules, log: opts.Logger, obs: opts.Observer}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -133,6 +136,9 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.db.PingContext(ctx)
 }
 
+// sqliteMigrations serialises the migrations of SQLite stores of this process.
+var sqliteMigrations sync.Mutex
+
 // Migrate brings the schema up to date. On PostgreSQL a session advisory
 // lock makes instances that start together take turns.
 func (d *DB) Migrate(ctx context.Context) error {
@@ -142,6 +148,12 @@ func (d *DB) Migrate(ctx context.Context) error {
 	}
 	dialect := goose.DialectSQLite3
 	var opts []goose.ProviderOption
+	if d.dialect == SQLite {
+		// SQLite has no session lock: stores opened together in one process
+		// (tests, tools) take turns here. One SQLite file serves one server.
+		sqliteMigrations.Lock()
+		defer sqliteMigrations.Unlock()
+	}
 	if d.dialect == Postgres {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))

@@ -200,12 +200,16 @@ func (d *DB) CancelShift(ctx context.Context, id int64, reason string) (*konullu
 		if _, err := d.exec(ctx, tx, `UPDATE shifts SET status = 'CANCELLED', cancel_reason = ?, updated_at = ? WHERE id = ?`, reason, now, id); err != nil {
 			return fmt.Errorf("store: cancel shift: %w", err)
 		}
-		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ?
-			WHERE shift_id = ? AND status IN ('CONFIRMED', 'WAITLISTED', 'CHECKED_IN')`, now, id)
+		rows, err := d.query(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ?
+			WHERE shift_id = ? AND status IN ('CONFIRMED', 'WAITLISTED', 'CHECKED_IN') RETURNING id, volunteer_id`, now, id)
 		if err != nil {
 			return fmt.Errorf("store: cancel assignments: %w", err)
 		}
-		return nil
+		evs, err := cancelEvents(rows, id, reason)
+		if err != nil {
+			return fmt.Errorf("store: cancel assignments: %w", err)
+		}
+		return d.enqueue(ctx, tx, now, evs...)
 	})
 	if err != nil {
 		return nil, err

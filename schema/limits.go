@@ -1,0 +1,275 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2"
+	gqlast "github.com/vektah/gqlparser/v2/ast"
+	gqlparse "github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/konullu/konullu"
+)
+
+// Abuse limits of one request, checked before anything runs so that a hostile
+// document is refused with QUERY_TOO_COMPLEX at once instead of costing
+// time. graphql-go has no cost analysis, so the document is read here with
+// gqlparser against the same SDL.
+const (
+	maxFields        = 1_000  // field selections, fragments expanded
+	maxAliases       = 50     // fields asked for under another name
+	maxCost          = 25_000 // estimated objects resolved (see cost)
+	maxTokens        = 5_000  // lexical tokens of the document
+	defaultListCost  = 10     // assumed length of a list without first
+	maxExpansionWork = 20_000 // fields and fragment spreads visited while expanding
+)
+
+// analysis is what the limits learn of a request's document.
+type analysis struct {
+	opType        string // query, mutation or subscription; "" when unparsable
+	label         string // operation for metrics: type:first root field
+	depth         int
+	fields        int
+	aliases       int
+	cost          float64
+	rootFields    int // top-level fields: the mutations one request makes
+	introspection bool
+}
+
+// limits reads documents with the schema's types.
+type limits struct {
+	schema *gqlast.Schema // nil: lists are only known by their first argument
+}
+
+func newLimits(sdl string) (*limits, error) {
+	s, err := gqlparser.LoadSchema(&gqlast.Source{Name: "schema.graphql", Input: sdl})
+	if err != nil {
+		return &limits{}, err
+	}
+	return &limits{schema: s}, nil
+}
+
+func tooComplex(format string, args ...any) *konullu.Error {
+	return &konullu.Error{Code: konullu.ETOOCOMPLEX, Message: fmt.Sprintf(format, args...)}
+}
+
+// check analyses the operation a request selects and refuses it when it is
+// over a limit. A document that does not parse gets no error here: the
+// executor reports the syntax error with its location.
+func (l *limits) check(query, operationName string, vars map[string]any) (*analysis, *konullu.Error) {
+	a := &analysis{label: "invalid"}
+	if len(query) > maxQueryLength {
+		return a, tooComplex("the query is %d bytes long; at most %d are allowed", len(query), maxQueryLength)
+	}
+	doc, err := gqlparse.ParseQueryWithTokenLimit(&gqlast.Source{Input: query}, maxTokens)
+	if err != nil {
+		if strings.Contains(err.Error(), "token limit") {
+			return a, tooComplex("the query has more than %d tokens", maxTokens)
+		}
+		return a, nil
+	}
+	// One operation runs per request: the only one, or the one named.
+	var op *gqlast.OperationDefinition
+	switch {
+	case operationName != "":
+		op = doc.Operations.ForName(operationName)
+	case len(doc.Operations) == 1:
+		op = doc.Operations[0]
+	}
+	if op == nil {
+		return a, nil // the executor says which operation is missing or that one must be named
+	}
+	a.opType = string(op.Operation)
+	w := walker{l: l, doc: doc, op: op, vars: vars, a: a}
+	var root *gqlast.Definition
+	if l.schema != nil {
+		switch op.Operation {
+		case gqlast.Query:
+			root = l.schema.Query
+		case gqlast.Mutation:
+			root = l.schema.Mutation
+		case gqlast.Subscription:
+			root = l.schema.Subscription
+		}
+	}
+	a.label = a.opType + ":unknown"
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*gqlast.Field); ok {
+			// Only names of the schema, so that metrics labels stay a fixed set.
+			if root != nil && root.Fields.ForName(f.Name) != nil || f.Name == "__typename" || f.Name == "__schema" || f.Name == "__type" {
+				a.label = a.opType + ":" + f.Name
+			}
+			break
+		}
+	}
+	if err := w.visit(op.SelectionSet, root, 1, 1, false, true); err != nil {
+		return a, err
+	}
+	switch {
+	case a.depth > maxDepth:
+		return a, tooComplex("the query nests %d levels deep; at most %d are allowed", a.depth, maxDepth)
+	case a.aliases > maxAliases:
+		return a, tooComplex("the query uses %d aliases; at most %d are allowed", a.aliases, maxAliases)
+	case a.cost > maxCost:
+		return a, tooComplex("the query would resolve about %.0f objects (lists count by their first argument, else as %d); at most %d are allowed",
+			a.cost, defaultListCost, maxCost)
+	}
+	return a, nil
+}
+
+// walker expands an operation's selections, counting as it goes.
+type walker struct {
+	l     *limits
+	doc   *gqlast.QueryDocument
+	op    *gqlast.OperationDefinition
+	vars  map[string]any
+	a     *analysis
+	work  int
+	stack []string // fragments being expanded, against cycles
+}
+
+// visit walks a selection set of objects of type parent, at a nesting depth,
+// each selection costing mult. paged says that the field above was a
+// connection paged by first, so its list (edges) costs nothing more.
+func (w *walker) visit(set gqlast.SelectionSet, parent *gqlast.Definition, depth int, mult float64, paged, top bool) *konullu.Error {
+	for _, sel := range set {
+		w.work++
+		if w.work > maxExpansionWork {
+			return tooComplex("the query expands to more than %d selections", maxFields)
+		}
+		switch s := sel.(type) {
+		case *gqlast.Field:
+			if err := w.field(s, parent, depth, mult, paged, top); err != nil {
+				return err
+			}
+		case *gqlast.InlineFragment:
+			t := parent
+			if s.TypeCondition != "" && w.l.schema != nil {
+				t = w.l.schema.Types[s.TypeCondition]
+			}
+			if err := w.visit(s.SelectionSet, t, depth, mult, paged, top); err != nil {
+				return err
+			}
+		case *gqlast.FragmentSpread:
+			f := w.doc.Fragments.ForName(s.Name)
+			if f == nil || containsString(w.stack, s.Name) {
+				continue // the executor reports unknown and cyclic fragments
+			}
+			t := parent
+			if w.l.schema != nil && w.l.schema.Types[f.TypeCondition] != nil {
+				t = w.l.schema.Types[f.TypeCondition]
+			}
+			w.stack = append(w.stack, s.Name)
+			err := w.visit(f.SelectionSet, t, depth, mult, paged, top)
+			w.stack = w.stack[:len(w.stack)-1]
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *walker) field(f *gqlast.Field, parent *gqlast.Definition, depth int, mult float64, paged, top bool) *konullu.Error {
+	a := w.a
+	a.fields++
+	if a.fields > maxFields {
+		return tooComplex("the query selects more than %d fields", maxFields)
+	}
+	if f.Alias != "" && f.Alias != f.Name {
+		a.aliases++
+		if a.aliases > maxAliases {
+			return tooComplex("the query uses more than %d aliases", maxAliases)
+		}
+	}
+	if top {
+		a.rootFields++
+	}
+	a.depth = max(a.depth, depth)
+	if f.Name == "__schema" || f.Name == "__type" {
+		a.introspection = true
+		return nil // introspection is small and, outside development, for admins only
+	}
+	if f.Name == "__typename" {
+		return nil
+	}
+	a.cost += mult
+	if len(f.SelectionSet) == 0 {
+		return nil
+	}
+	var def *gqlast.FieldDefinition
+	if parent != nil {
+		def = parent.Fields.ForName(f.Name)
+	}
+	var child *gqlast.Definition
+	isList := false
+	if def != nil && w.l.schema != nil {
+		child = w.l.schema.Types[def.Type.Name()]
+		isList = def.Type.Elem != nil
+	}
+	first, hasFirst := w.first(f)
+	next, nextPaged := mult, false
+	switch {
+	case hasFirst && isList:
+		next *= first
+	case hasFirst:
+		next *= first // a connection: its edges list is this page
+		nextPaged = true
+	case isList && !paged:
+		next *= defaultListCost
+	}
+	next = math.Min(next, math.MaxFloat32)
+	return w.visit(f.SelectionSet, child, depth+1, next, nextPaged, false)
+}
+
+// first returns the page size a field asks for: its first argument, capped
+// at the largest page a resolver serves (resolvers refuse more), or the
+// default page size when the argument is absent but declared.
+func (w *walker) first(f *gqlast.Field) (float64, bool) {
+	arg := f.Arguments.ForName("first")
+	if arg == nil {
+		return 0, false
+	}
+	var v any
+	switch arg.Value.Kind {
+	case gqlast.Variable:
+		var ok bool
+		if v, ok = w.vars[arg.Value.Raw]; !ok {
+			if d := w.op.VariableDefinitions.ForName(arg.Value.Raw); d != nil && d.DefaultValue != nil {
+				v = d.DefaultValue.Raw
+			}
+		}
+	case gqlast.IntValue:
+		v = arg.Value.Raw
+	}
+	n := float64(defaultPageSize)
+	switch x := v.(type) {
+	case float64:
+		n = x
+	case int:
+		n = float64(x)
+	case string:
+		if p, err := strconv.ParseFloat(x, 64); err == nil {
+			n = p
+		}
+	}
+	return math.Max(1, math.Min(n, maxPageSize)), true
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// introspectionAllowed says whether a request may read the schema through
+// introspection: admins always, everyone in development (KONULLU_DEV=1).
+func (r *root) introspectionAllowed(ctx context.Context) bool {
+	return r.dev || konullu.ViewerFrom(ctx).IsAdmin()
+}

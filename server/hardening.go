@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/metrics"
+	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/store"
+)
+
+// hardening wires the abuse limits and metrics: one Prometheus registry and
+// one rate limiter per instance, the limiter's counts shared through Redis.
+type hardening struct {
+	metrics *metrics.Metrics
+	limiter *ratelimit.Limiter
+	rules   ratelimit.Rules
+}
+
+func newHardening(cfg Config, db *store.DB, rdb redis.UniversalClient, logger *slog.Logger) *hardening {
+	m := metrics.New()
+	m.WatchDatabase(db.SQL(), "konullu", db.Ping)
+	if rdb != nil {
+		m.WatchRedis(rdb)
+	}
+	m.WatchOps(func(ctx context.Context) (*metrics.Ops, error) {
+		st, err := db.OpsStats(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ops := &metrics.Ops{OutboxPending: st.OutboxPending, OutboxDead: st.OutboxDead, OutboxOldest: st.OutboxOldest}
+		for _, j := range st.JobRuns {
+			ops.JobRuns = append(ops.JobRuns, metrics.JobRuns{Job: j.Job, Status: j.Status, Count: j.Count, Latest: j.Latest})
+		}
+		return ops, nil
+	})
+	db.SetObserver(m)
+	lim := ratelimit.New(rdb, ratelimit.Options{
+		Logger: logger,
+		OnDecision: func(rule string, d ratelimit.Decision) {
+			if !d.Allowed {
+				m.RateLimited(rule)
+			}
+		},
+		OnFallback: m.RateLimitInMemory,
+	})
+	return &hardening{metrics: m, limiter: lim, rules: cfg.RateLimits}
+}
+
+// Allow is the API's schema.RateLimiter: it maps the API's rules to the
+// configured limits and its keys to the limiter's (hashed accounts,
+// addresses without ports, IPv6 by /64).
+func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, time.Duration) {
+	var lim ratelimit.Limit
+	switch rule {
+	case "login":
+		lim, key = h.rules.LoginAccount, ratelimit.AccountKey(key)
+	case "login-ip":
+		lim, key = h.rules.LoginAddress, ratelimit.AddressKey(key)
+	case "register-ip":
+		lim, key = h.rules.RegisterAddress, ratelimit.AddressKey(key)
+	case "mutation":
+		lim = h.rules.MutationUser
+	default:
+		return true, 0
+	}
+	d := h.limiter.AllowN(ctx, ratelimit.Rule{Name: rule, Limit: lim}, key, n)
+	return d.Allowed, d.RetryAfter
+}
+
+// serverOptions are the optional parts of NewServer.
+type serverOptions struct {
+	metrics     *metrics.Metrics
+	corsOrigins []string
+	redis       func(context.Context) error // /readyz pings Redis too (availability.go)
+}
+
+type serverOption func(*serverOptions)
+
+// withMetrics serves /metrics and counts every request.
+func withMetrics(m *metrics.Metrics) serverOption {
+	return func(o *serverOptions) { o.metrics = m }
+}
+
+// withCORS lets browsers on these origins call the API (KONULLU_CORS_ORIGINS).
+func withCORS(origins []string) serverOption {
+	return func(o *serverOptions) { o.corsOrigins = origins }
+}
+
+// Content security policies. The web app loads only its own files; API
+// answers load nothing; the certificate verification page has inline styles
+// and nothing else.
+const (
+	cspApp    = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	cspAPI    = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+	cspVerify = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+// routeOf names the route of a path for metrics and headers: a fixed set,
+// so that a scan of random URLs cannot grow the metrics.
+func routeOf(path string) string {
+	switch {
+	case path == "/graphql", path == "/healthz", path == "/readyz", path == "/metrics", path == "/me/export":
+		return path
+	case strings.HasPrefix(path, "/reports/"), strings.HasPrefix(path, "/certificates/"),
+		strings.HasPrefix(path, "/verify/"), strings.HasPrefix(path, "/calendar/"):
+		return path[:strings.IndexByte(path[1:], '/')+1]
+	}
+	return "app"
+}
+
+// securityHeaders sets the headers that keep browsers from misusing our
+// answers: a strict content security policy, no sniffing, no framing, no
+// referrers leaking paths, and HSTS when the request came over TLS.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		switch routeOf(r.URL.Path) {
+		case "app":
+			h.Set("Content-Security-Policy", cspApp)
+		case "/verify":
+			h.Set("Content-Security-Policy", cspVerify)
+		default:
+			h.Set("Content-Security-Policy", cspAPI)
+		}
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cors answers cross-origin requests from the configured origins only. The
+// API authenticates with bearer tokens, never cookies, so credentials are
+// never allowed and there is nothing for a forged cross-site request to ride
+// on (no CSRF). With no origins configured no CORS header is ever sent and
+// browsers keep other sites out.
+func cors(origins []string, next http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		allowed := origin != "" && slices.Contains(origins, origin)
+		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+		if allowed {
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
+		}
+		if preflight {
+			if !allowed {
+				http.Error(w, "origin not allowed", http.StatusForbidden)
+				return
+			}
+			h.Set("Access-Control-Allow-Methods", "GET, POST")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept, X-Request-Id")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// countRequests feeds the HTTP metrics.
+func countRequests(m *metrics.Metrics, next http.Handler) http.Handler {
+	if m == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		m.HTTP(routeOf(r.URL.Path), r.Method, rec.status, time.Since(start))
+	})
+}
+
+// Contact details never reach the log: whatever a log line carries is
+// passed through redactContacts, which masks email addresses and phone numbers.
+var (
+	emailInLog = regexp.MustCompile(`[^\s<>"'@:,;()\[\]]+@[^\s<>"'@,;()\[\]]+\.[A-Za-z]{2,}`)
+	phoneInLog = regexp.MustCompile(`\+\d[\d ().-]{6,}\d`)
+)
+
+// redactContacts is a slog ReplaceAttr that masks contact details in string values.
+func redactContacts(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindString {
+		return a
+	}
+	s := a.Value.String()
+	if !strings.ContainsAny(s, "@+") {
+		return a
+	}
+	s = emailInLog.ReplaceAllStringFunc(s, konullu.MaskEmail)
+	s = phoneInLog.ReplaceAllString(s, "+***")
+	return slog.String(a.Key, s)
+}
+
+// parseHardening reads KONULLU_RATE_LIMITS, KONULLU_CORS_ORIGINS and KONULLU_DEV.
+func parseHardening(h *Hardening, get func(string) string, bad func(name, format string, args ...any) error) error {
+	var err error
+	if h.RateLimits, err = ratelimit.ParseRules(get("KONULLU_RATE_LIMITS")); err != nil {
+		return bad("KONULLU_RATE_LIMITS", "%v", err)
+	}
+	for _, o := range strings.Split(get("KONULLU_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" || o == "*" {
+			return bad("KONULLU_CORS_ORIGINS", "%q is not an origin such as https://app.example.az", o)
+		}
+		h.CORSOrigins = append(h.CORSOrigins, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	if h.Dev, err = parseBool(get("KONULLU_DEV")); err != nil {
+		return bad("KONULLU_DEV", "%q is not on/off (1, 0, true, false, yes, no)", get("KONULLU_DEV"))
+	}
+	return nil
+}
+
+// maskedEmail is an address as logs may show it (l***@example.az), or "" for none.
+func maskedEmail(email string) string {
+	if email == "" {
+		return ""
+	}
+	return konullu.MaskEmail(email)
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/konullu/konullu"
+)
+
+var _ konullu.AuditStore = (*DB)(nil)
+
+// RecordAudit appends an entry to the audit trail, with the objects it touched.
+func (d *DB) RecordAudit(ctx context.Context, e *konullu.AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = d.now()
+	}
+	roles := make([]string, len(e.ActorRoles))
+	for i, r := range e.ActorRoles {
+		roles[i] = string(r)
+	}
+	args := string(e.Arguments)
+	if args == "" {
+		args = "{}"
+	}
+	var actor any
+	if e.ActorUserID != 0 {
+		actor = e.ActorUserID
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		err := d.queryRow(ctx, tx, `INSERT INTO audit_log (at, actor_user_id, actor_roles, action, arguments, request_id)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, e.At, actor, listJSON(roles), e.Action, args, e.RequestID).Scan(&e.ID)
+		if err != nil {
+			return fmt.Errorf("store: record audit: %w", err)
+		}
+		for _, c := range e.Changes {
+			_, err := d.exec(ctx, tx, `INSERT INTO audit_changes (audit_id, kind, object_id, before, after) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (audit_id, kind, object_id) DO UPDATE SET after = excluded.after`,
+				e.ID, c.Kind, c.ID, rawOrNull(c.Before), rawOrNull(c.After))
+			if err != nil {
+				return fmt.Errorf("store: record audit change: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+func rawOrNull(r json.RawMessage) any {
+	if len(r) == 0 || string(r) == "null" {
+		return nil
+	}
+	return string(r)
+}
+
+// AuditEntries returns audit entries matching the filter, newest first.
+func (d *DB) AuditEntries(ctx context.Context, f konullu.AuditFilter) ([]*konullu.AuditEntry, error) {
+	var where []string
+	var args []any
+	if f.ActorUserID != 0 {
+		where, args = append(where, `l.actor_user_id = ?`), append(args, f.ActorUserID)
+	}
+	if f.Action != "" {
+		where, args = append(where, `l.action = ?`), append(args, f.Action)
+	}
+	if f.Kind != "" && f.ObjectID != 0 {
+		where = append(where, `l.id IN (SELECT audit_id FROM audit_changes WHERE kind = ? AND object_id = ?)`)
+		args = append(args, f.Kind, f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, `l.at >= ?`), append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, `l.at < ?`), append(args, f.To)
+	}
+	if f.Before > 0 {
+		where, args = append(where, `l.id < ?`), append(args, f.Before)
+	}
+	query := `SELECT l.id, l.at, COALESCE(l.actor_user_id, 0), l.actor_roles, l.action, l.arguments, l.request_id FROM audit_log l`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	query += fmt.Sprintf(` ORDER BY l.id DESC LIMIT %d`, limit)
+	rows, err := d.query(ctx, d.db, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit entries: %w", err)
+	}
+	var out []*konullu.AuditEntry
+	byID := map[int64]*konullu.AuditEntry{}
+	for rows.Next() {
+		e := &konullu.AuditEntry{}
+		var at nullTime
+		var roles jsonList
+		var arguments string
+		if err := rows.Scan(&e.ID, &at, &e.ActorUserID, &roles, &e.Action, &arguments, &e.RequestID); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: audit entries: %w", err)
+		}
+		e.At, e.Arguments = at.Time, json.RawMessage(arguments)
+		for _, r := range roles {
+			e.ActorRoles = append(e.ActorRoles, konullu.Role(r))
+		}
+		out = append(out, e)
+		byID[e.ID] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: audit entries: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	for i, e := range out {
+		ids[i] = e.ID
+	}
+	in, inArgs := inList(ids)
+	rows, err = d.query(ctx, d.db, `SELECT audit_id, kind, object_id, before, after FROM audit_changes WHERE audit_id IN (`+in+`)
+		ORDER BY audit_id, kind, object_id`, inArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit changes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c konullu.AuditChange
+		var before, after sql.NullString
+		if err := rows.Scan(&id, &c.Kind, &c.ID, &before, &after); err != nil {
+			return nil, fmt.Errorf("store: audit changes: %w", err)
+		}
+		if before.Valid {
+			c.Before = json.RawMessage(before.String)
+		}
+		if after.Valid {
+			c.After = json.RawMessage(after.String)
+		}
+		byID[id].Changes = append(byID[id].Changes, c)
+	}
+	return out, rows.Err()
+}
