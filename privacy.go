@@ -141,6 +141,8 @@ type DeletedAccount struct {
 	AnonymousVolunteerID int64
 	// Withdrawn counts the future places given up (their waitlists moved up).
 	Withdrawn int
+	// Shifts lists the shifts of those places, for whoever mirrors them (the availability index).
+	Shifts []int64
 	// KeptAssignments counts the past assignments kept anonymously.
 	KeptAssignments int
 }

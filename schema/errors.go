@@ -104,6 +104,9 @@ func (h *handler) convertErrors(ctx context.Context, in []*gqlerrors.QueryError,
 				if f := fieldOfVariable(p, func(v any) bool { return fmt.Sprintf("%#v", v) == m[1] }); f != "" {
 					re.Extensions["field"] = f
 				}
+			case wrongType.MatchString(qe.Message):
+				// graphql-go names the Go type it got; say it in GraphQL's words.
+				re = codeOnly(konullu.EINVALID, "the value is not a valid "+wrongType.FindStringSubmatch(qe.Message)[1])
 			default:
 				re = codeOnly(konullu.EINVALID, qe.Message)
 				if f := fieldOfMessage(qe, p.Query); f != "" {
@@ -224,6 +227,9 @@ func findValue(v any, want func(any) bool, key string) (string, bool) {
 // coercionFailure is graphql-go's message for a variable of the wrong type:
 // the value in Go syntax, its Go type and the Go type wanted.
 var coercionFailure = regexp.MustCompile(`^could not unmarshal (.*) \(\w+\) into (\w+):`)
+
+// wrongType is graphql-go's message for a value of the wrong shape (a list for an ID, say).
+var wrongType = regexp.MustCompile(`^wrong type for ` + namePattern + `: `)
 
 var graphQLTypeOf = map[string]string{"int32": "Int", "float64": "Float", "bool": "Boolean", "string": "String"}
 

@@ -107,6 +107,9 @@ func (r *root) RecordGuardianConsent(ctx context.Context, args struct{ Input gua
 	if _, err := r.privacy.RecordGuardianConsent(ctx, c); err != nil {
 		return nil, err
 	}
+	if r.index != nil {
+		r.index.UpdateVolunteer(context.WithoutCancel(ctx), id) // a minor may now be matched
+	}
 	vols, err := r.store.VolunteersByIDs(ctx, []int64{id})
 	if err != nil {
 		return nil, err
@@ -181,6 +184,14 @@ func (r *root) DeleteMyAccount(ctx context.Context, args struct{ Password string
 	d, err := r.privacy.DeleteAccount(ctx, v.UserID)
 	if err != nil {
 		return nil, err
+	}
+	if r.index != nil {
+		// The index re-reads what changed: the volunteer is gone, the places freed.
+		ictx := context.WithoutCancel(ctx)
+		r.index.UpdateVolunteer(ictx, v.VolunteerID)
+		for _, s := range d.Shifts {
+			r.index.UpdateShift(ictx, s)
+		}
 	}
 	loadersFrom(ctx).reset()
 	r.log.InfoContext(ctx, "account deleted", "request_id", RequestID(ctx), "withdrawn", d.Withdrawn, "kept_assignments", d.KeptAssignments)

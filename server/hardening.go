@@ -13,9 +13,19 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/jobs"
 	"github.com/konullu/konullu/metrics"
 	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
+)
+
+// The metrics hear the store, the API and the jobs; the limiter serves the API.
+var (
+	_ store.Observer     = (*metrics.Metrics)(nil)
+	_ schema.Observer    = (*metrics.Metrics)(nil)
+	_ jobs.Observer      = (*metrics.Metrics)(nil)
+	_ schema.RateLimiter = (*hardening)(nil)
 )
 
 // hardening wires the abuse limits and metrics: one Prometheus registry and

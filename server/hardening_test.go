@@ -228,6 +228,11 @@ func TestRedisGone(t *testing.T) {
 	if time.Since(start) > 30*time.Second {
 		t.Errorf("requests without Redis waited")
 	}
+	// The limit is per account: another one is only told its password is wrong.
+	if status, _, body := post(t, srv.url, "", `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
+		map[string]any{"e": "nobody@example.org", "p": "whatever it is"}); status != 200 || !strings.Contains(body, "UNAUTHENTICATED") {
+		t.Errorf("another account: %d %s", status, body)
+	}
 	_, metricsText := get(t, srv.url+"/metrics")
 	for _, want := range []string{"konullu_ratelimit_in_memory 1", "konullu_redis_up 0", `konullu_rate_limited_total{rule="login"} 1`,
 		`konullu_graphql_requests_total{code="OK",operation="mutation:login"} 4`, "konullu_database_up 1", "go_sql_open_connections"} {

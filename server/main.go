@@ -280,7 +280,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	// the reindex job.
 	ix := openIndex(db, rdb, logger, o.now)
 	defer ix.Close()
-	sched, err := newScheduler(cfg, db, rdb, disp, ix, logger, instance, o.now)
+	// Abuse limits and metrics: rate limits shared through Redis, Prometheus at /metrics.
+	hard := newHardening(cfg, db, rdb, logger)
+	sched, err := newScheduler(cfg, db, rdb, disp, ix, logger, instance, o.now, hard.metrics)
 	if err != nil {
 		return err
 	}
@@ -299,8 +301,6 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		}()
 	}
 
-	// Abuse limits and metrics: rate limits shared through Redis, Prometheus at /metrics.
-	hard := newHardening(cfg, db, rdb, logger)
 	api := schema.NewHandler(schema.Config{
 		Store:        indexedStore{db, ix},
 		Availability: ix,

@@ -109,7 +109,8 @@ func newDispatcher(cfg Config, db *store.DB, logger *slog.Logger, instance strin
 }
 
 // newScheduler builds the scheduler; lease may be nil (no Redis).
-func newScheduler(cfg Config, db *store.DB, rdb redis.UniversalClient, waker jobs.Waker, reindexer jobs.Reindexer, logger *slog.Logger, instance string, now func() time.Time) (*jobs.Scheduler, error) {
+// obs, when given, hears every finished run (the metrics).
+func newScheduler(cfg Config, db *store.DB, rdb redis.UniversalClient, waker jobs.Waker, reindexer jobs.Reindexer, logger *slog.Logger, instance string, now func() time.Time, obs ...jobs.Observer) (*jobs.Scheduler, error) {
 	jc := jobs.Config{Store: db, Notifier: waker, Logger: logger, Now: now, Instance: instance,
 		Settings: jobs.Settings{
 			ReminderLeads:  cfg.Notify.ReminderLeads,
@@ -122,6 +123,9 @@ func newScheduler(cfg Config, db *store.DB, rdb redis.UniversalClient, waker job
 	}
 	if reindexer != nil {
 		jc.Reindexer = reindexer
+	}
+	if len(obs) > 0 {
+		jc.Observer = obs[0]
 	}
 	return jobs.New(jc)
 }

@@ -381,6 +381,7 @@ func (d *DB) anonymiseVolunteer(ctx context.Context, tx *sql.Tx, volunteerID int
 				}
 			}
 			res.Withdrawn++
+			res.Shifts = append(res.Shifts, h.shift)
 			continue
 		}
 		if h.status != konullu.AssignmentCancelled {
