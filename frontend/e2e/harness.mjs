@@ -1,0 +1,197 @@
+// What the end-to-end tests stand on: the real server binary (built from
+// ../server with the app embedded) on a free port with a temporary SQLite
+// database and demo data, Debian's Chromium driven by playwright-core, axe,
+// screenshots, and a watch on the browser console.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const frontend = resolve(here, '..');
+export const repo = resolve(frontend, '..');
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const chromiumPath = process.env.KONULLU_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A free TCP port on the loopback interface. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Builds the server with the app embedded (dist/ must be built) and starts it
+ * on a free port with a fresh SQLite database and demo data. Returns its URL
+ * and a stop function.
+ */
+export async function startServer({ log = console.log } = {}) {
+  if (!existsSync(join(frontend, 'dist', 'index.html'))) {
+    throw new Error('frontend/dist is not built: run `npm run build` first (npm run test:e2e does)');
+  }
+  const work = mkdtempSync(join(tmpdir(), 'konullu-e2e-'));
+  const bin = join(work, 'konullu');
+  log(`e2e: building the server into ${bin}`);
+  execFileSync('go', ['build', '-o', bin, './server'], { cwd: repo, stdio: 'inherit' });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const serverLog = join(work, 'server.log');
+  const out = createWriteStream(serverLog);
+  const child = spawn(bin, ['serve'], {
+    cwd: work,
+    env: {
+      ...process.env,
+      KONULLU_ADDR: `127.0.0.1:${port}`,
+      KONULLU_DATABASE_URL: `sqlite:${join(work, 'konullu.db')}`,
+      KONULLU_DEMO: '1',
+      KONULLU_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (exited) throw new Error(`the server exited (${JSON.stringify(exited)}); see ${serverLog}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`the server did not get ready in time; see ${serverLog}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(`e2e: server ready at ${url} (log: ${serverLog})`);
+  return {
+    url,
+    serverLog,
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        await new Promise((r) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            r();
+          }, 15_000);
+          child.on('exit', () => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      }
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends one GraphQL request to the server (for test setup, not for what is tested). */
+export async function gql(url, query, variables = {}, token) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors?.length) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+export const viewports = {
+  phone: { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  desktop: { width: 1440, height: 900, deviceScaleFactor: 1, isMobile: false, hasTouch: false },
+};
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * A fresh browser profile (its own --user-data-dir) in the viewport, with
+ * the browser's language and time zone as given. Every console error and
+ * uncaught exception is recorded in errors.
+ */
+export async function openBrowser(viewport, { locale = 'az-AZ', timezoneId = 'Asia/Baku' } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'konullu-chromium-'));
+  const { width, height, ...device } = viewports[viewport];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width, height },
+    ...device,
+    locale,
+    timezoneId,
+  });
+  const errors = [];
+  const watch = (page) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  };
+  context.on('page', watch);
+  const page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+  page.setDefaultTimeout(15_000);
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs axe (WCAG 2.0/2.1 A and AA) on the page; returns the serious and critical violations. */
+export async function axe(page) {
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy
+  // (script-src 'self') stays on, and would block an injected <script>.
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(`${axeSource}\n;window.axe = axe;`);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Where screenshots go: KONULLU_E2E_SCREENSHOTS, else frontend/e2e-artifacts/screenshots. */
+export function screenshotDir() {
+  const dir = resolve(process.env.KONULLU_E2E_SCREENSHOTS ?? join(frontend, 'e2e-artifacts', 'screenshots'));
+  mkdirSync(dir, { recursive: true });
+  // Only this run's pictures: an old one would pass for a step that no longer happens.
+  for (const f of readdirSync(dir)) if (f.endsWith('.png')) rmSync(join(dir, f));
+  return dir;
+}
+
+export async function shot(page, dir, name) {
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}

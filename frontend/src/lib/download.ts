@@ -1,0 +1,52 @@
+// Downloads a file the server sends only with the bearer token (CSV and XLSX
+// exports, certificate PDFs): fetched, then saved under the server's name.
+import { ApiError, isErrorCode } from '../api/errors';
+import { getToken } from '../api/token';
+
+const byStatus: Record<number, ApiError['code']> = {
+  400: 'INVALID_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
+/** The file name in a Content-Disposition header, if any. */
+export function fileNameOf(disposition: string | null): string | null {
+  const m = disposition?.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+  return m?.[1] ? decodeURIComponent(m[1]) : null;
+}
+
+export async function downloadFile(url: string, fallbackName: string): Promise<void> {
+  const token = getToken();
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch (e) {
+    throw new ApiError('NETWORK', e instanceof Error ? e.message : 'fetch failed');
+  }
+  if (!res.ok) {
+    let code: ApiError['code'] = byStatus[res.status] ?? 'INTERNAL';
+    let message = `HTTP ${res.status}`;
+    try {
+      const body = (await res.json()) as { errors?: { message?: string; extensions?: { code?: unknown } }[]; code?: unknown; message?: string };
+      const first = body.errors?.[0];
+      const c = first?.extensions?.code ?? body.code;
+      if (isErrorCode(c)) code = c;
+      message = first?.message ?? body.message ?? message;
+    } catch {
+      // Not JSON: the status says enough.
+    }
+    throw new ApiError(code, message);
+  }
+  const blob = await res.blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = fileNameOf(res.headers.get('Content-Disposition')) ?? fallbackName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 1000);
+}

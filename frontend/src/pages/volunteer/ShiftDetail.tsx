@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { useQuery } from '../../api/hooks';
+import { ShiftForVolunteerDocument, type MyPlaceFragment, type ShiftCardFragment } from '../../gql/graphql';
+import { useSession } from '../../auth/session';
+import { useI18n } from '../../i18n';
+import { Alert, Card, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
+import { AssignmentBadge, Places, ShiftWhen } from '../../components/shift';
+import { Icon } from '../../components/icons';
+import { formatHours } from '../../lib/format';
+import { minutesBetween } from '../../lib/time';
+import { myPlace } from '../../lib/shifts';
+import { SignUpButton } from './SignUpButton';
+import { PlaceActions } from './PlaceActions';
+
+export default function ShiftDetail() {
+  const { id = '' } = useParams();
+  const { t, locale } = useI18n();
+  const { viewer } = useSession();
+  const q = useQuery(ShiftForVolunteerDocument, { id, signedIn: !!viewer }, { skip: viewer === undefined });
+  const [override, setOverride] = useState<{ shift?: ShiftCardFragment; place?: MyPlaceFragment }>({});
+
+  if (q.error && !q.data) {
+    return (
+      <Page title={t('shift.title')} back={{ to: '/shifts', label: t('nav.shifts') }}>
+        <ErrorAlert error={q.error} onRetry={q.refetch} />
+      </Page>
+    );
+  }
+  if (!q.data) return <Loading />;
+  const fetched = q.data.shift;
+  if (!fetched) {
+    return (
+      <Page title={t('shift.title')} back={{ to: '/shifts', label: t('nav.shifts') }}>
+        <Empty icon="search" title={t('error.NOT_FOUND')} />
+      </Page>
+    );
+  }
+  const shift = { ...fetched, ...override.shift };
+  const place = override.place ?? myPlace(fetched.assignments);
+
+  return (
+    <Page title={shift.position.name} lead={<ShiftWhen shift={shift} />} back={{ to: '/shifts', label: t('nav.shifts') }}>
+      {shift.status !== 'PUBLISHED' && (
+        <Alert tone={shift.status === 'CANCELLED' ? 'error' : 'info'} title={t(shift.status === 'CANCELLED' ? 'shift.cancelled' : 'shift.draft')}>
+          {shift.cancelReason}
+        </Alert>
+      )}
+      <div className="detail-grid">
+        <Card>
+          <h2 className="card-title">{t('shift.where')}</h2>
+          <p className="strong">{shift.centre.name}</p>
+          <p className="muted">{[shift.centre.address, shift.centre.city].filter(Boolean).join(', ')}</p>
+          <h2 className="card-title">{t('shift.what')}</h2>
+          {shift.position.description && <p>{shift.position.description}</p>}
+          <ul className="facts">
+            <li>
+              <Icon name="clock" size={18} />
+              {t('shift.length', { hours: formatHours(minutesBetween(shift.startsAt, shift.endsAt), locale) })}
+            </li>
+            {shift.position.minimumAge != null && (
+              <li>
+                <Icon name="user" size={18} />
+                {t('shift.minimumAge', { age: shift.position.minimumAge })}
+              </li>
+            )}
+            {shift.position.requiredSkills.length > 0 && (
+              <li>
+                <Icon name="shield" size={18} />
+                {t('shift.skills', { skills: shift.position.requiredSkills.join(', ') })}
+              </li>
+            )}
+          </ul>
+        </Card>
+        <Card className="action-card">
+          <h2 className="card-title">{t('shift.places')}</h2>
+          <Places shift={shift} forVolunteer />
+          {place && place.status !== 'CANCELLED' ? (
+            <div className="my-place">
+              <p>
+                {t('shift.yourPlace')} <AssignmentBadge status={place.status} waitlistPosition={place.waitlistPosition} />
+              </p>
+              {place.status === 'WAITLISTED' && <p className="muted">{t('shift.waitlistExplain')}</p>}
+              <PlaceActions shift={shift} place={place} onChange={(p) => setOverride((o) => ({ ...o, place: p }))} />
+            </div>
+          ) : (
+            <div className="my-place">
+              {place?.status === 'CANCELLED' && <p className="muted">{t('shift.youWithdrew')}</p>}
+              <SignUpButton shift={shift} place={place} onChange={(p, s) => setOverride({ place: p, shift: s })} />
+            </div>
+          )}
+        </Card>
+      </div>
+    </Page>
+  );
+}
