@@ -86,7 +86,7 @@ func (r Result) Print(w io.Writer) {
 	if len(r.Accounts) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nDemo accounts (sign in with the GraphQL login mutation):")
+	fmt.Fprintln(w, "\nDemo accounts (sign in on the web app or with the GraphQL login mutation):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, a := range r.Accounts {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Role, a.Email, a.Password, a.About)
