@@ -23,11 +23,11 @@ const shiftsWithPeople = `query($first: Int) {
 }`
 
 // maxStatements is what shiftsWithPeople may cost, whatever the number of
-// shifts: the session (3: session, roles, coordinated centres), the page of
+// shifts: the session with its roles and coordinated centres (1), the page of
 // shifts (2: count and page), then one statement each for centres,
 // positions, assignments, volunteers and - for a coordinator deciding who
-// may see email addresses - the centres the volunteers serve at. 10 in all.
-const maxStatements = 10
+// may see email addresses - the centres the volunteers serve at. 8 in all.
+const maxStatements = 8
 
 // TestNoNPlusOne proves that the data loaders batch: a page of 5 shifts and
 // a page of 50 (over 5 centres and 3 positions, 3 volunteers each) run the

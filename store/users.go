@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/konullu/konullu"
@@ -147,22 +150,40 @@ func (d *DB) CreateSession(ctx context.Context, userID int64, tokenHash []byte, 
 // SessionViewer returns the viewer of a session token hash; UNAUTHENTICATED
 // when the session is unknown, revoked or expired.
 func (d *DB) SessionViewer(ctx context.Context, tokenHash []byte) (*konullu.Viewer, error) {
+	// One statement: every authenticated request starts here. Roles and
+	// coordinated centres come as comma-separated lists (string_agg exists in
+	// PostgreSQL and in SQLite since 3.44).
 	v := &konullu.Viewer{}
 	var expires nullTime
-	err := d.queryRow(ctx, d.db, `SELECT s.user_id, s.expires_at, COALESCE(v.id, 0) FROM sessions s
-		LEFT JOIN volunteers v ON v.user_id = s.user_id WHERE s.token_hash = ?`, tokenHash).Scan(&v.UserID, &expires, &v.VolunteerID)
+	var roles, centres string
+	err := d.queryRow(ctx, d.db, `SELECT s.user_id, s.expires_at, COALESCE(v.id, 0),
+		COALESCE((SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = s.user_id), ''),
+		COALESCE((SELECT string_agg(CAST(c.centre_id AS TEXT), ',') FROM coordinator_centres c WHERE c.user_id = s.user_id), '')
+		FROM sessions s LEFT JOIN volunteers v ON v.user_id = s.user_id WHERE s.token_hash = ?`, tokenHash).
+		Scan(&v.UserID, &expires, &v.VolunteerID, &roles, &centres)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !expires.Time.After(d.now()) {
 		return nil, &konullu.Error{Code: konullu.EUNAUTHENTICATED, Message: "the session has expired or was revoked; sign in again"}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: session: %w", err)
 	}
-	err = d.loadRoles(ctx, d.db, []int64{v.UserID},
-		func(_ int64, r konullu.Role) { v.Roles = append(v.Roles, r) },
-		func(_ int64, c int64) { v.CentreIDs = append(v.CentreIDs, c) })
-	if err != nil {
-		return nil, err
+	for _, r := range strings.Split(roles, ",") {
+		if r != "" {
+			v.Roles = append(v.Roles, konullu.Role(r))
+		}
 	}
+	slices.Sort(v.Roles)
+	for _, c := range strings.Split(centres, ",") {
+		if c == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(c, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("store: session: centre id %q: %w", c, err)
+		}
+		v.CentreIDs = append(v.CentreIDs, id)
+	}
+	slices.Sort(v.CentreIDs)
 	return v, nil
 }
 
