@@ -304,13 +304,15 @@ type ReportBuilder struct {
 
 	// Counted by each fork. Assignment figures are kept per shift and per
 	// age band, and rolled up into centres, months and positions at the end.
+	// What each volunteer was active in is one record of vw words in
+	// vBits (one cache line to touch per assignment): cw words of centre
+	// bits, pw of position bits, then a word of month bits (at most
+	// MaxReportDays/28+1 months, the low 32 bits), age-band bits (8 bits
+	// from bit 32) and bit 40 set once credited.
 	perShift []rowCounts // by shift index
-	seen     []bool      // by volunteer index: credited at least once
-	cBits    []uint64
-	pBits    []uint64
-	mBits    []uint32 // months, at most MaxReportDays/28+1 of them
-	bandBits []uint8
-	cw, pw   int // words per volunteer in cBits, pBits
+	vBits    []uint64
+	cw, pw   int // words per volunteer of centre and position bits
+	vw       int // cw + pw + 1
 
 	byBand [6]rowCounts
 }
@@ -329,26 +331,31 @@ func (a rowCounts) counts() addCounts {
 	return addCounts{minutes: int(a.minutes), assignments: int(a.assignments), attended: int(a.attended), noShows: int(a.noShows)}
 }
 
-// civilDate is a date as numbers, for age arithmetic without time.Time.
-type civilDate struct{ y, m, d int }
+// civilDate is a date as one number, year*10000 + month*100 + day, for
+// age arithmetic without time.Time (and a birth date in 8 bytes: reports
+// look one up per assignment); 0 (a zero time or year 0): unknown.
+type civilDate int64
 
 func civil(t time.Time) civilDate {
 	if t.IsZero() {
-		return civilDate{}
+		return 0
 	}
 	y, m, d := t.Date()
-	return civilDate{y, int(m), d}
+	if y == 0 {
+		return 0
+	}
+	return civilDate(int64(y)*10000 + int64(m)*100 + int64(d))
 }
 
 // bandIndex is the index in AgeBands of someone born on b on day.
 func bandIndex(b, day civilDate) int {
-	if b.y == 0 {
+	if b == 0 {
 		return 5
 	}
-	age := day.y - b.y
-	if day.m < b.m || day.m == b.m && day.d < b.d {
-		age--
-	}
+	// The difference is the age times 10,000 plus that of month and day,
+	// less than 10,000 either way: the quotient is the age when it is not
+	// negative, and less than 18 when it is.
+	age := int64(day-b) / 10000
 	switch {
 	case age < 18:
 		return 0
@@ -475,6 +482,7 @@ func NewReportBuilder(q ReportQuery, centres []*Centre, positions []*Position, s
 	}
 	b.volIx = newIDIndex(ids)
 	b.cw, b.pw = (len(b.centres)+63)/64, (len(b.positions)+63)/64
+	b.vw = b.cw + b.pw + 1
 	b.reset()
 	return b
 }
@@ -483,11 +491,7 @@ func NewReportBuilder(q ReportQuery, centres []*Centre, positions []*Position, s
 func (b *ReportBuilder) reset() {
 	n := len(b.births)
 	b.perShift = make([]rowCounts, len(b.shifts))
-	b.seen = make([]bool, n)
-	b.cBits = make([]uint64, n*b.cw)
-	b.pBits = make([]uint64, n*b.pw)
-	b.mBits = make([]uint32, n)
-	b.bandBits = make([]uint8, n)
+	b.vBits = make([]uint64, n*b.vw)
 }
 
 func cmpInt(a, b int64) int {
@@ -540,11 +544,10 @@ func (b *ReportBuilder) AddAssignment(volunteerID, shiftID int64, status Assignm
 	if status != AssignmentCompleted || creditedMinutes <= 0 || !known {
 		return
 	}
-	b.seen[vi] = true
-	b.cBits[vi*b.cw+int(s.centre)/64] |= 1 << (s.centre % 64)
-	b.pBits[vi*b.pw+int(s.pos)/64] |= 1 << (s.pos % 64)
-	b.mBits[vi] |= 1 << s.month
-	b.bandBits[vi] |= 1 << bi
+	r := b.vBits[vi*b.vw : (vi+1)*b.vw]
+	r[int(s.centre)/64] |= 1 << (s.centre % 64)
+	r[b.cw+int(s.pos)/64] |= 1 << (s.pos % 64)
+	r[b.vw-1] |= 1<<s.month | 1<<(32+bi) | 1<<40
 }
 
 // Merge adds what a fork counted.
@@ -552,16 +555,8 @@ func (b *ReportBuilder) Merge(o *ReportBuilder) {
 	for i := range o.perShift {
 		b.perShift[i].add(o.perShift[i])
 	}
-	for i, s := range o.seen {
-		b.seen[i] = b.seen[i] || s
-		b.mBits[i] |= o.mBits[i]
-		b.bandBits[i] |= o.bandBits[i]
-	}
-	for i, w := range o.cBits {
-		b.cBits[i] |= w
-	}
-	for i, w := range o.pBits {
-		b.pBits[i] |= w
+	for i, w := range o.vBits {
+		b.vBits[i] |= w
 	}
 	for i := range b.byBand {
 		b.byBand[i].add(o.byBand[i])
@@ -597,28 +592,30 @@ func (b *ReportBuilder) Report() *ParticipationReport {
 	activePos := make([]int, len(b.positions))
 	var activeBand [6]int
 	active := 0
-	for v, seen := range b.seen {
-		if !seen {
+	for v := 0; v < len(b.births); v++ {
+		r := b.vBits[v*b.vw : (v+1)*b.vw]
+		last := r[b.vw-1]
+		if last&(1<<40) == 0 {
 			continue
 		}
 		active++
 		for i := range activeCentre {
-			if b.cBits[v*b.cw+i/64]&(1<<(i%64)) != 0 {
+			if r[i/64]&(1<<(i%64)) != 0 {
 				activeCentre[i]++
 			}
 		}
 		for i := range activeMonth {
-			if b.mBits[v]&(1<<i) != 0 {
+			if last&(1<<i) != 0 {
 				activeMonth[i]++
 			}
 		}
 		for i := range activePos {
-			if b.pBits[v*b.pw+i/64]&(1<<(i%64)) != 0 {
+			if r[b.cw+i/64]&(1<<(i%64)) != 0 {
 				activePos[i]++
 			}
 		}
 		for i := range activeBand {
-			if b.bandBits[v]&(1<<i) != 0 {
+			if last&(1<<(32+i)) != 0 {
 				activeBand[i]++
 			}
 		}
