@@ -154,9 +154,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		logger.Info("database is up to date", "database", redact(cfg.DatabaseURL))
 		return nil
 	case "seed":
@@ -165,9 +162,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		seedOpts.Now, seedOpts.Argon2, seedOpts.Progress = o.now(), o.argon2, stdout
 		return seed(ctx, db, seedOpts, stdout, logger)
 	case "jobs":
@@ -176,9 +170,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		// The lease matters only when instances share a Redis; an embedded
 		// one would be this process's alone.
 		var rdb redis.UniversalClient
@@ -197,20 +188,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		return reindex(ctx, cfg, db, stdout, logger, o.now)
 	}
 	return serve(ctx, cfg, logger, stdout, o)
 }
 
+// openStore connects to the configured database and migrates it.
 func openStore(ctx context.Context, cfg Config, logger *slog.Logger, o runOptions) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Now: o.now, Rules: cfg.Rules, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
 	logger.Info("database connected", "database", redact(cfg.DatabaseURL), "dialect", db.Dialect())
+	// Every command works on an up-to-date schema; instances that start
+	// together take turns (see store.DB.Migrate).
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -240,9 +235,6 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	if cfg.AdminEmail != "" {
 		hash, err := konullu.HashPassword(cfg.AdminPassword, o.argon2)
 		if err != nil {
