@@ -464,6 +464,15 @@ type BusyShift struct {
 	StartsAt, EndsAt time.Time
 }
 
+// ShiftBusy is what the availability index keeps of a shift: its period and
+// the volunteers its active assignments (confirmed, waitlisted, checked in)
+// bind for that time.
+type ShiftBusy struct {
+	ID               int64
+	StartsAt, EndsAt time.Time
+	Volunteers       []int64
+}
+
 // IndexFilter selects volunteers for the index: those with the given IDs,
 // or else a page of at most Limit volunteers with ids after AfterID, by id.
 // Exceptions dated before Since and shifts that ended before it are left out.

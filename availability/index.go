@@ -88,8 +88,7 @@ type Store interface {
 	CountVolunteers(ctx context.Context) (int, error)
 	VolunteersForIndex(ctx context.Context, f konullu.IndexFilter) ([]*konullu.IndexedVolunteer, error)
 	FreeVolunteersSQL(ctx context.Context, q konullu.FreeQuery) ([]int64, error)
-	ShiftsByIDs(ctx context.Context, ids []int64) (map[int64]*konullu.Shift, error)
-	AssignmentsOfShifts(ctx context.Context, shiftIDs []int64, statuses []konullu.AssignmentStatus) (map[int64][]*konullu.Assignment, error)
+	ShiftBusy(ctx context.Context, id int64) (*konullu.ShiftBusy, error)
 }
 
 // DefaultPrefix starts every key of the index. Its braces are a Redis
@@ -394,22 +393,17 @@ func (ix *Index) UpdateShift(ctx context.Context, id int64) error {
 }
 
 func (ix *Index) updateShift(ctx context.Context, id int64) error {
-	shifts, err := ix.store.ShiftsByIDs(ctx, []int64{id})
+	s, err := ix.store.ShiftBusy(ctx, id)
 	if err != nil {
 		return err
 	}
-	s := shifts[id]
 	if s == nil || !s.EndsAt.After(ix.since()) {
 		return nil // the index keeps no past shifts
 	}
-	as, err := ix.store.AssignmentsOfShifts(ctx, []int64{id}, activeStatuses)
-	if err != nil {
-		return err
-	}
 	b := busyOf(s.ID, s.StartsAt, s.EndsAt)
 	args := []any{ix.prefix, id, b.start, b.end, b.expireAt}
-	for _, a := range as[id] {
-		args = append(args, a.VolunteerID)
+	for _, v := range s.Volunteers {
+		args = append(args, v)
 	}
 	n, err := shiftScript.Run(ctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()}, args...).Int()
 	if err != nil {
@@ -420,8 +414,6 @@ func (ix *Index) updateShift(ctx context.Context, id int64) error {
 	}
 	return nil
 }
-
-var activeStatuses = []konullu.AssignmentStatus{konullu.AssignmentConfirmed, konullu.AssignmentWaitlisted, konullu.AssignmentCheckedIn}
 
 // failed records that an update did not reach Redis: the index may now be
 // wrong, so the next check rebuilds it.

@@ -589,3 +589,34 @@ func (d *DB) insertReturning(ctx context.Context, tx *sql.Tx, prefix string, row
 	}
 	return ids, nil
 }
+
+// ShiftBusy returns a shift's period and the volunteers its active
+// assignments bind, in one statement (the index asks after every signup);
+// nil when there is no such shift.
+func (d *DB) ShiftBusy(ctx context.Context, id int64) (*konullu.ShiftBusy, error) {
+	rows, err := d.query(ctx, d.db, `SELECT s.starts_at, s.ends_at, a.volunteer_id FROM shifts s
+		LEFT JOIN assignments a ON a.shift_id = s.id AND a.status IN ('CONFIRMED', 'WAITLISTED', 'CHECKED_IN')
+		WHERE s.id = ? ORDER BY a.volunteer_id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: shift busy: %w", err)
+	}
+	defer rows.Close()
+	var b *konullu.ShiftBusy
+	for rows.Next() {
+		var start, end nullTime
+		var vol sql.NullInt64
+		if err := rows.Scan(&start, &end, &vol); err != nil {
+			return nil, fmt.Errorf("store: shift busy: %w", err)
+		}
+		if b == nil {
+			b = &konullu.ShiftBusy{ID: id, StartsAt: start.Time, EndsAt: end.Time, Volunteers: []int64{}}
+		}
+		if vol.Valid {
+			b.Volunteers = append(b.Volunteers, vol.Int64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: shift busy: %w", err)
+	}
+	return b, nil
+}

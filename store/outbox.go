@@ -101,7 +101,14 @@ func (d *DB) enqueue(ctx context.Context, q queryer, now time.Time, evs ...event
 	if err != nil {
 		return err
 	}
+	return d.enqueueKnown(ctx, q, now, masks, userOf, evs...)
+}
+
+// enqueueKnown is enqueue once the recipients' channels are known: masks
+// by user, userOf mapping the volunteers the events name to their users.
+func (d *DB) enqueueKnown(ctx context.Context, q queryer, now time.Time, masks map[int64]int, userOf map[int64]int64, evs ...event) error {
 	var rows [][]any
+	var err error
 	for _, e := range evs {
 		user := e.userID
 		if user == 0 {

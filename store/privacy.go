@@ -68,20 +68,6 @@ func (d *DB) GuardianConsents(ctx context.Context, volunteerIDs []int64) (map[in
 	return out, rows.Err()
 }
 
-// checkGuardianConsent applies the youth-protection rule inside a signup's
-// transaction: a minor on the shift's day needs a guardian's consent on record.
-func (d *DB) checkGuardianConsent(ctx context.Context, tx *sql.Tx, v *konullu.Volunteer, s *konullu.Shift) error {
-	if !konullu.NeedsGuardianConsent(v.BirthDate, s.StartsAt) {
-		return nil
-	}
-	var one int
-	err := d.queryRow(ctx, tx, `SELECT 1 FROM guardian_consents WHERE volunteer_id = ?`, v.ID).Scan(&one)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: guardian consent: %w", err)
-	}
-	return konullu.CheckGuardianConsent(v, s, err == nil)
-}
-
 // Tables whose rows are exported or moved by hand; every other table with a
 // user_id or volunteer_id column is exported as it is.
 var personalTablesByHand = []string{

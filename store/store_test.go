@@ -589,3 +589,59 @@ func TestMigrateConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A signup answers with exactly what the database then holds (status, place
+// in the waitlist, times) without reading it back, and costs a bounded
+// number of statements: it is the transaction of a signup storm.
+func TestSignUpAnswerIsWhatTheDatabaseHolds(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	s := f.shift(24*time.Hour, time.Hour, 2)
+	var answers []*konullu.Assignment
+	for i := range 5 {
+		v := f.volunteer()
+		before := f.db.QueryCount()
+		a, err := f.db.SignUp(ctx, s.ID, v, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// BEGIN, the two locks, the facts, the write (two on SQLite), the
+		// message for a confirmed place, COMMIT.
+		if n := f.db.QueryCount() - before; n > 8 {
+			t.Errorf("signup %d took %d statements, want at most 8", i+1, n)
+		}
+		answers = append(answers, a)
+	}
+	wantStatus := []konullu.AssignmentStatus{"CONFIRMED", "CONFIRMED", "WAITLISTED", "WAITLISTED", "WAITLISTED"}
+	wantPlace := []int{0, 0, 1, 2, 3}
+	ids := make([]int64, len(answers))
+	for i, a := range answers {
+		ids[i] = a.ID
+		if a.Status != wantStatus[i] || a.WaitlistPosition != wantPlace[i] || a.ShiftID != s.ID {
+			t.Errorf("signup %d answered %s #%d, want %s #%d", i+1, a.Status, a.WaitlistPosition, wantStatus[i], wantPlace[i])
+		}
+	}
+	held, err := f.db.AssignmentsByIDs(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range answers {
+		h := held[a.ID]
+		if h == nil {
+			t.Fatalf("signup %d: assignment %d is not in the database", i+1, a.ID)
+		}
+		if h.Status != a.Status || h.WaitlistPosition != a.WaitlistPosition || h.VolunteerID != a.VolunteerID ||
+			!h.CreatedAt.Equal(a.CreatedAt) || !h.UpdatedAt.Equal(a.UpdatedAt) {
+			t.Errorf("signup %d answered %+v, the database holds %+v", i+1, a, h)
+		}
+	}
+	// A withdrawal promotes the first in the queue; the next signup joins
+	// the end of the queue, behind the two still waiting.
+	if _, err := f.db.Withdraw(ctx, answers[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	late, err := f.db.SignUp(ctx, s.ID, f.volunteer(), false)
+	if err != nil || late.Status != konullu.AssignmentWaitlisted || late.WaitlistPosition != 3 {
+		t.Fatalf("late signup: %+v %v", late, err)
+	}
+}
