@@ -498,4 +498,7 @@ type AvailabilityIndex interface {
 	FreeVolunteers(ctx context.Context, q FreeQuery) ([]int64, error)
 	UpdateVolunteer(ctx context.Context, volunteerID int64) error
 	UpdateShift(ctx context.Context, shiftID int64) error
+	// AddBusy records that a volunteer signed up for a shift (confirmed or
+	// waitlisted: busy then either way).
+	AddBusy(ctx context.Context, shiftID, volunteerID int64) error
 }

@@ -130,10 +130,14 @@ var volunteerLua string
 //go:embed shift.lua
 var shiftLua string
 
+//go:embed busy.lua
+var busyLua string
+
 var (
 	matchScript     = redis.NewScript(matchLua)
 	volunteerScript = redis.NewScript(volunteerLua)
 	shiftScript     = redis.NewScript(shiftLua)
+	busyScript      = redis.NewScript(busyLua)
 )
 
 // Index is the availability index. It is safe for concurrent use.
@@ -157,7 +161,16 @@ type Index struct {
 	stale       sync.Mutex // guards staleSince
 	staleSince  time.Time  // an update failed: the index may be wrong
 	lastAttempt time.Time
+
+	periodsMu sync.Mutex
+	periods   map[int64]period // shifts' times, which never change once created
 }
+
+// period is a shift's start and end.
+type period struct{ start, end time.Time }
+
+// maxPeriods bounds the cache of shift periods (a few MB at most).
+const maxPeriods = 50_000
 
 var _ konullu.AvailabilityIndex = (*Index)(nil)
 
@@ -397,7 +410,11 @@ func (ix *Index) updateShift(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if s == nil || !s.EndsAt.After(ix.since()) {
+	if s == nil {
+		return nil
+	}
+	ix.rememberPeriod(id, period{s.StartsAt, s.EndsAt})
+	if !s.EndsAt.After(ix.since()) {
 		return nil // the index keeps no past shifts
 	}
 	b := busyOf(s.ID, s.StartsAt, s.EndsAt)
@@ -413,6 +430,51 @@ func (ix *Index) updateShift(ctx context.Context, id int64) error {
 		ix.Trigger()
 	}
 	return nil
+}
+
+// AddBusy records that a volunteer signed up for a shift: they are busy
+// then, whether confirmed or waitlisted. A signup only ever adds, so this
+// adds the one volunteer without reading the database, once the shift's
+// period is known here (times never change once a shift is created); the
+// first time, it rewrites the shift from the database like UpdateShift.
+// Concurrent signups on several instances each add their own volunteer,
+// where rewrites could overwrite one another.
+func (ix *Index) AddBusy(ctx context.Context, shiftID, volunteerID int64) error {
+	p, ok := ix.period(shiftID)
+	if !ok {
+		return ix.UpdateShift(ctx, shiftID)
+	}
+	if !p.end.After(ix.since()) {
+		return nil
+	}
+	b := busyOf(shiftID, p.start, p.end)
+	n, err := busyScript.Run(ctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()},
+		ix.prefix, shiftID, b.start, b.end, b.expireAt, volunteerID).Int()
+	if err != nil {
+		err = fmt.Errorf("availability: add busy %d to shift %d: %w", volunteerID, shiftID, err)
+		ix.failed("shift", shiftID, err)
+		return err
+	}
+	if n == 0 {
+		ix.Trigger()
+	}
+	return nil
+}
+
+func (ix *Index) period(id int64) (period, bool) {
+	ix.periodsMu.Lock()
+	defer ix.periodsMu.Unlock()
+	p, ok := ix.periods[id]
+	return p, ok
+}
+
+func (ix *Index) rememberPeriod(id int64, p period) {
+	ix.periodsMu.Lock()
+	defer ix.periodsMu.Unlock()
+	if ix.periods == nil || len(ix.periods) >= maxPeriods {
+		ix.periods = map[int64]period{}
+	}
+	ix.periods[id] = p
 }
 
 // failed records that an update did not reach Redis: the index may now be

@@ -3,9 +3,13 @@ package availability_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -329,4 +333,64 @@ func TestMemoryUsage(t *testing.T) {
 	if keys < 24 || bytes <= 0 {
 		t.Fatalf("%d bytes in %d keys", bytes, keys)
 	}
+}
+
+// TestSignupsOnTwoInstancesAllCount: 30 volunteers sign up at once for one
+// shift through two instances (two indexes over one Redis and one
+// database), as a storm does; each instance adds its own volunteers to the
+// shift's busy set. Every one of them is busy afterwards: none was lost to
+// another instance's concurrent update, and the index agrees with SQL.
+func TestSignupsOnTwoInstancesAllCount(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.ctx
+	other := availability.New(e.rdb, e.db, availability.Options{Prefix: e.prefix, Now: e.clock.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	t.Cleanup(func() { other.Close() })
+	var vols []int64
+	for range 30 {
+		vols = append(vols, e.volunteer(weekly(win(1, "09:00", "17:00"))))
+	}
+	bystander := e.volunteer(weekly(win(1, "09:00", "17:00")))
+	e.rebuild()
+	s := e.shift(nextMonday(10, 0), nextMonday(14, 0), 10)
+	var wg sync.WaitGroup
+	for i, v := range vols {
+		ix := e.ix
+		if i%2 == 1 {
+			ix = other
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := e.db.SignUp(ctx, s.ID, v, false)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if a.Status != konullu.AssignmentConfirmed && a.Status != konullu.AssignmentWaitlisted {
+				t.Errorf("volunteer %d: %s", v, a.Status)
+			}
+			if err := ix.AddBusy(ctx, s.ID, v); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	// Confirmed or waitlisted, all 30 are busy then; only the bystander is free.
+	wantIDs(t, e.match(nextMonday(11, 0), nextMonday(12, 0)), bystander)
+	wantIDs(t, e.free(nextMonday(9, 0), nextMonday(10, 0)), append(slices.Clone(vols), bystander)...)
+
+	// A withdrawal rewrites the shift from the database: the volunteer is free again.
+	as, err := e.db.AssignmentsOfShifts(ctx, []int64{s.ID}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := as[s.ID][0]
+	if _, err := e.db.Withdraw(ctx, first.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.UpdateShift(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, e.free(nextMonday(11, 0), nextMonday(12, 0)), first.VolunteerID, bystander)
 }

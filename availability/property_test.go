@@ -107,11 +107,12 @@ func TestMatchesBruteForce(t *testing.T) {
 	signUps := func(n int, update bool) {
 		for range n {
 			s := shifts[rng.IntN(len(shifts))]
-			if _, err := e.db.SignUp(ctx, s.ID, ids[rng.IntN(len(ids))], true); err != nil {
+			v := ids[rng.IntN(len(ids))]
+			if _, err := e.db.SignUp(ctx, s.ID, v, true); err != nil {
 				continue // not active, overlapping …: the store said no
 			}
-			if update {
-				if err := e.ix.UpdateShift(ctx, s.ID); err != nil {
+			if update { // as the API reports a signup: one volunteer added
+				if err := e.ix.AddBusy(ctx, s.ID, v); err != nil {
 					t.Fatal(err)
 				}
 			}

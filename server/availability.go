@@ -87,7 +87,10 @@ func (s indexedStore) SetVolunteerStatus(ctx context.Context, id int64, status k
 func (s indexedStore) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinator bool) (*konullu.Assignment, error) {
 	a, err := s.DB.SignUp(ctx, shiftID, volunteerID, byCoordinator)
 	if err == nil {
-		s.shift(ctx, shiftID)
+		switch a.Status {
+		case konullu.AssignmentConfirmed, konullu.AssignmentWaitlisted, konullu.AssignmentCheckedIn:
+			s.ix.AddBusy(context.WithoutCancel(ctx), shiftID, volunteerID)
+		}
 	}
 	return a, err
 }

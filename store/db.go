@@ -82,8 +82,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 		d.dialect = Postgres
 		d.db, err = sql.Open("pgx", rawURL)
 		if err == nil {
+			// Every connection may stay open while busy: closing some
+			// whenever more than a few are idle makes a busy minute open
+			// new ones (a PostgreSQL backend each) over and over. Quiet
+			// ones close after five minutes.
 			d.db.SetMaxOpenConns(20)
-			d.db.SetMaxIdleConns(10)
+			d.db.SetMaxIdleConns(20)
 			d.db.SetConnMaxIdleTime(5 * time.Minute)
 		}
 	default:
