@@ -1,6 +1,7 @@
 // Package ratelimit limits how often a client may do something: login
 // attempts per account and per address, registrations per address, mutations
-// per user. The counts live in Redis (GCRA through
+// per user, and requests per address to the public pages (certificate
+// verification, calendar feeds). The counts live in Redis (GCRA through
 // github.com/go-redis/redis_rate), so every instance of the server shares
 // them. When Redis does not answer, the limiter keeps working from memory
 // (golang.org/x/time/rate), per instance, and goes back to Redis by itself
@@ -61,6 +62,8 @@ type Rules struct {
 	LoginAddress    Limit // login attempts per client address
 	RegisterAddress Limit // registrations per client address
 	MutationUser    Limit // mutations per signed-in user
+	VerifyAddress   Limit // GET /verify/{code} (public certificate check) per client address
+	CalendarAddress Limit // GET /calendar/{secret}.ics (feeds) per client address
 }
 
 // DefaultRules are generous to people and stingy to scripts.
@@ -70,11 +73,15 @@ func DefaultRules() Rules {
 		LoginAddress:    Limit{Rate: 60, Period: time.Minute, Burst: 30},
 		RegisterAddress: Limit{Rate: 20, Period: time.Hour, Burst: 20},
 		MutationUser:    Limit{Rate: 120, Period: time.Minute, Burst: 60},
+		// A venue's visitors behind one NAT scanning certificates' QR codes
+		// stay far below these; a script guessing codes or secrets does not.
+		VerifyAddress:   Limit{Rate: 60, Period: time.Minute, Burst: 30},
+		CalendarAddress: Limit{Rate: 120, Period: time.Minute, Burst: 60},
 	}
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login", "login-ip", "register-ip", "mutation"}
+var ruleNames = []string{"login", "login-ip", "register-ip", "mutation", "verify-ip", "calendar-ip"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
@@ -86,6 +93,10 @@ func (r *Rules) field(name string) *Limit {
 		return &r.RegisterAddress
 	case "mutation":
 		return &r.MutationUser
+	case "verify-ip":
+		return &r.VerifyAddress
+	case "calendar-ip":
+		return &r.CalendarAddress
 	}
 	return nil
 }
@@ -99,7 +110,7 @@ func (r Rules) String() string {
 	return strings.Join(parts, ",")
 }
 
-// ParseRules reads rules such as "login=10/15m,login-ip=60/1m,register-ip=20/1h,mutation=120/1m":
+// ParseRules reads rules such as "login=10/15m,login-ip=60/1m,register-ip=20/1h,mutation=120/1m,verify-ip=60/1m+30,calendar-ip=120/1m+60":
 // each named rule is RATE/PERIOD (the burst is the rate, capped by a
 // trailing "+BURST") or "off"; rules not named keep their defaults. "off"
 // alone turns every limit off. The empty string is the defaults.

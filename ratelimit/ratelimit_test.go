@@ -141,6 +141,10 @@ func TestParseRules(t *testing.T) {
 			r.RegisterAddress = ratelimit.Limit{}
 		}},
 		{"login-ip=5/h", func(r *ratelimit.Rules) { r.LoginAddress = ratelimit.Limit{Rate: 5, Period: time.Hour, Burst: 5} }},
+		{"verify-ip=10/1m+5, calendar-ip=off", func(r *ratelimit.Rules) {
+			r.VerifyAddress = ratelimit.Limit{Rate: 10, Period: time.Minute, Burst: 5}
+			r.CalendarAddress = ratelimit.Limit{}
+		}},
 	} {
 		want := def
 		tc.want(&want)
@@ -149,10 +153,13 @@ func TestParseRules(t *testing.T) {
 			t.Errorf("ParseRules(%q) = %+v, %v; want %+v", tc.in, got, err, want)
 		}
 	}
+	if def.VerifyAddress.String() != "60/1m+30" || def.CalendarAddress.String() != "120/1m+60" {
+		t.Errorf("public page defaults: verify-ip=%s calendar-ip=%s", def.VerifyAddress, def.CalendarAddress)
+	}
 	if r, err := ratelimit.ParseRules("off"); err != nil || r != (ratelimit.Rules{}) {
 		t.Errorf("off: %+v %v", r, err)
 	}
-	for _, bad := range []string{"login", "nope=1/1m", "login=0/1m", "login=1/0s", "login=1/1m+0", "login=x/1m", "login=1/2d"} {
+	for _, bad := range []string{"login", "nope=1/1m", "verify-ip=lots", "calendar=1/1m", "login=0/1m", "login=1/0s", "login=1/1m+0", "login=x/1m", "login=1/2d"} {
 		if _, err := ratelimit.ParseRules(bad); err == nil {
 			t.Errorf("ParseRules(%q) accepted", bad)
 		}

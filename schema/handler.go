@@ -80,7 +80,7 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 	}
 	rw.Header().Set("X-Request-Id", id)
 	ctx := context.WithValue(req.Context(), requestIDKey, id)
-	ctx = context.WithValue(ctx, clientAddressKey, req.RemoteAddr)
+	ctx = context.WithValue(ctx, clientAddressKey, req.RemoteAddr) // resolved through trusted proxies (clientAddress)
 	if req.URL.Path == exportPath {
 		h.serveExport(rw, req.WithContext(ctx))
 		return

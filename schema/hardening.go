@@ -69,7 +69,13 @@ const (
 	auditKey
 )
 
-// clientAddress is the address the request came from (host:port).
+// clientAddress is the address the request came from: the request's
+// RemoteAddr (host:port, or a bare IP). Behind reverse proxies the server
+// has already put the client's address there, read from X-Forwarded-For of
+// trusted proxies only (KONULLU_TRUSTED_PROXIES, server/proxy.go), so the
+// per-address limits (RuleLoginAddress, RuleRegisterAddress) count each
+// client apart and not everyone as the proxy. The handler never reads
+// X-Forwarded-For itself: from an untrusted peer it is a client's claim.
 func clientAddress(ctx context.Context) string {
 	a, _ := ctx.Value(clientAddressKey).(string)
 	return a

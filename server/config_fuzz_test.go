@@ -31,6 +31,8 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add("KONULLU_REMINDERS", "24h,2h")
 	f.Add("KONULLU_AWARDS", "15-25:100/175/250;26+:100/250/500")
 	f.Add("KONULLU_DEV", "yes")
+	f.Add("KONULLU_TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/8,fd00::/8")
+	f.Add("KONULLU_RATE_LIMITS", "verify-ip=60/1m+30,calendar-ip=off")
 	f.Fuzz(func(t *testing.T, name, value string) {
 		_, err := parseConfig(env(map[string]string{name: value}))
 		if ce, ok := err.(*configError); err != nil && ok && ce.name == "" {

@@ -98,6 +98,9 @@ func TestParseConfig(t *testing.T) {
 		{"ErrHorizonZero", "KONULLU_SIGNUP_HORIZON", "0d", nil},
 		{"ErrCutoffNegative", "KONULLU_WITHDRAW_CUTOFF", "-3h", nil},
 		{"ErrLogLevel", "KONULLU_LOG_LEVEL", "loud", nil},
+		{"ErrRateLimitsVerify", "KONULLU_RATE_LIMITS", "verify-ip=often", nil},
+		{"ErrTrustedProxiesName", "KONULLU_TRUSTED_PROXIES", "nginx.internal", nil},
+		{"ErrTrustedProxiesCIDR", "KONULLU_TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/33", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			vars := map[string]string{tt.variable: tt.value}

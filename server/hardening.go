@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,9 +70,9 @@ func newHardening(cfg Config, db *store.DB, rdb redis.UniversalClient, logger *s
 	return &hardening{metrics: m, limiter: lim, rules: cfg.RateLimits}
 }
 
-// Allow is the API's schema.RateLimiter: it maps the API's rules to the
-// configured limits and its keys to the limiter's (hashed accounts,
-// addresses without ports, IPv6 by /64).
+// Allow is the API's schema.RateLimiter, and the public pages' limiter
+// (limitPerAddress): it maps the rules to the configured limits and the keys
+// to the limiter's (hashed accounts, addresses without ports, IPv6 by /64).
 func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, time.Duration) {
 	var lim ratelimit.Limit
 	switch rule {
@@ -80,6 +84,10 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 		lim, key = h.rules.RegisterAddress, ratelimit.AddressKey(key)
 	case "mutation":
 		lim = h.rules.MutationUser
+	case ruleVerifyAddress:
+		lim, key = h.rules.VerifyAddress, ratelimit.AddressKey(key)
+	case ruleCalendarAddress:
+		lim, key = h.rules.CalendarAddress, ratelimit.AddressKey(key)
 	default:
 		return true, 0
 	}
@@ -92,6 +100,8 @@ type serverOptions struct {
 	metrics     *metrics.Metrics
 	corsOrigins []string
 	redis       func(context.Context) error // /readyz pings Redis too (availability.go)
+	limiter     schema.RateLimiter          // limits of the public pages; nil: none
+	proxies     trustedProxies              // see proxy.go
 }
 
 type serverOption func(*serverOptions)
@@ -99,6 +109,54 @@ type serverOption func(*serverOptions)
 // withMetrics serves /metrics and counts every request.
 func withMetrics(m *metrics.Metrics) serverOption {
 	return func(o *serverOptions) { o.metrics = m }
+}
+
+// withRateLimits limits the public pages (/verify, /calendar) per client
+// address with the limiter the API uses.
+func withRateLimits(l schema.RateLimiter) serverOption {
+	return func(o *serverOptions) { o.limiter = l }
+}
+
+// withTrustedProxies believes X-Forwarded-For and X-Forwarded-Proto from
+// these proxies (KONULLU_TRUSTED_PROXIES, proxy.go).
+func withTrustedProxies(t trustedProxies) serverOption {
+	return func(o *serverOptions) { o.proxies = t }
+}
+
+// Rules of the public pages, named as in KONULLU_RATE_LIMITS; the key is the
+// client's address (RemoteAddr, resolved through trusted proxies).
+const (
+	ruleVerifyAddress   = "verify-ip"
+	ruleCalendarAddress = "calendar-ip"
+)
+
+// limitPerAddress lets a client's address reach next as often as the rule
+// allows. Beyond it the answer is 429 with Retry-After and a body in the
+// shape of the API's errors (RATE_LIMITED), as the report routes answer
+// theirs; the limiter never fails, so neither does this (never a 500). The
+// limit comes before next looks at anything, so an unknown code or feed
+// secret is refused just like a good one: a 429 tells nothing about them.
+func limitPerAddress(l schema.RateLimiter, rule string, next http.Handler) http.Handler {
+	if l == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok, retry := l.Allow(r.Context(), rule, r.RemoteAddr, 1)
+		if ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		secs := max(1, int(math.Ceil(retry.Seconds())))
+		h := w.Header()
+		h.Set("Retry-After", strconv.Itoa(secs))
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusTooManyRequests)
+		json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
+			"message":    fmt.Sprintf("too many requests from this address; try again in %d seconds", secs),
+			"extensions": map[string]any{"code": konullu.ERATELIMITED, "retryAfter": secs},
+		}}})
+	})
 }
 
 // withCORS lets browsers on these origins call the API (KONULLU_CORS_ORIGINS).
@@ -130,7 +188,9 @@ func routeOf(path string) string {
 
 // securityHeaders sets the headers that keep browsers from misusing our
 // answers: a strict content security policy, no sniffing, no framing, no
-// referrers leaking paths, and HSTS when the request came over TLS.
+// referrers leaking paths, and HSTS when the request came over TLS: to us,
+// or to a trusted proxy that says so in X-Forwarded-Proto (anyone else
+// could send that header over plain HTTP).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -147,7 +207,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		if r.TLS != nil || viaTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
@@ -222,7 +282,8 @@ func redactContacts(_ []string, a slog.Attr) slog.Attr {
 	return slog.String(a.Key, s)
 }
 
-// parseHardening reads KONULLU_RATE_LIMITS, KONULLU_CORS_ORIGINS and KONULLU_DEV.
+// parseHardening reads KONULLU_RATE_LIMITS, KONULLU_CORS_ORIGINS, KONULLU_DEV
+// and KONULLU_TRUSTED_PROXIES.
 func parseHardening(h *Hardening, get func(string) string, bad func(name, format string, args ...any) error) error {
 	var err error
 	if h.RateLimits, err = ratelimit.ParseRules(get("KONULLU_RATE_LIMITS")); err != nil {
@@ -240,6 +301,9 @@ func parseHardening(h *Hardening, get func(string) string, bad func(name, format
 	}
 	if h.Dev, err = parseBool(get("KONULLU_DEV")); err != nil {
 		return bad("KONULLU_DEV", "%q is not on/off (1, 0, true, false, yes, no)", get("KONULLU_DEV"))
+	}
+	if h.TrustedProxies, err = parseTrustedProxies(get("KONULLU_TRUSTED_PROXIES")); err != nil {
+		return bad("KONULLU_TRUSTED_PROXIES", "%v", err)
 	}
 	return nil
 }

@@ -42,12 +42,21 @@ func TestSecurityHeaders(t *testing.T) {
 	if !strings.Contains(cspApp, "frame-ancestors 'none'") || strings.Contains(cspApp, "unsafe") {
 		t.Errorf("the app's CSP is not strict: %s", cspApp)
 	}
+	// X-Forwarded-Proto is believed from trusted proxies only (proxy.go):
+	// from anyone else it is a claim over plain HTTP.
 	req := httptest.NewRequest("GET", "/", nil)
 	req.Header.Set("X-Forwarded-Proto", "https")
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
+	if w.Header().Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS on the word of a peer that is not a trusted proxy")
+	}
+	trusted, _ := parseTrustedProxies(strings.Split(req.RemoteAddr, ":")[0])
+	h = NewServer(newTestLogger(io.Discard), failing{}, http.NotFoundHandler(), web, withTrustedProxies(trusted))
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
 	if !strings.HasPrefix(w.Header().Get("Strict-Transport-Security"), "max-age=") {
-		t.Error("no HSTS behind a TLS proxy")
+		t.Error("no HSTS behind a trusted TLS proxy")
 	}
 }
 
@@ -94,7 +103,8 @@ func TestHardeningConfig(t *testing.T) {
 	if strings.Join(c.CORSOrigins, " ") != "https://app.konullu.az http://localhost:5173" || !c.Dev || c.RateLimits.LoginAccount.Rate != 3 || c.RateLimits.MutationUser.Rate == 0 {
 		t.Errorf("config: %+v", c.Hardening)
 	}
-	for name, val := range map[string]string{"KONULLU_CORS_ORIGINS": "*", "KONULLU_RATE_LIMITS": "login=lots", "KONULLU_DEV": "maybe"} {
+	for name, val := range map[string]string{"KONULLU_CORS_ORIGINS": "*", "KONULLU_RATE_LIMITS": "login=lots", "KONULLU_DEV": "maybe",
+		"KONULLU_TRUSTED_PROXIES": "10.0.0.0/33"} {
 		_, err := parseConfig(env(map[string]string{name: val}))
 		if ce, ok := err.(*configError); !ok || ce.name != name {
 			t.Errorf("%s=%s: %v", name, val, err)

@@ -308,8 +308,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Unavailable: store.IsUnavailable,
 		Dev:         cfg.Dev,
 	})
+	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics), withCORS(cfg.CORSOrigins), withRedis(rdb),
+		withRateLimits(hard), withTrustedProxies(cfg.TrustedProxies))
 	srv := &http.Server{
-		Handler:           NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics), withCORS(cfg.CORSOrigins), withRedis(rdb)),
+		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

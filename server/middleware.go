@@ -52,7 +52,9 @@ func newRequestID() string {
 
 // logRequests writes one log line per request: method, path (without the
 // query, which may hold GraphQL variables), status, size and duration.
-// Headers are never logged: they carry bearer tokens. Successful health
+// Headers are never logged: they carry bearer tokens. "remote" is the
+// client's address, resolved through trusted proxies (proxy.go); "proxy" is
+// the peer when a trusted proxy forwarded the request. Successful health
 // probes, which load balancers send every few seconds, log at debug level.
 func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,7 +68,7 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		case rec.status == http.StatusOK && (r.URL.Path == "/healthz" || r.URL.Path == "/readyz"):
 			level = slog.LevelDebug
 		}
-		logger.LogAttrs(r.Context(), level, "request",
+		attrs := []slog.Attr{
 			slog.String("request_id", r.Header.Get(requestIDHeader)),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
@@ -74,7 +76,11 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 			slog.Int64("bytes", rec.bytes),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("remote", r.RemoteAddr),
-		)
+		}
+		if p := proxyAddress(r); p != "" {
+			attrs = append(attrs, slog.String("proxy", p))
+		}
+		logger.LogAttrs(r.Context(), level, "request", attrs...)
 	})
 }
 

@@ -28,8 +28,10 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Hand
 		d := reports.Deps{Reports: st, Store: st, Authenticate: schema.RequestViewer(st), Logger: logger}
 		mux.Handle("GET /reports/{file}", reports.Exports(d))          // CSV and XLSX, bearer token
 		mux.Handle("GET /certificates/{file}", reports.Certificate(d)) // PDF, bearer token
-		mux.Handle("GET /verify/{code}", reports.Verify(d))            // public
-		mux.Handle("GET /calendar/{file}", reports.Calendar(d))        // the secret is the credential
+		// Public: limited per client address (hardening.go, KONULLU_RATE_LIMITS).
+		mux.Handle("GET /verify/{code}", limitPerAddress(o.limiter, ruleVerifyAddress, reports.Verify(d)))
+		// The secret is the credential; limited per client address too.
+		mux.Handle("GET /calendar/{file}", limitPerAddress(o.limiter, ruleCalendarAddress, reports.Calendar(d)))
 	}
 	mux.Handle("/", handleFrontend(web))
 }

@@ -15,8 +15,9 @@ type pinger interface {
 }
 
 // NewServer returns the HTTP handler of the whole server: the routes of
-// routes.go behind request ids, access logs, metrics, security headers,
-// CORS (when origins are configured) and panic recovery.
+// routes.go behind request ids, the client's address resolved through
+// trusted proxies (proxy.go), access logs, metrics, security headers, CORS
+// (when origins are configured) and panic recovery.
 func NewServer(logger *slog.Logger, db pinger, api http.Handler, web fs.FS, opts ...serverOption) http.Handler {
 	var o serverOptions
 	for _, opt := range opts {
@@ -30,6 +31,7 @@ func NewServer(logger *slog.Logger, db pinger, api http.Handler, web fs.FS, opts
 	h = securityHeaders(h)
 	h = countRequests(o.metrics, h)
 	h = logRequests(logger, h)
+	h = realClient(o.proxies, h) // before the log and everything that reads RemoteAddr
 	h = requestID(h)
 	return h
 }
