@@ -21,12 +21,17 @@ type volunteer struct {
 	token string
 }
 
+// group is the volunteers (each with a session) and shifts of one phase:
+// no other phase signs them up, so its every signup is a fresh pair.
+type group struct {
+	vols   []volunteer
+	shifts []*konullu.Shift
+}
+
 type dataset struct {
-	storm struct {
-		vols   []volunteer
-		shifts []*konullu.Shift
-	}
-	baseline struct {
+	storm       group
+	interactive group // empty when the interactive phase does not run
+	baseline    struct {
 		vols   []int64
 		shifts []*konullu.Shift
 	}
@@ -52,7 +57,17 @@ func seed(ctx context.Context, db *store.DB, o options, rnd *mrand.Rand) (*datas
 	if d.baseline.shifts, err = makeShifts(ctx, db, centre, position, o.baselineShifts, rnd); err != nil {
 		return nil, err
 	}
-	total := o.volunteers + o.baselineVolunteers
+	interactiveVolunteers := 0
+	if o.runInteractive() {
+		if d.interactive.shifts, err = makeShifts(ctx, db, centre, position, o.interactiveShifts, rnd); err != nil {
+			return nil, err
+		}
+		interactiveVolunteers = o.interactiveVolunteers
+	}
+	// Accounts 0… are the storm's, then the interactive phase's (both with
+	// sessions), then the storage baseline's.
+	withSessions := o.volunteers + interactiveVolunteers
+	total := withSessions + o.baselineVolunteers
 	made := make([]volunteer, total)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -73,7 +88,7 @@ func seed(ctx context.Context, db *store.DB, o options, rnd *mrand.Rand) (*datas
 					return
 				}
 				made[i].id = u.VolunteerID
-				if i < o.volunteers {
+				if i < withSessions {
 					token, hash := newToken()
 					if err := db.CreateSession(ctx, u.ID, hash, time.Now().Add(24*time.Hour)); err != nil {
 						errs <- err
@@ -90,7 +105,8 @@ func seed(ctx context.Context, db *store.DB, o options, rnd *mrand.Rand) (*datas
 		return nil, err
 	}
 	d.storm.vols = made[:o.volunteers]
-	for _, v := range made[o.volunteers:] {
+	d.interactive.vols = made[o.volunteers:withSessions]
+	for _, v := range made[withSessions:] {
 		d.baseline.vols = append(d.baseline.vols, v.id)
 	}
 	created, err := db.EnsureAdmin(ctx, "admin@bench.konullu.az", "")

@@ -41,6 +41,17 @@ func (m *measure) count() int { return len(m.lat) }
 
 func (m *measure) rate() float64 { return float64(len(m.lat)) / m.wall.Seconds() }
 
+func (m *measure) mean() time.Duration {
+	if len(m.lat) == 0 {
+		return 0
+	}
+	var sum time.Duration
+	for _, d := range m.lat {
+		sum += d
+	}
+	return sum / time.Duration(len(m.lat))
+}
+
 func (m *measure) pct(p float64) time.Duration {
 	if len(m.lat) == 0 {
 		return 0
@@ -134,43 +145,127 @@ type signup struct {
 	assignment, volunteer, shift int64
 	status                       string
 	withdrawn                    bool
+	// maybeWithdrawn: an attempt of the withdraw got no answer (its instance
+	// was killed) and the retry was refused, as it is when that attempt had
+	// gone through: the place may be cancelled or still held.
+	maybeWithdrawn bool
 }
 
-// stormResult is what the storm saw.
+// stormResult is what a phase saw.
 type stormResult struct {
 	api         *measure // every HTTP answer of a signUp or withdraw
+	cycles      *measure // every answered signUp or withdraw, from its first attempt to its answer (retries included)
 	ledger      []signup
 	retries     int64
 	transport   int64 // requests that got no HTTP answer (refused, reset)
 	unavailable *measure
-	lost        int
 	faultAt     time.Duration
+
+	clients   int
+	thinkMean time.Duration // asked for; 0: back to back
+	thinkSum  atomic.Int64  // nanoseconds the clients actually thought
+	thinks    atomic.Int64
 }
 
-func (c *clients) storm(ctx context.Context, d *dataset, o options, f *fault) *stormResult {
-	rnd := rand.New(rand.NewPCG(1, 2))
-	type task struct{ vol, shift int }
+// meanThink is the think time the clients actually waited, on average.
+func (r *stormResult) meanThink() time.Duration {
+	if n := r.thinks.Load(); n > 0 {
+		return time.Duration(r.thinkSum.Load() / n)
+	}
+	return 0
+}
+
+// task is one signup to try: a volunteer and a shift of a group.
+type task struct{ vol, shift int }
+
+// tasks gives each volunteer of g perVolunteer different shifts, shuffled.
+func (g *group) tasks(perVolunteer int, rnd *rand.Rand) []task {
 	var tasks []task
-	for v := range d.storm.vols {
+	for v := range g.vols {
 		picked := map[int]bool{} // each (volunteer, shift) once: the ledger then reads one way
-		for len(picked) < min(o.perVolunteer, len(d.storm.shifts)) {
-			if s := rnd.IntN(len(d.storm.shifts)); !picked[s] {
+		for len(picked) < min(perVolunteer, len(g.shifts)) {
+			if s := rnd.IntN(len(g.shifts)); !picked[s] {
 				picked[s] = true
 				tasks = append(tasks, task{v, s})
 			}
 		}
 	}
 	rnd.Shuffle(len(tasks), func(i, j int) { tasks[i], tasks[j] = tasks[j], tasks[i] })
+	return tasks
+}
 
-	res := &stormResult{api: newMeasure(), unavailable: newMeasure()}
+// phase is one run of the clients over a list of signups.
+type phase struct {
+	g               *group
+	tasks           []task
+	think           time.Duration // mean think time before each request; 0: back to back (saturation)
+	duration        time.Duration // clients take no new task once it elapsed; 0: until the tasks run out
+	withdrawPercent int
+	fault           *fault // injected when half the tasks are done; nil: none
+	seed            uint64 // of each client's random generators
+}
+
+// storm is the saturation phase: every client sends its next request as soon
+// as it has the answer to the last, so latency is clients / throughput
+// (Little's law) and the phase measures throughput.
+func (c *clients) storm(ctx context.Context, d *dataset, o options, f *fault) *stormResult {
+	tasks := d.storm.tasks(o.perVolunteer, rand.New(rand.NewPCG(1, 2)))
+	return c.drive(ctx, phase{g: &d.storm, tasks: tasks, withdrawPercent: o.withdrawPercent, fault: f, seed: 99})
+}
+
+// interactive is the terminal model (as TPC-C's keying and think times):
+// the same clients, each thinking a negative-exponential time of mean
+// o.think (at most ten times that) before each request, on a group of
+// volunteers and shifts of its own, for at most o.interactiveDuration.
+func (c *clients) interactive(ctx context.Context, d *dataset, o options) *stormResult {
+	tasks := d.interactive.tasks(o.perVolunteer, rand.New(rand.NewPCG(3, 4)))
+	return c.drive(ctx, phase{g: &d.interactive, tasks: tasks, think: o.think, duration: o.interactiveDuration,
+		withdrawPercent: o.withdrawPercent, seed: 199})
+}
+
+// drive runs the clients over the phase's tasks: each takes the next task,
+// signs its volunteer up and, for withdrawPercent of the confirmed places,
+// gives the place back. Every answered signup goes into the ledger.
+//
+// Latency is each request's, from its sending to its answer. The clients are
+// closed-loop: one that waits for an answer sends nothing else, so a slow
+// answer delays the requests behind it instead of showing in its latency
+// (coordinated omission). Back to back (think 0) that is what saturation
+// means and the phase reads as throughput; with think times the requests
+// come at the rate the clients' thinking sets, not on a fixed schedule, so
+// there is no intended send time to measure from, and Little's law
+// (clients / (mean latency + mean think) = throughput) checks that the
+// clients really sent at the rate they should have.
+func (c *clients) drive(ctx context.Context, p phase) *stormResult {
+	res := &stormResult{api: newMeasure(), cycles: newMeasure(), unavailable: newMeasure(), clients: c.n, thinkMean: p.think}
 	var ledgerMu sync.Mutex
 	var next, done atomic.Int64
 	var faultOnce sync.Once
 	start := time.Now()
+	var stop <-chan struct{} // nil: never
+	if p.duration > 0 {
+		phaseCtx, cancel := context.WithTimeout(ctx, p.duration)
+		defer cancel()
+		stop = phaseCtx.Done()
+	}
+	// exhausted closes when a client finds no task left: the others stop
+	// thinking then, and the phase ends with its last answer.
+	exhausted := make(chan struct{})
+	var exhaust sync.Once
+	stopped := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return ctx.Err() != nil
+		}
+	}
 
 	// send retries a mutation until an instance answers it with anything
-	// but UNAVAILABLE (bounded: 60 attempts over about a minute).
-	send := func(ctx context.Context, home *int, token, body string) (*gqlAnswer, error) {
+	// but UNAVAILABLE (bounded: 60 attempts over about a minute). unanswered
+	// tells that an attempt got no answer: it may have gone through.
+	send := func(ctx context.Context, home *int, token, body string, unanswered *bool) (*gqlAnswer, error) {
+		first := time.Now()
 		for attempt := 0; attempt < 60; attempt++ {
 			inst := (*home + attempt) % len(c.instances)
 			t0 := time.Now()
@@ -179,13 +274,15 @@ func (c *clients) storm(ctx context.Context, d *dataset, o options, f *fault) *s
 			switch {
 			case err != nil && status == 0:
 				atomic.AddInt64(&res.transport, 1)
+				*unanswered = true
 				*home = inst + 1 // that instance is gone: this client stays on the next one
 			case status == http.StatusServiceUnavailable || a != nil && a.code() == "UNAVAILABLE":
 				res.unavailable.add(lat, "UNAVAILABLE")
 			case a != nil:
 				res.api.add(lat, a.code())
-				if f != nil && a.code() == "" {
-					f.succeeded(t0)
+				res.cycles.add(time.Since(first), a.code())
+				if p.fault != nil && a.code() == "" {
+					p.fault.succeeded(t0)
 				}
 				return a, nil
 			}
@@ -204,23 +301,48 @@ func (c *clients) storm(ctx context.Context, d *dataset, o options, f *fault) *s
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rnd := rand.New(rand.NewPCG(uint64(i), 99))
+			rnd := rand.New(rand.NewPCG(uint64(i), p.seed))
+			thinkRnd := rand.New(rand.NewPCG(uint64(i), p.seed+1))
+			// think waits before a request; false: the phase is over, send nothing more.
+			// Every client thinks before its first request too: starting them all
+			// in a (memoryless) think spreads their first requests as in the steady state.
+			think := func() bool {
+				if p.think <= 0 {
+					return !stopped()
+				}
+				d := min(time.Duration(thinkRnd.ExpFloat64()*float64(p.think)), 10*p.think)
+				t0 := time.Now()
+				t := time.NewTimer(d)
+				defer t.Stop()
+				select {
+				case <-t.C:
+					res.thinkSum.Add(int64(time.Since(t0)))
+					res.thinks.Add(1)
+					return true
+				case <-stop:
+				case <-exhausted:
+				case <-ctx.Done():
+				}
+				return false
+			}
 			home := i % len(c.instances)
-			for ctx.Err() == nil {
+			for think() {
 				k := int(next.Add(1)) - 1
-				if k >= len(tasks) {
+				if k >= len(p.tasks) {
+					exhaust.Do(func() { close(exhausted) })
 					return
 				}
-				if int(done.Load()) >= len(tasks)/2 && f != nil {
+				if int(done.Load()) >= len(p.tasks)/2 && p.fault != nil {
 					faultOnce.Do(func() {
 						res.faultAt = time.Since(start)
-						go f.inject(logf)
+						go p.fault.inject(logf)
 					})
 				}
-				t := tasks[k]
-				v, s := d.storm.vols[t.vol], d.storm.shifts[t.shift]
+				t := p.tasks[k]
+				v, s := p.g.vols[t.vol], p.g.shifts[t.shift]
 				body := fmt.Sprintf(`{"query":"mutation($s: ID!) { signUp(shiftId: $s) { id status } }","variables":{"s":"%s"}}`, gid("Shift", s.ID))
-				a, err := send(ctx, &home, v.token, body)
+				var unanswered bool
+				a, err := send(ctx, &home, v.token, body, &unanswered)
 				done.Add(1)
 				if err != nil || a.code() != "" {
 					continue
@@ -228,10 +350,17 @@ func (c *clients) storm(ctx context.Context, d *dataset, o options, f *fault) *s
 				var su struct{ ID, Status string }
 				json.Unmarshal(a.Data["signUp"], &su)
 				entry := signup{assignment: idOf(su.ID), volunteer: v.id, shift: s.ID, status: su.Status}
-				if su.Status == "CONFIRMED" && rnd.IntN(100) < o.withdrawPercent {
+				// When the phase ends during the think before it, the withdraw
+				// is not sent: the place stays confirmed, as the ledger says.
+				if su.Status == "CONFIRMED" && rnd.IntN(100) < p.withdrawPercent && think() {
 					body := fmt.Sprintf(`{"query":"mutation($a: ID!) { withdraw(assignmentId: $a) { status } }","variables":{"a":"%s"}}`, su.ID)
-					if a, err := send(ctx, &home, v.token, body); err == nil && a.code() == "" {
+					unanswered := false
+					a, err := send(ctx, &home, v.token, body, &unanswered)
+					switch {
+					case err == nil && a.code() == "":
 						entry.withdrawn = true
+					case err != nil || unanswered:
+						entry.maybeWithdrawn = true
 					}
 				}
 				ledgerMu.Lock()
@@ -242,8 +371,9 @@ func (c *clients) storm(ctx context.Context, d *dataset, o options, f *fault) *s
 	}
 	wg.Wait()
 	res.api.wall = time.Since(start)
-	if f != nil {
-		f.wait()
+	res.cycles.wall = res.api.wall
+	if p.fault != nil {
+		p.fault.wait()
 	}
 	return res
 }
