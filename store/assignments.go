@@ -336,6 +336,12 @@ func (d *DB) Withdraw(ctx context.Context, id int64, byCoordinator bool) (*konul
 		if err != nil {
 			return err
 		}
+		if a.Status == konullu.AssignmentCancelled {
+			// Withdrawn already: a retry whose first answer was lost (an
+			// instance or the database went away after the commit) gets
+			// the same answer, and nothing changes.
+			return nil
+		}
 		if err := d.rules.CheckWithdraw(now, &s.Shift, a, byCoordinator); err != nil {
 			return err
 		}

@@ -339,7 +339,22 @@ func TestWithdrawRules(t *testing.T) {
 	if err != nil || got.Status != konullu.AssignmentCancelled {
 		t.Fatalf("%+v %v", got, err)
 	}
-	_, err = f.db.Withdraw(ctx, a.ID, true)
+	// A retry of a withdrawal (its first answer lost) gets the same answer
+	// and changes nothing: no second promotion, no new message.
+	again, err := f.db.Withdraw(ctx, a.ID, false)
+	if err != nil || again.Status != konullu.AssignmentCancelled || !again.UpdatedAt.Equal(got.UpdatedAt) {
+		t.Fatalf("withdrawn twice: %+v %v", again, err)
+	}
+	// A finished assignment cannot be withdrawn.
+	past := f.shift(-5*time.Hour, time.Hour, 1)
+	done, err := f.db.SignUp(ctx, past.ID, f.volunteer(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RecordAttendance(ctx, done.ID, past.StartsAt, past.EndsAt); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.db.Withdraw(ctx, done.ID, true)
 	wantCode(t, err, konullu.ECONFLICT)
 }
 

@@ -248,6 +248,7 @@ func run(ctx context.Context, o options) (bool, error) {
 	cpu = sampleCPU(instances, pg, rds)
 	storage := bareSignups(ctx, db, data.baseline, o.clients)
 	cpuPhase("bare", cpu, storage.wall, storage.count())
+	db.SQL().SetMaxOpenConns(20)
 
 	f := newFault(o.fault, instances, rds, pg)
 	if f != nil {
@@ -257,7 +258,9 @@ func run(ctx context.Context, o options) (bool, error) {
 		o.volunteers, o.perVolunteer, o.shifts, o.clients, o.fault, phaseLoad("storm"))
 	cpu = sampleCPU(instances, pg, rds)
 	res := cl.storm(ctx, data, o, f)
-	cpuPhase("storm", cpu, res.api.wall, res.api.count())
+	if f == nil { // a killed or restarted part takes its CPU time with it
+		cpuPhase("storm", cpu, res.api.wall, res.api.count())
+	}
 	if f != nil && f.afterStorm != nil {
 		f.afterStorm(ctx, cl)
 	}

@@ -160,9 +160,8 @@ func bareSignups(ctx context.Context, db *store.DB, b struct {
 	vols   []int64
 	shifts []*konullu.Shift
 }, workers int) *measure {
-	db.SQL().SetMaxOpenConns(60)
+	db.SQL().SetMaxOpenConns(60) // the caller sets it back once it has read the CPU used
 	db.SQL().SetMaxIdleConns(60)
-	defer db.SQL().SetMaxOpenConns(20)
 	rnd := mrand.New(mrand.NewPCG(3, 5))
 	type task struct{ vol, shift int64 }
 	var tasks []task
