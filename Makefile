@@ -87,7 +87,7 @@ fuzz:
 # instances on loopback ports over a throwaway PostgreSQL cluster and
 # redis-server started for the run; each stops by itself.
 
-## bench-storm: signup storm with its two baselines and the invariant check
+## bench-storm: the signup storm and the interactive storm, their two baselines, the invariant check
 bench-storm:
 	$(GO) run ./bench/storm
 
