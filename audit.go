@@ -9,6 +9,22 @@ import (
 // The audit trail records every change made by a coordinator, staff member
 // or admin: who, what (the mutation and its arguments, passwords left out),
 // when, and each object it touched as it was before and after. Admins read it.
+//
+// An entry is written before the change runs, with the outcome PENDING and
+// the objects as they were, and completed after it: DONE with the objects
+// as they became, or FAILED with the error's code. A change whose entry
+// cannot be written does not run. An entry left PENDING tells of an action
+// that was attempted and whose end is unknown (the process died meanwhile).
+
+// AuditOutcome is how an audited action ended.
+type AuditOutcome string
+
+// Audit outcomes.
+const (
+	AuditPending AuditOutcome = "PENDING" // written before the action ran; not completed
+	AuditDone    AuditOutcome = "DONE"    // the action succeeded
+	AuditFailed  AuditOutcome = "FAILED"  // the action returned an error (ErrorCode)
+)
 
 // AuditEntry is one recorded action.
 type AuditEntry struct {
@@ -20,10 +36,13 @@ type AuditEntry struct {
 	Arguments   json.RawMessage
 	Changes     []AuditChange
 	RequestID   string
+	Outcome     AuditOutcome // DONE when left empty by RecordAudit's caller
+	ErrorCode   string       // of a FAILED action: the error's code, never its message
 }
 
 // AuditChange is one object an action touched. Before is null for an object
-// the action created; After is null for one it deleted.
+// the action created; After is null for one it deleted, and for objects of
+// an entry that is not DONE (unless a failed action changed them anyway).
 type AuditChange struct {
 	Kind   string // GraphQL type name: Shift, Assignment, Volunteer…
 	ID     int64
@@ -44,7 +63,14 @@ type AuditFilter struct {
 
 // AuditStore keeps the audit trail.
 type AuditStore interface {
+	// RecordAudit appends an entry with its changes and sets its ID (and At
+	// when zero). An entry with an empty Outcome is recorded as DONE.
 	RecordAudit(ctx context.Context, e *AuditEntry) error
+	// CompleteAudit sets the outcome and error code of the entry e.ID and
+	// makes e.Changes its changes: the after state of changes it holds is
+	// updated (their before state is kept), new ones are added, and ones
+	// not in e.Changes are removed.
+	CompleteAudit(ctx context.Context, e *AuditEntry) error
 	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
 }
 

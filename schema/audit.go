@@ -19,10 +19,20 @@ import (
 // The audit trail is kept in one place for every mutation, present and
 // future: a tracer around the mutation fields. For a request of a
 // coordinator, staff member or admin it reads every object the arguments
-// name by id before the resolver runs and again after it succeeded (objects a
-// resolver creates are reported by auditCreated), and records who did what,
-// when, and each object's state before and after. Volunteers' own changes are
-// not audited.
+// name by id and writes the entry ahead, before the resolver runs: who, what,
+// when, the objects as they were, and the outcome PENDING. When that entry
+// cannot be written (nor the objects read), the resolver does not run: the
+// field fails with UNAVAILABLE (database out of reach) or INTERNAL, so no
+// change goes unrecorded. After the resolver the entry is completed: DONE
+// with each object's state after (objects a resolver creates are reported by
+// auditCreated), or FAILED with the error's code. An entry the process did
+// not live to complete stays PENDING: the action was attempted and its end
+// is unknown. Volunteers' own changes are not audited.
+//
+// graphql-go calls the tracer before every resolver and skips the resolver
+// when the context it returns is cancelled; the finish function then gets
+// the field's error, which the tracer gives the reason, so that the central
+// error mapping (convertErrors) answers with its code.
 
 // auditRecorder is the audit state of one request.
 type auditRecorder struct {
@@ -50,6 +60,17 @@ func auditCreated(ctx context.Context, kind string, ids ...int64) {
 	}
 }
 
+// errAuditUnwritten is why a mutation did not run: its audit entry could not
+// be written ahead. It wraps the cause, so that a database out of reach is
+// answered UNAVAILABLE; anything else is INTERNAL (only the log learns why).
+type errAuditUnwritten struct{ err error }
+
+func (e *errAuditUnwritten) Error() string {
+	return "audit trail: the entry could not be written ahead, so the action did not run: " + e.err.Error()
+}
+
+func (e *errAuditUnwritten) Unwrap() error { return e.err }
+
 // apiTracer is the schema's tracer: the read-only guard of GET requests,
 // then the audit trail of mutations.
 type apiTracer struct {
@@ -64,46 +85,119 @@ func (t apiTracer) TraceField(ctx context.Context, label, typeName, fieldName st
 		return ctx, finish
 	}
 	targets := auditTargets(args)
-	before := t.r.snapshots(ctx, targets)
 	rec.mu.Lock()
 	rec.created = nil
 	rec.mu.Unlock()
+
+	// Write ahead: the entry exists, PENDING, before anything changes.
+	before, err := t.r.snapshots(ctx, targets)
+	e := &konullu.AuditEntry{
+		ActorUserID: rec.viewer.UserID,
+		ActorRoles:  rec.viewer.Roles,
+		Action:      fieldName,
+		Arguments:   auditArguments(args),
+		RequestID:   rec.requestID,
+		Outcome:     konullu.AuditPending,
+	}
+	for _, o := range targets {
+		if b := before[o]; b != nil {
+			e.Changes = append(e.Changes, konullu.AuditChange{Kind: o.kind, ID: o.id, Before: b})
+		}
+	}
+	if err == nil {
+		err = t.r.audit.RecordAudit(ctx, e)
+	}
+	if err != nil {
+		// The action must not run unrecorded: a cancelled context makes
+		// graphql-go skip the resolver; finish gives the field's error its reason.
+		refused := &errAuditUnwritten{err}
+		t.r.log.ErrorContext(ctx, "audit trail: entry not written ahead; the action did not run",
+			"request_id", rec.requestID, "action", fieldName, "error", err.Error())
+		stopped, cancel := context.WithCancelCause(ctx)
+		cancel(refused)
+		return stopped, func(qe *gqlerrors.QueryError) {
+			if qe != nil && qe.ResolverError == nil && qe.Extensions == nil {
+				qe.ResolverError, qe.Err, qe.Message = refused, refused, "audit trail unavailable"
+			}
+			finish(qe)
+		}
+	}
+	if t.r.observer != nil {
+		t.r.observer.Audited()
+	}
+
 	return ctx, func(qe *gqlerrors.QueryError) {
 		finish(qe)
-		if qe != nil {
-			return // nothing changed
-		}
 		rec.mu.Lock()
 		created := rec.created
 		rec.created = nil
 		rec.mu.Unlock()
 		all := append(slices.Clone(targets), created...)
-		after := t.r.snapshots(context.WithoutCancel(ctx), all)
-		e := &konullu.AuditEntry{
-			ActorUserID: rec.viewer.UserID,
-			ActorRoles:  rec.viewer.Roles,
-			Action:      fieldName,
-			Arguments:   auditArguments(args),
-			RequestID:   rec.requestID,
+		done := &konullu.AuditEntry{ID: e.ID, Outcome: konullu.AuditDone}
+		if qe != nil {
+			done.Outcome, done.ErrorCode = konullu.AuditFailed, t.r.auditErrorCode(qe)
 		}
-		for _, o := range all {
-			b, a := before[o], after[o]
-			if b != nil && bytes.Equal(b, a) {
-				continue // named but unchanged (a centre a shift belongs to, say)
+		after, err := t.r.snapshots(context.WithoutCancel(ctx), all)
+		if err != nil {
+			// The after state is unknown: keep the objects as written ahead,
+			// and name the created ones.
+			t.r.log.ErrorContext(ctx, "audit trail: objects not read after the action", "request_id", rec.requestID,
+				"action", fieldName, "audit_id", e.ID, "error", err.Error())
+			done.Changes = slices.Clone(e.Changes)
+			for _, o := range created {
+				if before[o] == nil {
+					done.Changes = append(done.Changes, konullu.AuditChange{Kind: o.kind, ID: o.id})
+				}
 			}
-			if b == nil && a == nil {
-				continue
-			}
-			e.Changes = append(e.Changes, konullu.AuditChange{Kind: o.kind, ID: o.id, Before: b, After: a})
+		} else {
+			done.Changes = auditChanges(all, before, after, qe == nil)
 		}
-		if err := t.r.audit.RecordAudit(context.WithoutCancel(ctx), e); err != nil {
-			t.r.log.ErrorContext(ctx, "audit trail: entry not written", "request_id", rec.requestID, "action", fieldName, "error", err.Error())
-			return
-		}
-		if t.r.observer != nil {
-			t.r.observer.Audited()
+		if err := t.r.audit.CompleteAudit(context.WithoutCancel(ctx), done); err != nil {
+			// The entry stays PENDING: attempted, end unknown.
+			t.r.log.ErrorContext(ctx, "audit trail: entry not completed; it stays PENDING", "request_id", rec.requestID,
+				"action", fieldName, "audit_id", e.ID, "outcome", string(done.Outcome), "error", err.Error())
 		}
 	}
+}
+
+// auditChanges lists the objects of a completed action with their states.
+// A done action lists the objects it changed, created or deleted, not those
+// it named and left as they were (the centre a shift belongs to, say); a
+// failed one keeps every object it named, with no after state unless it
+// changed anyway.
+func auditChanges(all []auditObject, before, after map[auditObject]json.RawMessage, done bool) []konullu.AuditChange {
+	var out []konullu.AuditChange
+	for _, o := range all {
+		b, a := before[o], after[o]
+		switch {
+		case b == nil && a == nil:
+			continue
+		case b != nil && bytes.Equal(b, a):
+			if done {
+				continue
+			}
+			a = nil
+		}
+		out = append(out, konullu.AuditChange{Kind: o.kind, ID: o.id, Before: b, After: a})
+	}
+	return out
+}
+
+// auditErrorCode is the code a failed field is answered with (never its message).
+func (r *root) auditErrorCode(qe *gqlerrors.QueryError) string {
+	if qe.ResolverError != nil {
+		if ue := r.asUnavailable(qe.ResolverError); ue != nil {
+			return ue.Code
+		}
+		if code := konullu.ErrorCode(qe.ResolverError); code != "" {
+			return code
+		}
+		return konullu.EINTERNAL
+	}
+	if code, ok := qe.Extensions["code"].(string); ok && code != "" {
+		return code // a panic, made by panicHandler
+	}
+	return konullu.EINTERNAL
 }
 
 // auditTargets finds the objects a mutation's arguments name by global id.
@@ -182,50 +276,64 @@ func withoutSecrets(v any) any {
 
 // snapshots reads the current state of objects, straight from the store
 // (not the request's loaders, which may hold what the mutation changed).
-// Objects of kinds it cannot read are left out.
-func (r *root) snapshots(ctx context.Context, objs []auditObject) map[auditObject]json.RawMessage {
+// Objects of kinds it cannot read, and objects that do not exist, are left
+// out; the error is the first read that failed.
+func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObject]json.RawMessage, error) {
 	byKind := map[string][]int64{}
 	for _, o := range objs {
 		byKind[o.kind] = append(byKind[o.kind], o.id)
 	}
 	out := map[auditObject]json.RawMessage{}
+	var firstErr error
 	put := func(kind string, id int64, v any) {
 		if b, err := json.Marshal(v); err == nil {
 			out[auditObject{kind, id}] = b
 		}
 	}
+	failed := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
 	for kind, ids := range byKind {
 		switch kind {
 		case kindCentre:
-			m, _ := r.store.CentresByIDs(ctx, ids)
+			m, err := r.store.CentresByIDs(ctx, ids)
+			failed(err)
 			for id, v := range m {
 				put(kind, id, v)
 			}
 		case kindPosition:
-			m, _ := r.store.PositionsByIDs(ctx, ids)
+			m, err := r.store.PositionsByIDs(ctx, ids)
+			failed(err)
 			for id, v := range m {
 				put(kind, id, v)
 			}
 		case kindShift:
-			m, _ := r.store.ShiftsByIDs(ctx, ids)
+			m, err := r.store.ShiftsByIDs(ctx, ids)
+			failed(err)
 			for id, v := range m {
 				put(kind, id, v)
 			}
 		case kindAssignment:
-			m, _ := r.store.AssignmentsByIDs(ctx, ids)
+			m, err := r.store.AssignmentsByIDs(ctx, ids)
+			failed(err)
 			for id, v := range m {
 				put(kind, id, v)
 			}
 		case kindUser:
-			m, _ := r.store.UsersByIDs(ctx, ids)
+			m, err := r.store.UsersByIDs(ctx, ids)
+			failed(err)
 			for id, v := range m {
 				put(kind, id, v)
 			}
 		case kindVolunteer:
-			m, _ := r.store.VolunteersByIDs(ctx, ids)
+			m, err := r.store.VolunteersByIDs(ctx, ids)
+			failed(err)
 			var consents map[int64]*konullu.GuardianConsent
 			if r.privacy != nil {
-				consents, _ = r.privacy.GuardianConsents(ctx, ids)
+				consents, err = r.privacy.GuardianConsents(ctx, ids)
+				failed(err)
 			}
 			for id, v := range m {
 				put(kind, id, struct {
@@ -235,7 +343,7 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) map[auditObjec
 			}
 		}
 	}
-	return out
+	return out, firstErr
 }
 
 // auditEntryResolver resolves AuditEntry.
@@ -249,6 +357,21 @@ func (a *auditEntryResolver) At() dateTime      { return dateTime{a.e.At} }
 func (a *auditEntryResolver) Action() string    { return a.e.Action }
 func (a *auditEntryResolver) Arguments() string { return string(a.e.Arguments) }
 func (a *auditEntryResolver) RequestID() string { return a.e.RequestID }
+
+// Outcome is DONE for entries written before outcomes were kept.
+func (a *auditEntryResolver) Outcome() string {
+	if a.e.Outcome == "" {
+		return string(konullu.AuditDone)
+	}
+	return string(a.e.Outcome)
+}
+
+func (a *auditEntryResolver) ErrorCode() *string {
+	if a.e.ErrorCode == "" {
+		return nil
+	}
+	return &a.e.ErrorCode
+}
 
 func (a *auditEntryResolver) ActorRoles() []string {
 	out := make([]string, len(a.e.ActorRoles))

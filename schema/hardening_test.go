@@ -411,11 +411,13 @@ func TestAuditTrail(t *testing.T) {
 	}
 	e.post(coord, `mutation($c: ID!, $p: ID!) { createShifts(input: {centreId: $c, positionId: $p, startsAt: "2025-03-20T05:00:00Z", endsAt: "2025-03-20T09:00:00Z", capacity: 2}) { id } }`,
 		map[string]any{"c": gid("Centre", c.ID), "p": gid("Position", p.ID)}).ok(t, &created)
-	e.post(coord, `mutation { login(email: "x@y.az", password: "whatever else") { token } }`, nil) // fails: nothing changed
+	e.post(coord, `mutation { login(email: "x@y.az", password: "whatever else") { token } }`, nil) // fails: recorded FAILED, nothing changed
 
 	var log struct {
 		AuditLog []struct {
 			Action, Arguments, RequestID string
+			Outcome                      string
+			ErrorCode                    *string
 			Actor                        struct{ Email string }
 			ActorRoles                   []string
 			Changes                      []struct {
@@ -424,14 +426,21 @@ func TestAuditTrail(t *testing.T) {
 			}
 		}
 	}
-	query := `query($o: ID) { auditLog(objectId: $o) { action arguments requestId actor { email } actorRoles changes { kind objectId before after } } }`
+	query := `query($o: ID) { auditLog(objectId: $o) { action arguments requestId outcome errorCode actor { email } actorRoles changes { kind objectId before after } } }`
 	e.post(vt, query, nil).wantError(t, konullu.EFORBIDDEN, "")
 	e.post(coord, query, nil).wantError(t, konullu.EFORBIDDEN, "")
 	e.post(admin, query, nil).ok(t, &log)
-	if len(log.AuditLog) != 2 {
+	if len(log.AuditLog) != 3 {
 		t.Fatalf("entries: %+v", log.AuditLog)
 	}
-	create, cancel := log.AuditLog[0], log.AuditLog[1]
+	login, create, cancel := log.AuditLog[0], log.AuditLog[1], log.AuditLog[2]
+	if login.Action != "login" || login.Outcome != "FAILED" || login.ErrorCode == nil || *login.ErrorCode != konullu.EUNAUTHENTICATED ||
+		len(login.Changes) != 0 {
+		t.Errorf("failed login: %+v", login)
+	}
+	if cancel.Outcome != "DONE" || cancel.ErrorCode != nil || create.Outcome != "DONE" {
+		t.Errorf("outcomes: %+v %+v", cancel, create)
+	}
 	if cancel.Action != "cancelShift" || cancel.Actor.Email != "coord@konullu.az" || cancel.RequestID == "" ||
 		!strings.Contains(cancel.Arguments, "flooded") || len(cancel.Changes) != 1 {
 		t.Fatalf("cancel: %+v", cancel)
@@ -453,7 +462,7 @@ func TestAuditTrail(t *testing.T) {
 	// Passwords never reach the trail.
 	e.post(admin, `mutation($u: ID!) { grantRole(userId: $u, role: STAFF) { id } }`, map[string]any{"u": gid("User", vol.ID)}).ok(t, nil)
 	entries, err := e.db.AuditEntries(context.Background(), konullu.AuditFilter{})
-	if err != nil || len(entries) != 3 || entries[0].Action != "grantRole" {
+	if err != nil || len(entries) != 4 || entries[0].Action != "grantRole" || entries[0].Outcome != konullu.AuditDone {
 		t.Fatalf("entries: %v %v", entries, err)
 	}
 	for _, en := range entries {

@@ -12,10 +12,14 @@ import (
 
 var _ konullu.AuditStore = (*DB)(nil)
 
-// RecordAudit appends an entry to the audit trail, with the objects it touched.
+// RecordAudit appends an entry to the audit trail, with the objects it
+// touched. An entry without an outcome is recorded as DONE.
 func (d *DB) RecordAudit(ctx context.Context, e *konullu.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = d.now()
+	}
+	if e.Outcome == "" {
+		e.Outcome = konullu.AuditDone
 	}
 	roles := make([]string, len(e.ActorRoles))
 	for i, r := range e.ActorRoles {
@@ -30,21 +34,80 @@ func (d *DB) RecordAudit(ctx context.Context, e *konullu.AuditEntry) error {
 		actor = e.ActorUserID
 	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		err := d.queryRow(ctx, tx, `INSERT INTO audit_log (at, actor_user_id, actor_roles, action, arguments, request_id)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, e.At, actor, listJSON(roles), e.Action, args, e.RequestID).Scan(&e.ID)
+		err := d.queryRow(ctx, tx, `INSERT INTO audit_log (at, actor_user_id, actor_roles, action, arguments, request_id, outcome, error_code)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.At, actor, listJSON(roles), e.Action, args, e.RequestID,
+			string(e.Outcome), e.ErrorCode).Scan(&e.ID)
 		if err != nil {
 			return fmt.Errorf("store: record audit: %w", err)
 		}
+		return d.putAuditChanges(ctx, tx, e.ID, e.Changes)
+	})
+}
+
+// CompleteAudit records how an entry written ahead (PENDING) ended: its
+// outcome and error code, and its changes as e.Changes lists them. The
+// before state the entry already holds is kept; changes it holds that are
+// not listed (objects the action named but left as they were) are removed.
+func (d *DB) CompleteAudit(ctx context.Context, e *konullu.AuditEntry) error {
+	if e.ID == 0 || e.Outcome == "" {
+		return fmt.Errorf("store: complete audit: entry %d without id or outcome", e.ID)
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := d.exec(ctx, tx, `UPDATE audit_log SET outcome = ?, error_code = ? WHERE id = ?`, string(e.Outcome), e.ErrorCode, e.ID)
+		if err != nil {
+			return fmt.Errorf("store: complete audit: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return fmt.Errorf("store: complete audit: no entry %d", e.ID)
+		}
+		type key struct {
+			kind string
+			id   int64
+		}
+		keep := map[key]bool{}
 		for _, c := range e.Changes {
-			_, err := d.exec(ctx, tx, `INSERT INTO audit_changes (audit_id, kind, object_id, before, after) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (audit_id, kind, object_id) DO UPDATE SET after = excluded.after`,
-				e.ID, c.Kind, c.ID, rawOrNull(c.Before), rawOrNull(c.After))
-			if err != nil {
-				return fmt.Errorf("store: record audit change: %w", err)
+			keep[key{c.Kind, c.ID}] = true
+		}
+		rows, err := d.query(ctx, tx, `SELECT kind, object_id FROM audit_changes WHERE audit_id = ?`, e.ID)
+		if err != nil {
+			return fmt.Errorf("store: complete audit: %w", err)
+		}
+		var drop []key
+		for rows.Next() {
+			var k key
+			if err := rows.Scan(&k.kind, &k.id); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: complete audit: %w", err)
+			}
+			if !keep[k] {
+				drop = append(drop, k)
 			}
 		}
-		return nil
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: complete audit: %w", err)
+		}
+		for _, k := range drop {
+			if _, err := d.exec(ctx, tx, `DELETE FROM audit_changes WHERE audit_id = ? AND kind = ? AND object_id = ?`, e.ID, k.kind, k.id); err != nil {
+				return fmt.Errorf("store: complete audit: %w", err)
+			}
+		}
+		return d.putAuditChanges(ctx, tx, e.ID, e.Changes)
 	})
+}
+
+// putAuditChanges adds an entry's changes; for an object the entry already
+// holds, only its after state is replaced.
+func (d *DB) putAuditChanges(ctx context.Context, tx *sql.Tx, auditID int64, changes []konullu.AuditChange) error {
+	for _, c := range changes {
+		_, err := d.exec(ctx, tx, `INSERT INTO audit_changes (audit_id, kind, object_id, before, after) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (audit_id, kind, object_id) DO UPDATE SET after = excluded.after`,
+			auditID, c.Kind, c.ID, rawOrNull(c.Before), rawOrNull(c.After))
+		if err != nil {
+			return fmt.Errorf("store: record audit change: %w", err)
+		}
+	}
+	return nil
 }
 
 func rawOrNull(r json.RawMessage) any {
@@ -77,7 +140,7 @@ func (d *DB) AuditEntries(ctx context.Context, f konullu.AuditFilter) ([]*konull
 	if f.Before > 0 {
 		where, args = append(where, `l.id < ?`), append(args, f.Before)
 	}
-	query := `SELECT l.id, l.at, COALESCE(l.actor_user_id, 0), l.actor_roles, l.action, l.arguments, l.request_id FROM audit_log l`
+	query := `SELECT l.id, l.at, COALESCE(l.actor_user_id, 0), l.actor_roles, l.action, l.arguments, l.request_id, l.outcome, l.error_code FROM audit_log l`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -96,12 +159,12 @@ func (d *DB) AuditEntries(ctx context.Context, f konullu.AuditFilter) ([]*konull
 		e := &konullu.AuditEntry{}
 		var at nullTime
 		var roles jsonList
-		var arguments string
-		if err := rows.Scan(&e.ID, &at, &e.ActorUserID, &roles, &e.Action, &arguments, &e.RequestID); err != nil {
+		var arguments, outcome string
+		if err := rows.Scan(&e.ID, &at, &e.ActorUserID, &roles, &e.Action, &arguments, &e.RequestID, &outcome, &e.ErrorCode); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: audit entries: %w", err)
 		}
-		e.At, e.Arguments = at.Time, json.RawMessage(arguments)
+		e.At, e.Arguments, e.Outcome = at.Time, json.RawMessage(arguments), konullu.AuditOutcome(outcome)
 		for _, r := range roles {
 			e.ActorRoles = append(e.ActorRoles, konullu.Role(r))
 		}
