@@ -29,7 +29,8 @@ type Deps struct {
 	Location     *time.Location // the deployment's time zone; Asia/Baku when nil
 	// PublicURL is the address people reach the server at, such as
 	// https://konullu.az; QR codes and feed links use it. Empty: taken from
-	// each request (Host and X-Forwarded-Proto).
+	// each request (Host and X-Forwarded-Proto; the server removes the
+	// latter from requests that did not come through a trusted proxy).
 	PublicURL string
 	Logger    *slog.Logger
 	Now       func() time.Time

@@ -322,6 +322,44 @@ func TestCertificateQRVerifies(t *testing.T) {
 	}
 }
 
+// TestCertificateLinks: the PDF's QR code and printed address are the
+// verification page under PublicURL; without one, under the request's Host
+// and scheme (X-Forwarded-Proto is believed here: the server removes it from
+// requests that did not come through a trusted proxy).
+func TestCertificateLinks(t *testing.T) {
+	f := newFixture(t)
+	c := must(f.db.CertificateByCode(context.Background(), f.certificate(konullu.LanguageEn).Code))
+	pdf := func(verifyURL string) string {
+		var b bytes.Buffer
+		if err := reports.WriteCertificate(&b, c, verifyURL); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	if w := f.get("volunteer", "/certificates/"+c.Code+".pdf"); w.Code != http.StatusOK || w.Body.String() != pdf("https://konullu.example.az/verify/"+c.Code) {
+		t.Errorf("with PublicURL: %d, not the certificate linking to https://konullu.example.az", w.Code)
+	}
+	for _, tc := range []struct{ publicURL, proto, want string }{
+		{"", "", "http://konullu.local"},
+		{"", "https", "https://konullu.local"},
+		{"https://example.az/konullu/", "http", "https://example.az/konullu"},
+	} {
+		h := reports.Certificate(reports.Deps{Reports: f.db, Store: f.db, Authenticate: schema.RequestViewer(f.db),
+			PublicURL: tc.publicURL, Logger: slog.New(slog.DiscardHandler)})
+		req := httptest.NewRequest(http.MethodGet, "http://konullu.local/certificates/"+c.Code+".pdf", nil)
+		req.SetPathValue("file", c.Code+".pdf")
+		req.Header.Set("Authorization", "Bearer "+f.tokens["volunteer"])
+		if tc.proto != "" {
+			req.Header.Set("X-Forwarded-Proto", tc.proto)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || w.Body.String() != pdf(tc.want+"/verify/"+c.Code) {
+			t.Errorf("PublicURL %q, X-Forwarded-Proto %q: %d, not the certificate linking to %s", tc.publicURL, tc.proto, w.Code, tc.want)
+		}
+	}
+}
+
 // TestCertificateLanguages renders a certificate in each language with
 // every Azerbaijani and Russian letter in the name: the font must have them all.
 func TestCertificateLanguages(t *testing.T) {

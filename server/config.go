@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/ratelimit"
@@ -19,6 +20,7 @@ import (
 // Config is the server's configuration, read from KONULLU_* environment variables.
 type Config struct {
 	Addr          string // host:port to listen on
+	PublicURL     string // the address people reach the server at, no trailing slash; empty: from each request
 	DatabaseURL   string // sqlite:PATH or postgres://…
 	RedisURL      string // empty: the embedded Redis-compatible server
 	AdminEmail    string // bootstrap admin, created at start if absent; empty: none
@@ -50,6 +52,7 @@ type envVar struct {
 
 var envVars = []envVar{
 	{"KONULLU_ADDR", "localhost:8080", "address to listen on (host:port)"},
+	{"KONULLU_PUBLIC_URL", "", "the address people reach the server at (https://konullu.az); links in certificates and calendar feeds use it; empty: taken from each request"},
 	{"KONULLU_DATABASE_URL", "sqlite:konullu.db", "system of record: sqlite:PATH or postgres://user:pass@host:5432/db"},
 	{"KONULLU_REDIS_URL", "", "redis://host:6379/0, rediss://…, redis+cluster://host:6379,host:6379, or empty for the embedded server"},
 	{"KONULLU_ADMIN_EMAIL", "", "bootstrap admin, created at start if absent (needs KONULLU_ADMIN_PASSWORD)"},
@@ -58,7 +61,7 @@ var envVars = []envVar{
 	{"KONULLU_JOBS", "on", "off: this instance schedules no jobs (it still delivers notifications and answers runJob)"},
 	{"KONULLU_WEBHOOK_URL", "", "gateway (SMS, messengers) that gets notifications as JSON POSTs signed with HMAC-SHA256"},
 	{"KONULLU_WEBHOOK_SECRET", "", "the HMAC key of webhook signatures (required with KONULLU_WEBHOOK_URL)"},
-	{"KONULLU_TIMEZONE", "Asia/Baku", "the deployment's time zone: Monday digests go out at 08:00 there"},
+	{"KONULLU_TIMEZONE", "Asia/Baku", "the deployment's time zone: days of reports are read in it and Monday digests go out at 08:00 there"},
 	{"KONULLU_REMINDERS", "24h,2h", "lead times of shift reminders, comma-separated"},
 	{"KONULLU_NO_SHOW_GRACE", "30m", "a confirmed assignment without check-in becomes NO_SHOW this long after the end"},
 	{"KONULLU_AWARDS", "15-25:100/175/250;26+:100/250/500", "award thresholds (hours in 12 months) by age band"},
@@ -106,6 +109,10 @@ func parseConfig(getenv func(string) string) (Config, error) {
 	c.Addr = get("KONULLU_ADDR")
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return c, bad("KONULLU_ADDR", "%q is not host:port (e.g. localhost:8080 or :8080)", c.Addr)
+	}
+
+	if c.PublicURL, err = parsePublicURL(get("KONULLU_PUBLIC_URL")); err != nil {
+		return c, bad("KONULLU_PUBLIC_URL", "%v", err)
 	}
 
 	c.DatabaseURL = get("KONULLU_DATABASE_URL")
@@ -190,6 +197,32 @@ func parseConfig(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+// parsePublicURL reads KONULLU_PUBLIC_URL: empty, or an absolute http(s)
+// URL, perhaps with a path (https://example.az/konullu), without user
+// information, query or fragment, since links are made by appending paths
+// to it. Trailing slashes are dropped.
+func parsePublicURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	const want = "must be an absolute http:// or https:// URL such as https://konullu.az, without a query or fragment"
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" || u.Hostname() == "" {
+		return "", fmt.Errorf("%s", want)
+	}
+	if u.User != nil {
+		// Links are public: no credentials in them (and none echoed here).
+		return "", fmt.Errorf("must not hold a user name or password; %s", want)
+	}
+	if strings.ContainsAny(s, "?#") {
+		return "", fmt.Errorf("has a query or fragment; %s", want) // not echoed: it might hold a token
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return "", fmt.Errorf("%q has spaces; %s", s, want)
+	}
+	return strings.TrimRight(s, "/"), nil
+}
+
 func parseBool(s string) (bool, error) {
 	switch strings.ToLower(s) {
 	case "1", "true", "yes", "on":
@@ -223,8 +256,13 @@ func (c Config) LogValue() slog.Value {
 	if smtp == "" {
 		smtp = "none"
 	}
+	public := c.PublicURL
+	if public == "" {
+		public = "from each request"
+	}
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
+		slog.String("public_url", public),
 		slog.String("database", redact(c.DatabaseURL)),
 		slog.String("redis", redact(redis)),
 		slog.String("smtp", redact(smtp)),

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,10 +35,20 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add("KONULLU_DEV", "yes")
 	f.Add("KONULLU_TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/8,fd00::/8")
 	f.Add("KONULLU_RATE_LIMITS", "verify-ip=60/1m+30,calendar-ip=off")
+	f.Add("KONULLU_PUBLIC_URL", "https://konullu.az/")
+	f.Add("KONULLU_PUBLIC_URL", "http://[::1]:8080/konullu?x#y")
 	f.Fuzz(func(t *testing.T, name, value string) {
-		_, err := parseConfig(env(map[string]string{name: value}))
+		c, err := parseConfig(env(map[string]string{name: value}))
 		if ce, ok := err.(*configError); err != nil && ok && ce.name == "" {
 			t.Fatalf("%s=%q: an error that names no variable: %v", name, value, err)
+		}
+		// A public address that passes makes links by appending paths.
+		if err == nil && c.PublicURL != "" {
+			u, perr := url.Parse(c.PublicURL + "/verify/ABCDE-12345")
+			if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+				u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(c.PublicURL, "/") {
+				t.Fatalf("%s=%q: public address %q makes bad links", name, value, c.PublicURL)
+			}
 		}
 	})
 }

@@ -101,6 +101,17 @@ func TestParseConfig(t *testing.T) {
 		{"ErrRateLimitsVerify", "KONULLU_RATE_LIMITS", "verify-ip=often", nil},
 		{"ErrTrustedProxiesName", "KONULLU_TRUSTED_PROXIES", "nginx.internal", nil},
 		{"ErrTrustedProxiesCIDR", "KONULLU_TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/33", nil},
+		{"ErrPublicURLNoScheme", "KONULLU_PUBLIC_URL", "konullu.az", nil},
+		{"ErrPublicURLRelative", "KONULLU_PUBLIC_URL", "/konullu", nil},
+		{"ErrPublicURLScheme", "KONULLU_PUBLIC_URL", "ftp://konullu.az", nil},
+		{"ErrPublicURLNoHost", "KONULLU_PUBLIC_URL", "https:///verify", nil},
+		{"ErrPublicURLOpaque", "KONULLU_PUBLIC_URL", "https:konullu.az", nil},
+		{"ErrPublicURLQuery", "KONULLU_PUBLIC_URL", "https://konullu.az/?lang=az", nil},
+		{"ErrPublicURLEmptyQuery", "KONULLU_PUBLIC_URL", "https://konullu.az/?", nil},
+		{"ErrPublicURLFragment", "KONULLU_PUBLIC_URL", "https://konullu.az/#top", nil},
+		{"ErrPublicURLUser", "KONULLU_PUBLIC_URL", "https://admin:topsecret@konullu.az", nil},
+		{"ErrPublicURLSpace", "KONULLU_PUBLIC_URL", "https://konullu.az/a b", nil},
+		{"ErrPublicURLPort", "KONULLU_PUBLIC_URL", "https://konullu.az:port", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			vars := map[string]string{tt.variable: tt.value}
@@ -122,6 +133,40 @@ func TestParseConfig(t *testing.T) {
 				t.Errorf("error shows the password: %v", err)
 			}
 		})
+	}
+}
+
+func TestPublicURLConfig(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                             "",
+		"https://konullu.az":           "https://konullu.az",
+		" https://konullu.az/ ":        "https://konullu.az",
+		"https://konullu.az//":         "https://konullu.az",
+		"http://127.0.0.1:8080/":       "http://127.0.0.1:8080",
+		"https://example.az/konullu/":  "https://example.az/konullu",
+		"https://[2001:db8::1]:8443/":  "https://[2001:db8::1]:8443",
+		"HTTPS://Konullu.az/Könüllü/":  "HTTPS://Konullu.az/Könüllü",
+		"https://könüllü.az/":          "https://könüllü.az",
+		"https://konullu.az/a%20b/c/d": "https://konullu.az/a%20b/c/d",
+	} {
+		c, err := parseConfig(env(map[string]string{"KONULLU_PUBLIC_URL": in}))
+		if err != nil || c.PublicURL != want {
+			t.Errorf("KONULLU_PUBLIC_URL=%q: %q, %v; want %q", in, c.PublicURL, err, want)
+		}
+	}
+
+	// The start-up log line shows it: it is not secret.
+	var buf bytes.Buffer
+	c, _ := parseConfig(env(map[string]string{"KONULLU_PUBLIC_URL": "https://konullu.az/"}))
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("starting", "config", c)
+	if !strings.Contains(buf.String(), `"public_url":"https://konullu.az"`) {
+		t.Errorf("the log line does not show the public address: %s", buf.String())
+	}
+	buf.Reset()
+	c, _ = parseConfig(env(nil))
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("starting", "config", c)
+	if !strings.Contains(buf.String(), `"public_url":"from each request"`) {
+		t.Errorf("the log line does not say where links come from: %s", buf.String())
 	}
 }
 

@@ -102,6 +102,7 @@ type serverOptions struct {
 	redis       func(context.Context) error // /readyz pings Redis too (availability.go)
 	limiter     schema.RateLimiter          // limits of the public pages; nil: none
 	proxies     trustedProxies              // see proxy.go
+	links       linkOptions                 // time zone and public address of the reports (routes.go)
 }
 
 type serverOption func(*serverOptions)

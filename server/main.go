@@ -302,6 +302,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Argon2:       o.argon2,
 		SessionTTL:   sessionTTL,
 		Jobs:         sched,
+		// Reports: days in the deployment's zone, links to the public address.
+		Timezone:  cfg.Notify.Location,
+		PublicURL: cfg.PublicURL,
 		// Hardening: see hardening.go.
 		Limiter:     hard,
 		Observer:    hard.metrics,
@@ -309,7 +312,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Dev:         cfg.Dev,
 	})
 	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics), withCORS(cfg.CORSOrigins), withRedis(rdb),
-		withRateLimits(hard), withTrustedProxies(cfg.TrustedProxies))
+		withRateLimits(hard), withTrustedProxies(cfg.TrustedProxies), withLinks(cfg.Notify.Location, cfg.PublicURL))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,

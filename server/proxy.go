@@ -24,6 +24,11 @@ import (
 // anyone can send it. A malformed entry met on the way (not an IP address)
 // makes the server fall back to the peer's address. The RFC 7239 Forwarded
 // header is not read.
+//
+// The forwarded headers (forwardedHeaders) of a peer that is not a trusted
+// proxy are removed before any handler sees the request, so that nothing
+// behind realClient (the links of certificates, HSTS, whatever comes later)
+// can be fooled by them; from a trusted proxy they are kept.
 
 // trustedProxies are the networks of KONULLU_TRUSTED_PROXIES; none: no proxy
 // is trusted and the peer of the connection is the client.
@@ -158,21 +163,45 @@ func proxyAddress(r *http.Request) string {
 	return p
 }
 
+// forwardedHeaders are the headers in which proxies tell what they saw:
+// believed from trusted proxies only, removed from anyone else's requests.
+var forwardedHeaders = []string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"}
+
+// withoutForwarded returns the request without forwardedHeaders: r itself
+// when it has none, else a copy with its own header map (a handler must not
+// change the request it was given).
+func withoutForwarded(r *http.Request) *http.Request {
+	found := false
+	for _, h := range forwardedHeaders {
+		if _, ok := r.Header[h]; ok {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return r
+	}
+	r2 := r.WithContext(r.Context()) // a shallow copy
+	r2.Header = r.Header.Clone()
+	for _, h := range forwardedHeaders {
+		r2.Header.Del(h)
+	}
+	return r2
+}
+
 // realClient replaces the request's RemoteAddr with the client's address
 // (a bare IP) when a trusted proxy forwarded it, so that every handler
 // behind it, in this package and in schema, reads the client from
 // RemoteAddr as usual; the proxy's own address stays in the context
 // (proxyAddress). A request from a trusted proxy is marked so even when it
-// names no client, for X-Forwarded-Proto (securityHeaders). With no trusted
-// proxies it changes nothing.
+// names no client, for X-Forwarded-Proto (securityHeaders). A request from
+// any other peer loses its forwarded headers (forwardedHeaders); with no
+// trusted proxies that is every request.
 func realClient(t trustedProxies, next http.Handler) http.Handler {
-	if len(t) == 0 {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		peer, ok := parseHost(r.RemoteAddr)
 		if !ok || !t.trusts(peer) {
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, withoutForwarded(r))
 			return
 		}
 		addr, forwarded := t.client(r)

@@ -353,3 +353,57 @@ func TestLimitPerAddressAnswer(t *testing.T) {
 		t.Error("no limiter: no handler")
 	}
 }
+
+// TestForwardedHeadersRemoved: a peer that is not a trusted proxy cannot
+// get X-Forwarded-* or Forwarded past realClient, whether proxies are
+// configured or not; a trusted proxy's reach the handlers.
+func TestForwardedHeadersRemoved(t *testing.T) {
+	trusted, _ := parseTrustedProxies("127.0.0.1,10.0.0.0/8")
+	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
+	for _, tc := range []struct {
+		name    string
+		proxies trustedProxies
+		peer    string
+		kept    bool
+	}{
+		{"NoProxiesConfigured", nil, "127.0.0.1:5000", false},
+		{"UntrustedPeer", trusted, "198.51.100.1:4000", false},
+		{"OddPeer", trusted, "@", false},
+		{"TrustedPeer", trusted, "10.1.2.3:5000", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var seen http.Header
+			api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r.Header.Clone() })
+			h := NewServer(newTestLogger(io.Discard), failing{}, api, web, withTrustedProxies(tc.proxies))
+			r := httptest.NewRequest("POST", "/graphql", nil)
+			r.RemoteAddr = tc.peer
+			sent := map[string]string{
+				"X-Forwarded-For":   "203.0.113.7",
+				"X-Forwarded-Proto": "https",
+				"X-Forwarded-Host":  "evil.example",
+				"Forwarded":         "for=203.0.113.7;proto=https;host=evil.example",
+			}
+			for k, v := range sent {
+				r.Header.Set(k, v)
+			}
+			r.Header.Add("X-Forwarded-Proto", "https") // a second line goes too
+			r.Header.Set("Authorization", "Bearer x")
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if seen == nil {
+				t.Fatal("the handler was not called")
+			}
+			for k, v := range sent {
+				if got := seen.Get(k); tc.kept && got != v || !tc.kept && len(seen.Values(k)) != 0 {
+					t.Errorf("%s: the handler saw %q (kept: %v)", k, seen.Values(k), tc.kept)
+				}
+			}
+			if seen.Get("Authorization") != "Bearer x" {
+				t.Error("other headers were lost")
+			}
+			// The caller's request is left as it was.
+			if r.Header.Get("X-Forwarded-Host") != "evil.example" || len(r.Header.Values("X-Forwarded-Proto")) != 2 {
+				t.Error("the middleware changed the request it was given")
+			}
+		})
+	}
+}

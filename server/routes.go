@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/reports"
@@ -25,7 +26,8 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Hand
 	mux.Handle("GET /readyz", handleReadyz(logger, checks))
 	// Reports, certificates and calendar feeds, when the store keeps them.
 	if st, ok := db.(reportStore); ok {
-		d := reports.Deps{Reports: st, Store: st, Authenticate: schema.RequestViewer(st), Logger: logger}
+		d := reports.Deps{Reports: st, Store: st, Authenticate: schema.RequestViewer(st), Logger: logger,
+			Location: o.links.location, PublicURL: o.links.publicURL}
 		mux.Handle("GET /reports/{file}", reports.Exports(d))          // CSV and XLSX, bearer token
 		mux.Handle("GET /certificates/{file}", reports.Certificate(d)) // PDF, bearer token
 		// Public: limited per client address (hardening.go, KONULLU_RATE_LIMITS).
@@ -34,6 +36,18 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Hand
 		mux.Handle("GET /calendar/{file}", limitPerAddress(o.limiter, ruleCalendarAddress, reports.Calendar(d)))
 	}
 	mux.Handle("/", handleFrontend(web))
+}
+
+// linkOptions are what the reports need to know of the deployment.
+type linkOptions struct {
+	location  *time.Location // KONULLU_TIMEZONE: days of reports; nil: Asia/Baku
+	publicURL string         // KONULLU_PUBLIC_URL: base of links in files; "": from each request
+}
+
+// withLinks sets the deployment's time zone and public address for the
+// reports, certificates and calendar feeds.
+func withLinks(location *time.Location, publicURL string) serverOption {
+	return func(o *serverOptions) { o.links = linkOptions{location, publicURL} }
 }
 
 // reportStore is a store that also keeps reports (store.DB is one).
