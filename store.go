@@ -29,6 +29,7 @@ type Store interface {
 	UpdateProfile(ctx context.Context, volunteerID int64, p ProfileUpdate) (*Volunteer, error)
 	SetVolunteerSkills(ctx context.Context, volunteerID int64, skills []string) (*Volunteer, error)
 	SetVolunteerStatus(ctx context.Context, volunteerID int64, status VolunteerStatus) (*Volunteer, error)
+	FindVolunteers(ctx context.Context, f VolunteerFilter) (volunteers []*Volunteer, total int, err error)
 
 	// Centres and positions.
 	CreateCentre(ctx context.Context, c *Centre) error
@@ -124,5 +125,26 @@ type DraftAccess struct {
 // ShiftCursor is the position after which a page of shifts starts.
 type ShiftCursor struct {
 	StartsAt time.Time
+	ID       int64
+}
+
+// VolunteerFilter selects volunteers, ordered by full name then id. The
+// anonymous rows that keep deleted volunteers' hours are never selected.
+type VolunteerFilter struct {
+	// Search keeps those whose full name contains it, ignoring case; it is
+	// matched literally (% and _ are not wildcards). "": no filter.
+	Search string
+	Status VolunteerStatus // "": any status
+	// NeedsGuardianConsent keeps those under AdultAge on Now's (UTC) date
+	// with no guardian's consent on record.
+	NeedsGuardianConsent bool
+	Now                  time.Time
+	After                *VolunteerCursor // keyset pagination
+	Limit                int
+}
+
+// VolunteerCursor is the position after which a page of volunteers starts.
+type VolunteerCursor struct {
+	FullName string
 	ID       int64
 }

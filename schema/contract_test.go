@@ -29,7 +29,7 @@ func TestContract(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	wantQuery := []string{"centres", "me", "node", "positions", "shift", "shifts", "volunteer"}
+	wantQuery := []string{"centres", "me", "node", "positions", "shift", "shifts", "volunteer", "volunteers"}
 	// Jobs and notifications (jobs.graphql, notifications.graphql).
 	wantQuery = append(wantQuery, "jobRuns", "myNotifications", "unreadNotificationCount")
 	// Reports, certificates and calendar feeds (reports.graphql).

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/konullu/konullu"
 )
@@ -146,4 +149,152 @@ func (d *DB) SetVolunteerStatus(ctx context.Context, id int64, status konullu.Vo
 		return nil, konullu.NotFound("volunteer")
 	}
 	return d.volunteer(ctx, d.db, id)
+}
+
+// FindVolunteers returns a page of the volunteers that match f, ordered by
+// full name then id, and the number of all that match (regardless of the
+// page). Anonymised rows (deleted accounts' hours) are left out.
+func (d *DB) FindVolunteers(ctx context.Context, f konullu.VolunteerFilter) ([]*konullu.Volunteer, int, error) {
+	where := []string{"v.anonymised_at IS NULL"}
+	var args []any
+	if f.Status != "" {
+		where = append(where, "v.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.NeedsGuardianConsent {
+		// Unknown birth dates need no consent (konullu.NeedsGuardianConsent):
+		// NULL never compares true.
+		where = append(where, "v.birth_date >= ?",
+			"NOT EXISTS (SELECT 1 FROM guardian_consents g WHERE g.volunteer_id = v.id)")
+		args = append(args, dateArg(minorsBornFrom(f.Now)))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	if f.Search != "" {
+		if d.dialect == SQLite {
+			return d.findVolunteersFolded(ctx, f, where, args, limit)
+		}
+		// lower() follows the database's LC_CTYPE: with a UTF-8 locale
+		// (C.UTF-8, en_US.UTF-8…) it folds Azerbaijani and Russian letters
+		// too; under a plain "C" locale it would fold ASCII only.
+		where = append(where, `lower(v.full_name) LIKE lower(?) ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(f.Search)+"%")
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := d.queryRow(ctx, d.db, `SELECT COUNT(*) FROM volunteers v WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count volunteers: %w", err)
+	}
+	if f.After != nil {
+		cond += " AND (v.full_name > ? OR v.full_name = ? AND v.id > ?)"
+		args = append(args, f.After.FullName, f.After.FullName, f.After.ID)
+	}
+	args = append(args, limit)
+	rows, err := d.query(ctx, d.db, volunteerSelect+` WHERE `+cond+` ORDER BY v.full_name, v.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: find volunteers: %w", err)
+	}
+	defer rows.Close()
+	list := []*konullu.Volunteer{}
+	for rows.Next() {
+		v, err := scanVolunteer(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: find volunteers: %w", err)
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: find volunteers: %w", err)
+	}
+	return list, total, nil
+}
+
+// findVolunteersFolded is FindVolunteers with a search on SQLite, whose
+// lower(), upper() and LIKE fold ASCII letters only (no Unicode-aware
+// function is registered with the driver). SQL narrows the candidates with a
+// pattern in which every letter that may differ by more than ASCII case is
+// "_"; Go keeps the names that contain the search under strings.ToLower and
+// pages them. Two statements, and a scan of the candidates' ids and names:
+// fine at SQLite's scale.
+func (d *DB) findVolunteersFolded(ctx context.Context, f konullu.VolunteerFilter, where []string, args []any, limit int) ([]*konullu.Volunteer, int, error) {
+	search := strings.ToLower(f.Search)
+	where = append(where, `v.full_name LIKE ? ESCAPE '\'`)
+	args = append(args, "%"+strings.ReplaceAll(escapeLike(sqliteFoldPattern(search)), "\uFFFF", "_")+"%")
+	rows, err := d.query(ctx, d.db, `SELECT v.id, v.full_name FROM volunteers v WHERE `+strings.Join(where, " AND ")+` ORDER BY v.full_name, v.id`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: find volunteers: %w", err)
+	}
+	defer rows.Close()
+	total := 0
+	var page []int64
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, 0, fmt.Errorf("store: find volunteers: %w", err)
+		}
+		if !strings.Contains(strings.ToLower(name), search) {
+			continue
+		}
+		total++
+		if a := f.After; a != nil && (name < a.FullName || name == a.FullName && id <= a.ID) {
+			continue
+		}
+		if len(page) < limit {
+			page = append(page, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: find volunteers: %w", err)
+	}
+	rows.Close()
+	m, err := d.volunteersByIDs(ctx, d.db, page)
+	if err != nil {
+		return nil, 0, err
+	}
+	list := make([]*konullu.Volunteer, 0, len(page))
+	for _, id := range page {
+		if v := m[id]; v != nil {
+			list = append(list, v)
+		}
+	}
+	return list, total, nil
+}
+
+// sqliteFoldPattern turns a lower-case search into one that SQLite's LIKE
+// (ASCII case-insensitive) matches wherever strings.ToLower of the name
+// contains the search: each rune that a non-ASCII rune lowers to (any
+// non-ASCII rune; i from İ, k from the Kelvin sign) becomes "_", which
+// matches any one character. strings.ToLower maps rune to rune, so lengths
+// agree. The search's own % and _ are escaped afterwards, so the wildcard is
+// put in as U+FFFF (a noncharacter) and replaced by "_" after escaping; Go
+// checks every candidate, so a U+FFFF the user typed only widens the
+// candidates.
+func sqliteFoldPattern(lower string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= utf8.RuneSelf || r == 'i' || r == 'k' {
+			return 0xFFFF
+		}
+		return r
+	}, lower)
+}
+
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// minorsBornFrom returns the earliest birth date of someone under
+// konullu.AdultAge on now's UTC date, as konullu.AgeOn counts: those born
+// after the same month and day AdultAge years earlier. When that day does
+// not exist (29 February), the first day after it is the bound.
+func minorsBornFrom(now time.Time) time.Time {
+	y, m, day := now.UTC().Date()
+	same := time.Date(y-konullu.AdultAge, m, day, 0, 0, 0, 0, time.UTC)
+	if same.Day() != day { // normalised past a missing 29 February
+		return same
+	}
+	return same.AddDate(0, 0, 1)
 }
