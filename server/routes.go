@@ -19,9 +19,9 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Hand
 		mux.Handle("GET /metrics", o.metrics.Handler()) // Prometheus
 	}
 	mux.Handle("GET /healthz", handleHealthz())
-	checks := []check{{"database", db.Ping}}
+	checks := []check{{name: "database", ping: db.Ping, essential: true}}
 	if o.redis != nil {
-		checks = append(checks, check{"redis", o.redis})
+		checks = append(checks, check{name: "redis", ping: o.redis})
 	}
 	mux.Handle("GET /readyz", handleReadyz(logger, checks))
 	// Reports, certificates and calendar feeds, when the store keeps them.

@@ -45,19 +45,27 @@ func handleHealthz() http.Handler {
 	})
 }
 
-// check is one dependency /readyz asks.
+// check is one dependency /readyz asks. Without an essential one the
+// instance cannot serve (the database); without another it serves with less
+// (Redis: rate limits from memory, availability from SQL, jobs without
+// leases), so a load balancer must keep it: every instance shares that Redis,
+// and taking them all out would turn a degraded service into none.
 type check struct {
-	name string
-	ping func(ctx context.Context) error
+	name      string
+	ping      func(ctx context.Context) error
+	essential bool
 }
 
-// handleReadyz says whether the instance can serve: every dependency answers.
-// A failure names the dependency; the cause goes to the log only.
+// handleReadyz says whether the instance can serve: 200 "ok" when every
+// dependency answers, 200 "degraded" (naming them) when only inessential ones
+// do not, 503 "unavailable" when an essential one does not. The cause goes to
+// the log only.
 func handleReadyz(logger *slog.Logger, checks []check) http.Handler {
 	type response struct {
-		Status string            `json:"status"`
-		Checks map[string]string `json:"checks"`
-		Failed []string          `json:"failed,omitempty"`
+		Status   string            `json:"status"`
+		Checks   map[string]string `json:"checks"`
+		Failed   []string          `json:"failed,omitempty"`
+		Degraded []string          `json:"degraded,omitempty"`
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
@@ -67,14 +75,21 @@ func handleReadyz(logger *slog.Logger, checks []check) http.Handler {
 			if err := c.ping(ctx); err != nil {
 				logger.WarnContext(ctx, "not ready", "check", c.name, "err", err, "request_id", r.Header.Get(requestIDHeader))
 				res.Checks[c.name] = "unavailable"
-				res.Failed = append(res.Failed, c.name)
+				if c.essential {
+					res.Failed = append(res.Failed, c.name)
+				} else {
+					res.Degraded = append(res.Degraded, c.name)
+				}
 				continue
 			}
 			res.Checks[c.name] = "ok"
 		}
 		status := http.StatusOK
-		if len(res.Failed) > 0 {
+		switch {
+		case len(res.Failed) > 0:
 			res.Status, status = "unavailable", http.StatusServiceUnavailable
+		case len(res.Degraded) > 0:
+			res.Status = "degraded"
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")

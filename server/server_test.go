@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -396,6 +397,41 @@ func TestReadyzNamesWhatFailed(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "connection refused") {
 		t.Errorf("the cause is not logged: %s", logs.String())
+	}
+}
+
+// healthy is a database that answers.
+type healthy struct{}
+
+func (healthy) Ping(context.Context) error { return nil }
+
+// Without Redis an instance still serves (rate limits from memory,
+// availability from SQL): /readyz says so but keeps it in the load
+// balancer, which would otherwise drop every instance sharing that Redis.
+func TestReadyzWithoutRedisIsDegradedNotDown(t *testing.T) {
+	var logs syncBuffer
+	redisDown := func(o *serverOptions) {
+		o.redis = func(context.Context) error { return errors.New("dial tcp: connection refused") }
+	}
+	h := NewServer(newTestLogger(&logs), healthy{}, http.NotFoundHandler(), fstest.MapFS{}, redisDown)
+	rec := serveHTTP(h, http.MethodGet, "/readyz")
+	var r struct {
+		Status   string
+		Failed   []string
+		Degraded []string
+		Checks   map[string]string
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusOK || r.Status != "degraded" || len(r.Failed) != 0 ||
+		!slices.Equal(r.Degraded, []string{"redis"}) || r.Checks["redis"] != "unavailable" || r.Checks["database"] != "ok" {
+		t.Fatalf("status %d, body %s", rec.Code, rec.Body)
+	}
+	// Both down: the database decides.
+	h = NewServer(newTestLogger(&logs), failing{}, http.NotFoundHandler(), fstest.MapFS{}, redisDown)
+	if rec := serveHTTP(h, http.MethodGet, "/readyz"); rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("database and Redis down: status %d, want 503", rec.Code)
 	}
 }
 
