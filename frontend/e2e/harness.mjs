@@ -34,10 +34,11 @@ export function freePort() {
 
 /**
  * Builds the server with the app embedded (dist/ must be built) and starts it
- * on a free port with a fresh SQLite database and demo data. Returns its URL
- * and a stop function.
+ * on a free port with a fresh SQLite database and demo data. env adds to or
+ * overrides its environment (KONULLU_REQUIRE_APPROVAL: '1', KONULLU_DEMO: '0'…).
+ * Returns its URL and a stop function.
  */
-export async function startServer({ log = console.log } = {}) {
+export async function startServer({ log = console.log, env = {} } = {}) {
   if (!existsSync(join(frontend, 'dist', 'index.html'))) {
     throw new Error('frontend/dist is not built: run `npm run build` first (npm run test:e2e does)');
   }
@@ -57,6 +58,7 @@ export async function startServer({ log = console.log } = {}) {
       KONULLU_DATABASE_URL: `sqlite:${join(work, 'konullu.db')}`,
       KONULLU_DEMO: '1',
       KONULLU_LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

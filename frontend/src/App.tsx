@@ -20,8 +20,10 @@ const WeekCalendar = lazy(() => import('./pages/coordinator/WeekCalendar'));
 const CreateShifts = lazy(() => import('./pages/coordinator/CreateShifts'));
 const ManageShift = lazy(() => import('./pages/coordinator/ManageShift'));
 const Understaffed = lazy(() => import('./pages/coordinator/Understaffed'));
+const Volunteers = lazy(() => import('./pages/coordinator/Volunteers'));
 const Dashboard = lazy(() => import('./pages/staff/Dashboard'));
 const Admin = lazy(() => import('./pages/admin/Admin'));
+const AuditLog = lazy(() => import('./pages/admin/AuditLog'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -97,9 +99,11 @@ const router = createBrowserRouter([
       { path: 'coordinate', element: <Guard roles={['COORDINATOR', 'ADMIN']}><WeekCalendar /></Guard> },
       { path: 'coordinate/new', element: <Guard roles={['COORDINATOR', 'ADMIN']}><CreateShifts /></Guard> },
       { path: 'coordinate/understaffed', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Understaffed /></Guard> },
+      { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },
       { path: 'coordinate/shifts/:id', element: <Guard roles={['COORDINATOR', 'ADMIN']}><ManageShift /></Guard> },
       { path: 'reports', element: <Guard roles={['STAFF', 'ADMIN']}><Dashboard /></Guard> },
       { path: 'admin', element: <Guard roles={['ADMIN']}><Admin /></Guard> },
+      { path: 'admin/audit', element: <Guard roles={['ADMIN']}><AuditLog /></Guard> },
       { path: '*', element: <NotFound /> },
     ],
   },

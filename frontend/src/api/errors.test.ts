@@ -41,6 +41,8 @@ describe('API errors', () => {
     expect(errorField(new ApiError('CONFLICT', 'x', 'email'))).toBeUndefined();
     expect(fieldErrorKey('password')).toBe('field.password.hint');
     expect(fieldErrorKey('somethingNew')).toBe('field.invalid.hint');
+    expect(errorField(new ApiError('INVALID_INPUT', 'x', 'input.relationship'))).toBe('relationship');
+    expect(fieldErrorKey('relationship')).toBe('field.relationship.hint');
   });
 
   it('has words for every code in every language', () => {

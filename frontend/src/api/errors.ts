@@ -116,6 +116,9 @@ export const fieldHints: Partial<Record<string, MessageKey>> = {
   userId: 'field.userId.hint',
   weekly: 'field.weekly.hint',
   exceptions: 'field.exceptions.hint',
+  guardianName: 'field.guardianName.hint',
+  relationship: 'field.relationship.hint',
+  contact: 'field.contact.hint',
 };
 
 /** The message next to a form field for an INVALID_INPUT error about it. */

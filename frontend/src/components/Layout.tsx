@@ -43,6 +43,7 @@ const groups: NavGroup[] = [
       { to: '/coordinate', label: 'nav.calendar', icon: 'calendar', end: true },
       { to: '/coordinate/understaffed', label: 'nav.understaffed', icon: 'alert' },
       { to: '/coordinate/new', label: 'nav.newShifts', icon: 'plus' },
+      { to: '/coordinate/volunteers', label: 'nav.volunteers', icon: 'users' },
     ],
   },
   {
@@ -53,7 +54,10 @@ const groups: NavGroup[] = [
   {
     label: 'nav.group.admin',
     roles: ['ADMIN'],
-    items: [{ to: '/admin', label: 'nav.admin', icon: 'settings' }],
+    items: [
+      { to: '/admin', label: 'nav.admin', icon: 'settings', end: true },
+      { to: '/admin/audit', label: 'nav.audit', icon: 'list' },
+    ],
   },
 ];
 
