@@ -134,7 +134,7 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 		h.fail(w, media, http.StatusInternalServerError, codeOnly(konullu.EINTERNAL, internalMessage))
 		return
 	}
-	ctx = context.WithValue(actx, loadersKey, newLoaders(h.root.store))
+	ctx = context.WithValue(actx, loadersKey, newLoaders(h.root.store, h.root.privacy))
 	if viewer := konullu.ViewerFrom(ctx); an.opType != "" {
 		if an.introspection && !h.root.introspectionAllowed(ctx) {
 			h.fail(w, media, requestStatus(media, http.StatusForbidden), codeOnly(konullu.EFORBIDDEN,

@@ -154,10 +154,18 @@ type loaders struct {
 	assignments      *loader[*konullu.Assignment]
 	shiftAssignments *loader[[]*konullu.Assignment] // all assignments of a shift, any status
 	availability     *loader[*konullu.Availability]
+	consents         *loader[*konullu.GuardianConsent] // guardians' consents, by volunteer
 }
 
-func newLoaders(st konullu.Store) *loaders {
+func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 	l := &loaders{}
+	if privacy != nil {
+		l.consents = newLoader(privacy.GuardianConsents)
+	} else {
+		l.consents = newLoader(func(context.Context, []int64) (map[int64]*konullu.GuardianConsent, error) {
+			return map[int64]*konullu.GuardianConsent{}, nil
+		})
+	}
 	l.users = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.User, error) {
 		m, err := st.UsersByIDs(ctx, ids)
 		for _, u := range m {
@@ -166,7 +174,13 @@ func newLoaders(st konullu.Store) *loaders {
 		}
 		return m, err
 	})
-	l.volunteers = newLoader(st.VolunteersByIDs)
+	l.volunteers = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Volunteer, error) {
+		m, err := st.VolunteersByIDs(ctx, ids)
+		for id := range m {
+			l.consents.Prime(id) // asked of a list of minors: one read for all
+		}
+		return m, err
+	})
 	l.volunteerCentres = newLoader(func(ctx context.Context, ids []int64) (map[int64][]int64, error) {
 		return everyKey[int64](ids)(st.VolunteerCentres(ctx, ids))
 	})
@@ -258,4 +272,5 @@ func (l *loaders) reset() {
 	l.assignments.reset()
 	l.shiftAssignments.reset()
 	l.availability.reset()
+	l.consents.reset()
 }

@@ -65,11 +65,8 @@ func (v *volunteerResolver) consent(ctx context.Context) (*konullu.GuardianConse
 	if v.r.privacy == nil {
 		return nil, nil
 	}
-	m, err := v.r.privacy.GuardianConsents(ctx, []int64{v.v.ID})
-	if err != nil {
-		return nil, err
-	}
-	return m[v.v.ID], nil
+	c, _, err := loadersFrom(ctx).consents.Get(ctx, v.v.ID)
+	return c, err
 }
 
 type guardianConsentInput struct {
@@ -217,7 +214,7 @@ func (h *handler) serveExport(w http.ResponseWriter, req *http.Request) {
 	actx, err := h.root.authenticate(ctx, req.Header.Get("Authorization"))
 	if err == nil {
 		var b []byte
-		b, err = h.root.exportOf(context.WithValue(actx, loadersKey, newLoaders(h.root.store)))
+		b, err = h.root.exportOf(context.WithValue(actx, loadersKey, newLoaders(h.root.store, h.root.privacy)))
 		if err == nil {
 			hd := w.Header()
 			hd.Set("Content-Type", "application/json; charset=utf-8")

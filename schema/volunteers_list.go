@@ -79,6 +79,7 @@ func (r *root) Volunteers(ctx context.Context, args volunteersArgs) (*volunteerC
 		l.volunteers.Set(v.ID, v)
 		l.volunteerCentres.Prime(v.ID)
 		l.availability.Prime(v.ID)
+		l.consents.Prime(v.ID)
 	}
 	sc := r.scope()
 	for _, v := range list {

@@ -234,6 +234,8 @@ func TestVolunteersStatements(t *testing.T) {
 		}
 		before := e.db.QueryCount()
 		p := e.list(e.coord, map[string]any{"first": 100})
+		// With the consent fields too (the coordinators' page asks them).
+		e.post(e.coord, `{ volunteers(first: 100) { edges { node { id hasGuardianConsent guardianConsent { guardianName } } } } }`, nil)
 		if len(p.names()) != n+7 {
 			t.Fatalf("%d volunteers, want %d", len(p.names()), n+7)
 		}
