@@ -283,67 +283,67 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 	for _, o := range objs {
 		byKind[o.kind] = append(byKind[o.kind], o.id)
 	}
-	out := map[auditObject]json.RawMessage{}
-	var firstErr error
-	put := func(kind string, id int64, v any) {
-		if b, err := json.Marshal(v); err == nil {
-			out[auditObject{kind, id}] = b
-		}
-	}
-	failed := func(err error) {
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
+	snap := &snapshotSet{out: map[auditObject]json.RawMessage{}}
 	for kind, ids := range byKind {
 		switch kind {
 		case kindCentre:
 			m, err := r.store.CentresByIDs(ctx, ids)
-			failed(err)
-			for id, v := range m {
-				put(kind, id, v)
-			}
+			putAll(snap, kind, m, err)
 		case kindPosition:
 			m, err := r.store.PositionsByIDs(ctx, ids)
-			failed(err)
-			for id, v := range m {
-				put(kind, id, v)
-			}
+			putAll(snap, kind, m, err)
 		case kindShift:
 			m, err := r.store.ShiftsByIDs(ctx, ids)
-			failed(err)
-			for id, v := range m {
-				put(kind, id, v)
-			}
+			putAll(snap, kind, m, err)
 		case kindAssignment:
 			m, err := r.store.AssignmentsByIDs(ctx, ids)
-			failed(err)
-			for id, v := range m {
-				put(kind, id, v)
-			}
+			putAll(snap, kind, m, err)
 		case kindUser:
 			m, err := r.store.UsersByIDs(ctx, ids)
-			failed(err)
-			for id, v := range m {
-				put(kind, id, v)
-			}
+			putAll(snap, kind, m, err)
 		case kindVolunteer:
 			m, err := r.store.VolunteersByIDs(ctx, ids)
-			failed(err)
+			snap.failed(err)
 			var consents map[int64]*konullu.GuardianConsent
 			if r.privacy != nil {
 				consents, err = r.privacy.GuardianConsents(ctx, ids)
-				failed(err)
+				snap.failed(err)
 			}
 			for id, v := range m {
-				put(kind, id, struct {
+				snap.put(kind, id, struct {
 					*konullu.Volunteer
 					GuardianConsent *konullu.GuardianConsent `json:",omitempty"`
 				}{v, consents[id]})
 			}
 		}
 	}
-	return out, firstErr
+	return snap.out, snap.err
+}
+
+// snapshotSet collects objects as JSON and the first read that failed.
+type snapshotSet struct {
+	out map[auditObject]json.RawMessage
+	err error
+}
+
+func (s *snapshotSet) put(kind string, id int64, v any) {
+	if b, err := json.Marshal(v); err == nil {
+		s.out[auditObject{kind, id}] = b
+	}
+}
+
+func (s *snapshotSet) failed(err error) {
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+}
+
+// putAll adds what one read returned.
+func putAll[V any](s *snapshotSet, kind string, m map[int64]V, err error) {
+	s.failed(err)
+	for id, v := range m {
+		s.put(kind, id, v)
+	}
 }
 
 // auditEntryResolver resolves AuditEntry.
