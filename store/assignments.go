@@ -204,8 +204,7 @@ func (d *DB) lockVolunteer(ctx context.Context, tx *sql.Tx, id int64) (*konullu.
 	if d.dialect == Postgres {
 		lock = ` FOR UPDATE OF v`
 	}
-	v, err := scanVolunteer(d.queryRow(ctx, tx, `SELECT v.id, v.user_id, v.full_name, u.email, v.phone, v.city, v.birth_date,
-		v.skills, v.languages, v.timezone, v.status, v.created_at, 0
+	v, err := scanVolunteer(d.queryRow(ctx, tx, `SELECT `+volunteerColumns+`, 0
 		FROM volunteers v JOIN users u ON u.id = v.user_id WHERE v.id = ?`+lock, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, konullu.NotFound("volunteer")

@@ -13,10 +13,14 @@ import (
 
 // volunteerSelect reads volunteers with their email and credited minutes
 // (the sum over COMPLETED assignments: tallies are always recomputable).
-const volunteerSelect = `SELECT v.id, v.user_id, v.full_name, u.email, v.phone, v.city, v.birth_date, v.skills, v.languages,
-	v.timezone, v.status, v.created_at,
+const volunteerSelect = `SELECT ` + volunteerColumns + `,
 	COALESCE((SELECT SUM(a.credited_minutes) FROM assignments a WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED'), 0)
 	FROM volunteers v JOIN users u ON u.id = v.user_id`
+
+// volunteerColumns are the profile columns scanVolunteer reads before the
+// credited minutes (volunteers v JOIN users u).
+const volunteerColumns = `v.id, v.user_id, v.full_name, u.email, v.phone, v.city, v.birth_date, v.skills, v.languages,
+	v.timezone, v.status, v.created_at`
 
 func scanVolunteer(rows interface{ Scan(...any) error }) (*konullu.Volunteer, error) {
 	v := &konullu.Volunteer{}
