@@ -113,7 +113,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	if err := d.db.PingContext(ctx); err != nil {
+	if err := d.ping(ctx); err != nil {
 		d.db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d.dialect, err)
 	}
@@ -253,6 +253,25 @@ func (d *DB) queryRow(ctx context.Context, q queryer, query string, args ...any)
 func (d *DB) exec(ctx context.Context, q queryer, query string, args ...any) (sql.Result, error) {
 	d.queries.Add(1)
 	return q.ExecContext(ctx, d.rebind(query), d.args(args)...)
+}
+
+// ping connects once. A SQLite connection sets WAL mode as it opens, which
+// needs the file's lock: when another process or pool is migrating the same
+// file, SQLite answers BUSY at once, without waiting for its busy timeout,
+// so the connection is tried again for up to ten seconds.
+func (d *DB) ping(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := d.db.PingContext(ctx)
+		if err == nil || d.dialect != SQLite || !retryable(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // forUpdate is the row-lock clause; SQLite's IMMEDIATE transactions already
