@@ -434,15 +434,24 @@ func (ix *Index) updateShift(ctx context.Context, id int64) error {
 
 // AddBusy records that a volunteer signed up for a shift: they are busy
 // then, whether confirmed or waitlisted. A signup only ever adds, so this
-// adds the one volunteer without reading the database, once the shift's
-// period is known here (times never change once a shift is created); the
-// first time, it rewrites the shift from the database like UpdateShift.
-// Concurrent signups on several instances each add their own volunteer,
-// where rewrites could overwrite one another.
+// adds the one volunteer and never rewrites the shift: concurrent signups on
+// several instances each add their own, where a rewrite from a database
+// read taken a moment earlier could drop another instance's newest one. The
+// shift's period is read once per instance (times never change once a
+// shift is created).
 func (ix *Index) AddBusy(ctx context.Context, shiftID, volunteerID int64) error {
 	p, ok := ix.period(shiftID)
 	if !ok {
-		return ix.UpdateShift(ctx, shiftID)
+		s, err := ix.store.ShiftBusy(ctx, shiftID)
+		if err != nil {
+			ix.failed("shift", shiftID, err)
+			return err
+		}
+		if s == nil {
+			return nil
+		}
+		p = period{s.StartsAt, s.EndsAt}
+		ix.rememberPeriod(shiftID, p)
 	}
 	if !p.end.After(ix.since()) {
 		return nil
