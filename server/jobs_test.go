@@ -17,22 +17,8 @@ import (
 func seedShiftSoon(t *testing.T, url string, in time.Duration) (email string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, url, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, c, p := openWithCentre(t, url, store.Options{})
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	c := &konullu.Centre{Name: "ASAN xidmət №1", City: "Bakı", Timezone: "Asia/Baku"}
-	p := &konullu.Position{Name: "Bələdçi"}
-	if err := db.CreateCentre(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.CreatePosition(ctx, p); err != nil {
-		t.Fatal(err)
-	}
 	hash, _ := konullu.HashPassword(adminPassword, cheap)
 	email = "aysel@example.az"
 	u, err := db.CreateAccount(ctx, konullu.NewAccount{Email: email, PasswordHash: hash, FullName: "Aysel", Status: konullu.VolunteerActive})
@@ -49,6 +35,32 @@ func seedShiftSoon(t *testing.T, url string, in time.Duration) (email string) {
 		t.Fatal(err)
 	}
 	return email
+}
+
+// openWithCentre opens and migrates the database at url and creates a
+// centre in Baku with one position; the caller closes the store.
+func openWithCentre(t *testing.T, url string, opts store.Options) (*store.DB, *konullu.Centre, *konullu.Position) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, url, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	c := &konullu.Centre{Name: "ASAN xidmət №1", City: "Bakı", Timezone: "Asia/Baku"}
+	p := &konullu.Position{Name: "Bələdçi"}
+	if err := db.CreateCentre(ctx, c); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	if err := db.CreatePosition(ctx, p); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	return db, c, p
 }
 
 func TestJobsRunCommand(t *testing.T) {

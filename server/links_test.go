@@ -32,22 +32,8 @@ func newLinkFixture(t *testing.T) *linkFixture {
 	ctx := context.Background()
 	f := &linkFixture{url: storetest.URL(t)}
 	clock := time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC)
-	db, err := store.Open(ctx, f.url, store.Options{Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, c, p := openWithCentre(t, f.url, store.Options{Now: func() time.Time { return clock }})
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	c := &konullu.Centre{Name: "ASAN xidmət №1", City: "Bakı", Timezone: "Asia/Baku"}
-	p := &konullu.Position{Name: "Bələdçi"}
-	if err := db.CreateCentre(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.CreatePosition(ctx, p); err != nil {
-		t.Fatal(err)
-	}
 	vol, err := db.CreateAccount(ctx, konullu.NewAccount{Email: "aysel@example.az", FullName: "Aysel Məmmədova",
 		BirthDate: time.Date(2004, 6, 1, 0, 0, 0, 0, time.UTC), Status: konullu.VolunteerActive})
 	if err != nil {
