@@ -12,7 +12,9 @@ import (
 
 var monday = time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)
 
-func at(day, hour int) time.Time { return monday.AddDate(0, 0, day).Add(time.Duration(hour) * time.Hour) }
+func at(day, hour int) time.Time {
+	return monday.AddDate(0, 0, day).Add(time.Duration(hour) * time.Hour)
+}
 
 // randomProblem draws a small instance. simple keeps only the rules the
 // maximum flow models exactly (eligibility, one shift a day, shifts per

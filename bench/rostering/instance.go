@@ -30,14 +30,14 @@ type Shift struct {
 
 // Staff is an employee's contract.
 type Staff struct {
-	ID                  string
-	MaxShifts           map[string]int
-	MaxTotalMinutes     int
-	MinTotalMinutes     int
-	MaxConsecutive      int
-	MinConsecutive      int
-	MinConsecutiveOff   int
-	MaxWeekends         int
+	ID                string
+	MaxShifts         map[string]int
+	MaxTotalMinutes   int
+	MinTotalMinutes   int
+	MaxConsecutive    int
+	MinConsecutive    int
+	MinConsecutiveOff int
+	MaxWeekends       int
 }
 
 // ShiftRequest is a wish for (on) or against (off) a shift on a day.
