@@ -167,7 +167,7 @@ func bruteForceFill(p *Problem) int {
 // best of all plans, and the flow's bound is never below that.
 func TestFillIsOptimalAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 25; i++ {
+	for i := 0; i < 20; i++ {
 		nP, nS := 1+rng.IntN(3), 1+rng.IntN(4)
 		if nP*nS > 12 {
 			nS = 12 / nP
@@ -192,7 +192,7 @@ func TestFillIsOptimalAgainstBruteForce(t *testing.T) {
 // brute force; and the brute force agrees with the bound on tiny ones.
 func TestFillEqualsMaxFlowBound(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 30; i++ {
 		p := randomProblem(rng, 5+rng.IntN(40), 5+rng.IntN(40), 7+rng.IntN(7), true)
 		plan := solve(t, p, int64(i), 2000)
 		if plan.Filled != plan.Bound {

@@ -12,6 +12,7 @@ const (
 	MinMinutesWeek     = "minMinutesWeek"
 	MinConsecutiveDays = "minConsecutiveDays"
 	MinDaysOff         = "minDaysOff"
+	AboveMaximum       = "aboveMaximum" // never in a returned plan unless what is held is
 
 	UnfilledPlace    = "unfilledPlace"
 	OverTarget       = "overTarget"
@@ -57,6 +58,9 @@ type state struct {
 	days  [][][]int // [person][day] slots, by start time
 	count []int     // people in each slot
 	pHard []int
+	pOver []int // the part of pHard above maximum limits
+	over  int   // set by evalPerson; total in state.overs
+	overs int
 	pSoft []float64
 	hard  int
 	soft  float64
@@ -76,6 +80,7 @@ func newState(m *model) *state {
 		days:          make([][][]int, m.nP),
 		count:         make([]int, m.nS),
 		pHard:         make([]int, m.nP),
+		pOver:         make([]int, m.nP),
 		pSoft:         make([]float64, m.nP),
 		worked:        make([]bool, m.nD),
 		weekShifts:    make([]int, m.nW),
@@ -99,10 +104,11 @@ func (m *model) slotCost(s, n int) float64 {
 
 // rescore recomputes every total from scratch.
 func (st *state) rescore() {
-	st.hard, st.soft = 0, 0
+	st.hard, st.soft, st.overs = 0, 0, 0
 	for p := range st.days {
 		_, h, s := st.evalPerson(p, nil)
-		st.pHard[p], st.pSoft[p] = h, s
+		st.pHard[p], st.pSoft[p], st.pOver[p] = h, s, st.over
+		st.overs += st.over
 		st.hard += h
 		st.soft += s
 	}
@@ -119,6 +125,7 @@ func (st *state) total() float64 { return float64(st.hard)*st.m.w.Hard + st.soft
 func (st *state) evalPerson(p int, bd breakdown) (ok bool, hard int, soft float64) {
 	m := st.m
 	l := &m.lim[p]
+	st.over = 0
 	clear(st.weekShifts)
 	clear(st.weekMinutes)
 	clear(st.posCount)
@@ -183,24 +190,26 @@ func (st *state) evalPerson(p int, bd breakdown) (ok bool, hard int, soft float6
 			}
 		}
 	}
-	// Maximums.
+	// Maximums. The search may cross a plan above one (priced like a
+	// shortfall, counted apart in st.over); the best plan never keeps one.
+	over := 0
 	for k, n := range st.posCount {
 		if mx := m.posMax[p][k]; mx >= 0 && n > mx {
-			return false, 0, 0
+			over += n - mx
 		}
 	}
-	if l.MaxShiftsPeriod > 0 && shifts+m.prob.People[p].PriorShifts > l.MaxShiftsPeriod {
-		return false, 0, 0
+	if x := shifts + m.prob.People[p].PriorShifts - l.MaxShiftsPeriod; l.MaxShiftsPeriod > 0 && x > 0 {
+		over += x
 	}
-	if l.MaxMinutesPeriod > 0 && minutes+m.priorMinutes[p] > l.MaxMinutesPeriod {
-		return false, 0, 0
+	if x := minutes + m.priorMinutes[p] - l.MaxMinutesPeriod; l.MaxMinutesPeriod > 0 && x > 0 {
+		over += (x + 59) / 60
 	}
 	for w := range st.weekShifts {
-		if l.MaxShiftsWeek > 0 && st.weekShifts[w] > l.MaxShiftsWeek {
-			return false, 0, 0
+		if x := st.weekShifts[w] - l.MaxShiftsWeek; l.MaxShiftsWeek > 0 && x > 0 {
+			over += x
 		}
-		if l.MaxMinutesWeek > 0 && st.weekMinutes[w] > l.MaxMinutesWeek {
-			return false, 0, 0
+		if x := st.weekMinutes[w] - l.MaxMinutesWeek; l.MaxMinutesWeek > 0 && x > 0 {
+			over += (x + 59) / 60
 		}
 	}
 	if l.MaxWeekends > 0 {
@@ -211,7 +220,7 @@ func (st *state) evalPerson(p int, bd breakdown) (ok bool, hard int, soft float6
 			}
 		}
 		if n > l.MaxWeekends {
-			return false, 0, 0
+			over += n - l.MaxWeekends
 		}
 	}
 	// Runs of worked days and of days off.
@@ -224,7 +233,7 @@ func (st *state) evalPerson(p int, bd breakdown) (ok bool, hard int, soft float6
 		border := d == 0 || e == m.nD-1
 		if st.worked[d] {
 			if l.MaxConsecutiveDays > 0 && n > l.MaxConsecutiveDays {
-				return false, 0, 0
+				over += n - l.MaxConsecutiveDays
 			}
 			if !border && n < l.MinConsecutiveDays {
 				hard += l.MinConsecutiveDays - n
@@ -260,6 +269,9 @@ func (st *state) evalPerson(p int, bd breakdown) (ok bool, hard int, soft float6
 			bd.add(MinMinutesWeek, true, u, 0)
 		}
 	}
+	st.over = over
+	hard += over
+	bd.add(AboveMaximum, true, over, 0)
 	// Soft.
 	for _, r := range m.requests[p] {
 		in := false

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"time"
 )
 
 // Solve plans the problem. It returns the best plan found when the context
@@ -186,7 +187,7 @@ func (st *state) repair(rng *rand.Rand) {
 	for p := range st.days {
 		for {
 			ok, _, _ := st.evalPerson(p, nil)
-			if ok {
+			if ok && st.over == 0 {
 				break
 			}
 			var mine [][2]int
@@ -235,7 +236,7 @@ func (st *state) greedy(ctx context.Context, rng *rand.Rand) {
 			}
 			st.begin()
 			st.setDay(p, d, insertSorted(m, st.days[p][d], s))
-			if delta, ok := st.evaluate(); ok && delta < 0 {
+			if delta, ok := st.evaluate(); ok && delta < 0 && st.pending().over <= st.overs {
 				st.commit()
 			} else {
 				st.undo()
@@ -321,6 +322,7 @@ type moveLog struct {
 	held       bool
 	// results of evaluate, used by commit
 	newHard []int
+	newOver []int
 	newSoft []float64
 }
 
@@ -375,6 +377,7 @@ func (st *state) evaluate() (delta float64, ok bool) {
 		}
 	}
 	lg.newHard = lg.newHard[:0]
+	lg.newOver = lg.newOver[:0]
 	lg.newSoft = lg.newSoft[:0]
 	delta = lg.slotDelta
 	for _, p := range lg.touched {
@@ -382,7 +385,14 @@ func (st *state) evaluate() (delta float64, ok bool) {
 		if !ok {
 			return 0, false
 		}
+		// A maximum limit is never crossed (only what is held may already
+		// stand above one): letting the search cross them priced like a
+		// shortfall made it settle above them instead of filling places.
+		if st.over > st.pOver[p] {
+			return 0, false
+		}
 		lg.newHard = append(lg.newHard, h)
+		lg.newOver = append(lg.newOver, st.over)
 		lg.newSoft = append(lg.newSoft, s)
 		delta += float64(h-st.pHard[p])*st.m.w.Hard + s - st.pSoft[p]
 	}
@@ -391,14 +401,35 @@ func (st *state) evaluate() (delta float64, ok bool) {
 
 // pending is the hard shortfall and soft score the state would have after
 // committing the evaluated move.
-func (st *state) pending() (int, float64) {
+func (st *state) pending() score {
 	lg := &st.log
-	h, s := st.hard, st.soft+lg.slotDelta
+	sc := st.score()
+	sc.soft += lg.slotDelta
 	for i, p := range lg.touched {
-		h += lg.newHard[i] - st.pHard[p]
-		s += lg.newSoft[i] - st.pSoft[p]
+		sc.over += lg.newOver[i] - st.pOver[p]
+		sc.hard += lg.newHard[i] - st.pHard[p]
+		sc.soft += lg.newSoft[i] - st.pSoft[p]
 	}
-	return h, s
+	return sc
+}
+
+// score orders plans: none above a maximum first, then less shortfall,
+// then the lower soft score.
+type score struct {
+	over, hard int
+	soft       float64
+}
+
+func (st *state) score() score { return score{st.overs, st.hard, st.soft} }
+
+func (a score) worse(b score) bool {
+	if a.over != b.over {
+		return a.over > b.over
+	}
+	if a.hard != b.hard {
+		return a.hard > b.hard
+	}
+	return a.soft > b.soft+1e-9
 }
 
 func (st *state) commit() {
@@ -406,6 +437,8 @@ func (st *state) commit() {
 	st.soft += lg.slotDelta
 	for i, p := range lg.touched {
 		st.hard += lg.newHard[i] - st.pHard[p]
+		st.overs += lg.newOver[i] - st.pOver[p]
+		st.pOver[p] = lg.newOver[i]
 		st.soft += lg.newSoft[i] - st.pSoft[p]
 		st.pHard[p] = lg.newHard[i]
 		st.pSoft[p] = lg.newSoft[i]
@@ -442,20 +475,11 @@ func (st *state) redo() {
 // snapshot is a plan's days, sharing the immutable day slices.
 type snapshot struct {
 	days [][][]int
-	hard int
-	soft float64
-}
-
-// worse orders plans: less hard shortfall first, then the lower soft score.
-func worse(h1 int, s1 float64, h2 int, s2 float64) bool {
-	if h1 != h2 {
-		return h1 > h2
-	}
-	return s1 > s2+1e-9
+	score
 }
 
 func (st *state) snapshot() snapshot {
-	sn := snapshot{days: make([][][]int, len(st.days)), hard: st.hard, soft: st.soft}
+	sn := snapshot{days: make([][][]int, len(st.days)), score: st.score()}
 	for p := range st.days {
 		sn.days[p] = slices.Clone(st.days[p])
 	}
@@ -507,24 +531,48 @@ func (s *search) run(ctx context.Context, opt Options) {
 	if budget > 0 {
 		cycle = min(cycle, budget)
 	}
+	hardWeight := m.w.Hard
+	defer func() { m.w.Hard = hardWeight }()
+	cycleHard := hardWeight
 	t0, t1 := s.calibrate()
 	best := st.snapshot()
 	curIsBest := true
+	// With a deadline and no budget, each cycle lasts a third of the time
+	// left at the start (the same seed may then differ from run to run).
+	deadline, _ := ctx.Deadline()
+	cycleTime := max(time.Until(deadline)/cyclesPerDeadline, 10*time.Millisecond)
 	for budget == 0 || s.iterations < budget {
 		if s.iterations > 0 {
+			// While the best plan still falls short, each new cycle
+			// prices a shortfall twice as high.
+			if best.hard > 0 {
+				cycleHard *= 2
+			}
 			st.restore(best)
 			curIsBest = true
 		}
 		ratio := math.Log(t1 / t0)
-		for i := 0; i < cycle && (budget == 0 || s.iterations < budget); i++ {
-			if i&1023 == 0 && ctx.Err() != nil {
-				if !curIsBest {
-					st.restore(best)
+		cycleStart := time.Now()
+		var temp float64
+		for i := 0; budget == 0 || (i < cycle && s.iterations < budget); i++ {
+			if i&255 == 0 {
+				if ctx.Err() != nil {
+					if !curIsBest {
+						st.restore(best)
+					}
+					return
 				}
-				return
+				frac := float64(i) / float64(cycle)
+				if budget == 0 {
+					frac = float64(time.Since(cycleStart)) / float64(cycleTime)
+					if frac >= 1 {
+						break
+					}
+				}
+				temp = t0 * math.Exp(ratio*frac)
+				m.w.Hard = cycleHard
 			}
 			s.iterations++
-			temp := t0 * math.Exp(ratio*float64(i)/float64(cycle))
 			if !s.propose() {
 				st.undo() // a move may give up halfway
 				continue
@@ -535,8 +583,7 @@ func (s *search) run(ctx context.Context, opt Options) {
 				continue
 			}
 			if delta <= 0 || s.rng.Float64() < math.Exp(-delta/temp) {
-				h, sf := st.pending()
-				if curIsBest && worse(h, sf, st.hard, st.soft) {
+				if curIsBest && st.pending().worse(st.score()) {
 					// Keep the best before leaving it; snapshots are cheap.
 					st.undo()
 					best = st.snapshot()
@@ -544,11 +591,11 @@ func (s *search) run(ctx context.Context, opt Options) {
 					curIsBest = false
 				}
 				st.commit()
-				if !curIsBest && worse(best.hard, best.soft, st.hard, st.soft) {
+				if !curIsBest && best.score.worse(st.score()) {
 					curIsBest = true
 				}
 				if curIsBest {
-					best.hard, best.soft = st.hard, st.soft
+					best.score = st.score()
 				}
 			} else {
 				st.undo()
@@ -583,10 +630,9 @@ func (s *search) calibrate() (float64, float64) {
 	}
 	slices.Sort(pos)
 	t0 := pos[len(pos)/2] / 2
-	t1 := pos[0] / 20
-	if t1 >= t0 {
-		t1 = t0 / 100
-	}
+	// Cold enough to settle, warm enough to keep moving: the best plan
+	// is tracked apart, so the search need not freeze to keep it.
+	t1 := t0 / 30
 	return t0, t1
 }
 
@@ -601,6 +647,8 @@ func (s *search) propose() bool {
 	p := cands[rng.IntN(len(cands))]
 	r := rng.IntN(100)
 	switch {
+	case r < replanShare:
+		return s.replan(p, d)
 	case r < 40: // change: take or drop the slot on that day
 		cur := st.days[p][d]
 		if slices.Contains(cur, slot) {
@@ -691,4 +739,94 @@ func (s *search) eligibleAll(p int, slots []int) bool {
 		}
 	}
 	return true
+}
+
+// cyclesPerDeadline: with a deadline, the time is split into this many
+// cycles.
+const cyclesPerDeadline = 3
+
+// replanShare is the percentage of moves that re-plan a block of one
+// person's days exactly.
+const replanShare = 2
+
+// replanCombos bounds the plans one replan move tries.
+const replanCombos = 32
+
+// replan tries every way to plan a few consecutive days of one person
+// (each day off or one slot they may take, around what they hold) and
+// leaves the best in place: an exact, small large-neighbourhood move.
+func (s *search) replan(p, d int) bool {
+	st, m, rng := s.st, s.st.m, s.rng
+	var opts [][][]int // [day in block][option] slots
+	d0 := d
+	combos := 1
+	for k := 0; d0+k < m.nD && k < 5; k++ {
+		dd := d0 + k
+		var base []int
+		for _, x := range st.days[p][dd] {
+			if m.isHeld[p*m.nS+x] {
+				base = append(base, x)
+			}
+		}
+		day := [][]int{base}
+		if len(base) < m.lim[p].MaxShiftsPerDay {
+			for _, x := range m.daySlots[dd] {
+				if m.elig[p*m.nS+x] && !m.isHeld[p*m.nS+x] {
+					day = append(day, insertSorted(m, base, x))
+				}
+			}
+		}
+		if combos*len(day) > replanCombos && k >= 1 {
+			break
+		}
+		combos *= len(day)
+		opts = append(opts, day)
+	}
+	if combos < 2 {
+		return false
+	}
+	old := make([][]int, len(opts))
+	for k := range opts {
+		old[k] = st.days[p][d0+k]
+	}
+	bestDelta, bestIdx, ties := 0.0, -1, 0
+	choice := make([]int, len(opts))
+	for idx := 0; idx < combos; idx++ {
+		rest := idx
+		for k := range opts {
+			choice[k] = rest % len(opts[k])
+			rest /= len(opts[k])
+		}
+		st.begin()
+		for k := range opts {
+			st.setDay(p, d0+k, opts[k][choice[k]])
+		}
+		delta, ok := st.evaluate()
+		st.undo()
+		if !ok {
+			continue
+		}
+		switch {
+		case bestIdx < 0 || delta < bestDelta-1e-9:
+			bestDelta, bestIdx, ties = delta, idx, 1
+		case delta < bestDelta+1e-9:
+			ties++
+			if rng.IntN(ties) == 0 {
+				bestIdx = idx
+			}
+		}
+	}
+	st.begin()
+	if bestIdx < 0 {
+		return false
+	}
+	rest := bestIdx
+	for k := range opts {
+		next := opts[k][rest%len(opts[k])]
+		rest /= len(opts[k])
+		if !slices.Equal(next, old[k]) {
+			st.setDay(p, d0+k, next)
+		}
+	}
+	return len(st.log.changes) > 0
 }

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/konullu/konullu/roster"
 )
 
 // bestKnown are the published best objectives (../shared/rostering/README.md).
@@ -41,7 +43,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	limit := fs.Int("max", 0, "with -all: only instances 1..max (0: all)")
 	budget := fs.Duration("time", 60*time.Second, "time budget per instance")
 	seed := fs.Int64("seed", 1, "random seed")
+	iterations := fs.Int("iterations", 0, "move budget (0: until -time is up); with it a seed always gives the same roster")
 	out := fs.String("out", "", "write the roster (EmployeeID,Day,ShiftID) to this file")
+	verbose := fs.Bool("v", false, "print the engine's score breakdown")
 	synthetic := fs.Bool("synthetic", false, "time a synthetic centre week (150 shifts, 2,000 volunteers) instead")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -76,9 +80,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	failed := false
 	for _, f := range files {
-		res, err := solveFile(ctx, f, *budget, *seed, *out)
+		res, err := solveFile(ctx, f, *budget, *seed, *iterations, *out)
 		if err != nil {
 			return err
+		}
+		if *verbose {
+			for _, c := range res.breakdown {
+				fmt.Fprintf(stdout, "  %s: %d, cost %g\n", c.Name, c.Matches, c.Cost)
+			}
 		}
 		n := instanceNumber(f)
 		line := fmt.Sprintf("%s: feasible=%t time=%s iterations=%d", filepath.Base(f), res.feasible, res.elapsed.Round(time.Millisecond), res.iterations)
@@ -106,9 +115,10 @@ type result struct {
 	violations []string
 	elapsed    time.Duration
 	iterations int
+	breakdown  []roster.ConstraintScore
 }
 
-func solveFile(ctx context.Context, file string, budget time.Duration, seed int64, out string) (*result, error) {
+func solveFile(ctx context.Context, file string, budget time.Duration, seed int64, iterations int, out string) (*result, error) {
 	fh, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -119,11 +129,11 @@ func solveFile(ctx context.Context, file string, budget time.Duration, seed int6
 		return nil, err
 	}
 	start := time.Now()
-	roster, plan, err := Solve(ctx, in, budget, seed, 0)
+	roster, plan, err := Solve(ctx, in, budget, seed, iterations)
 	if err != nil {
 		return nil, err
 	}
-	res := &result{elapsed: time.Since(start), iterations: plan.Iterations}
+	res := &result{elapsed: time.Since(start), iterations: plan.Iterations, breakdown: plan.Breakdown}
 	res.objective, res.violations = Evaluate(in, roster)
 	res.feasible = len(res.violations) == 0
 	if engine := int(plan.Cost + 0.5); res.feasible && engine != res.objective {

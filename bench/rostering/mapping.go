@@ -31,7 +31,7 @@ func Problem(in *Instance) *roster.Problem {
 			PeriodStart:     day0,
 			PeriodDays:      in.Horizon,
 		},
-		Weights: &roster.Weights{Hard: 20, Request: 1},
+		Weights: &roster.Weights{Hard: 40, Request: 1},
 	}
 	for _, s := range in.Shifts {
 		// A shift that cannot follow s cannot be worked the day after it.
