@@ -162,7 +162,8 @@ type ConstraintScore struct {
 	Cost    float64
 }
 
-// LoadSpread is the fewest and most minutes held by one person in the period.
+// LoadSpread is the fewest and most minutes held by one person in the
+// period (prior minutes included), over the people who could take a place.
 type LoadSpread struct {
 	MinMinutes, MaxMinutes int
 }

@@ -55,6 +55,18 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Plan, error) {
 	return plan, nil
 }
 
+// Bound is the most places below target that any plan could fill with
+// proposals under eligibility and the per-day, per-week and per-period
+// shift limits: an exact maximum flow, what Plan.Filled is measured by.
+func Bound(p *Problem) (int, error) {
+	m, err := compile(p)
+	if err != nil {
+		return 0, err
+	}
+	b, _ := m.maxFlow()
+	return b, nil
+}
+
 func insertSorted(m *model, sl []int, s int) []int {
 	out := make([]int, 0, len(sl)+1)
 	out = append(out, sl...)
@@ -286,7 +298,12 @@ func (st *state) plan(bound int) *Plan {
 	pl.Feasible = hard == 0
 	pl.Cost = soft
 	pl.Breakdown = bd.list()
+	first := true
 	for p := range st.days {
+		// The spread is over the people who could take a place at all.
+		if len(m.held[p]) == 0 && !slices.Contains(m.elig[p*m.nS:(p+1)*m.nS], true) {
+			continue
+		}
 		before, after := m.priorMinutes[p], m.priorMinutes[p]
 		for _, sl := range st.days[p] {
 			for _, s := range sl {
@@ -296,9 +313,10 @@ func (st *state) plan(bound int) *Plan {
 				}
 			}
 		}
-		if p == 0 {
+		if first {
 			pl.Before = LoadSpread{before, before}
 			pl.After = LoadSpread{after, after}
+			first = false
 		}
 		pl.Before.MinMinutes = min(pl.Before.MinMinutes, before)
 		pl.Before.MaxMinutes = max(pl.Before.MaxMinutes, before)
