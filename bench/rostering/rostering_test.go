@@ -120,6 +120,62 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+// week: seven days, D cannot follow N; every employee may work 1..7
+// shifts, at most 3 days in a row, runs of at least 2 days on and off,
+// no weekend.
+const week = `SECTION_HORIZON
+7
+SECTION_SHIFTS
+D,480,
+N,480,D
+SECTION_STAFF
+A,D=7|N=7,3360,0,3,2,2,0
+B,D=7|N=7,3360,0,3,2,2,0
+C,D=7|N=7,3360,0,3,2,2,0
+D,D=7|N=7,1440,0,3,2,2,0
+E,D=7|N=0,3360,0,3,2,2,0
+SECTION_COVER
+0,D,0,100,1
+`
+
+// Each rule of the benchmark, broken once, is caught once.
+func TestEvaluateRules(t *testing.T) {
+	in, err := ReadInstance("week", strings.NewReader(week))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ros := []RosterEntry{
+		{"A", 2, "D"},                                              // a one-day run inside the week
+		{"B", 0, "D"}, {"B", 1, "D"}, {"B", 2, "D"}, {"B", 3, "D"}, // four in a row
+		{"C", 0, "D"}, {"C", 1, "D"}, {"C", 3, "D"}, {"C", 4, "D"}, // one day off between
+		{"D", 3, "N"}, {"D", 4, "D"}, {"D", 5, "D"}, {"D", 6, "D"}, // D after N, a weekend
+		{"E", 1, "N"}, {"E", 2, "N"}, // a shift type E may not work
+	}
+	_, v := Evaluate(in, ros)
+	want := []string{
+		"A works only 1 days in a row from day 2",
+		"B works 4 days in a row from day 0",
+		"C has only 1 days off from day 2",
+		"D works D on day 4 after N",
+		"D works 1 weekends, at most 0",
+		"E works 2 N shifts, at most 0",
+		"D works 4 days in a row from day 3",
+		"D works 1920 minutes, not within 0..1440",
+	}
+	for _, w := range want {
+		found := false
+		for _, got := range v {
+			found = found || got == w
+		}
+		if !found {
+			t.Errorf("missing %q in %q", w, v)
+		}
+	}
+	if len(v) != len(want) {
+		t.Errorf("got %d violations, want %d: %q", len(v), len(want), v)
+	}
+}
+
 // TestSolveInstance1: the engine's roster for Instance1, on a short budget
 // (a move budget, so the result is the same on a slow machine), breaks no
 // rule of the benchmark and the engine's own score agrees with the
