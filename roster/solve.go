@@ -546,8 +546,8 @@ func (s *search) run(ctx context.Context, opt Options) {
 	if cycle == 0 {
 		cycle = 3_000_000
 	}
-	if budget > 0 {
-		cycle = min(cycle, budget)
+	if budget > 0 && opt.Cycle == 0 {
+		cycle = max(budget/cyclesPerDeadline, 1)
 	}
 	hardWeight := m.w.Hard
 	defer func() { m.w.Hard = hardWeight }()
@@ -759,8 +759,8 @@ func (s *search) eligibleAll(p int, slots []int) bool {
 	return true
 }
 
-// cyclesPerDeadline: with a deadline, the time is split into this many
-// cycles.
+// cyclesPerDeadline: the time (or the move budget) is split into this many
+// cycles, each starting from the best plan so far.
 const cyclesPerDeadline = 3
 
 // replanShare is the percentage of moves that re-plan a block of one

@@ -56,7 +56,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var files []string
 	switch {
 	case *instance != "":
-		files = []string{*instance}
+		file, err := find(*instance)
+		if err != nil {
+			return err
+		}
+		files = []string{file}
 	case *all != "":
 		dir, err := FindDir(*all)
 		if err != nil {
@@ -175,30 +179,44 @@ func instanceFiles(dir string) ([]string, error) {
 	return matches, nil
 }
 
-// FindDir returns dir when it holds the instances; a relative dir not found
-// is looked for beside each parent of the working directory too, so
-// "../shared/rostering" works from the repository and from a git worktree.
+// FindDir returns dir when it holds the instances (an Instance1.txt); a
+// relative dir not found is looked for beside each parent of the working
+// directory too, so "../shared/rostering" works from the repository and
+// from a git worktree.
 func FindDir(dir string) (string, error) {
-	ok := func(d string) bool {
-		_, err := os.Stat(filepath.Join(d, "Instance1.txt"))
-		return err == nil
+	found, err := find(filepath.Join(dir, "Instance1.txt"))
+	if err != nil {
+		return "", fmt.Errorf("no benchmark instances in %s", dir)
 	}
-	if ok(dir) {
-		return dir, nil
+	return filepath.Dir(found), nil
+}
+
+// find returns path if it exists, else the first existing join of a parent
+// of the working directory with a relative path (without its leading ../).
+func find(path string) (string, error) {
+	if _, err := os.Stat(path); err == nil || filepath.IsAbs(path) {
+		return path, err
 	}
-	if !filepath.IsAbs(dir) {
-		rel := strings.TrimLeft(filepath.Clean(dir), "./")
-		wd, err := os.Getwd()
-		for err == nil {
-			if c := filepath.Join(wd, rel); ok(c) {
-				return c, nil
-			}
-			parent := filepath.Dir(wd)
-			if parent == wd {
-				break
-			}
-			wd = parent
+	rel := filepath.Clean(path)
+	for strings.HasPrefix(rel, "../") {
+		rel = rel[3:]
+	}
+	wd, err := os.Getwd()
+	for err == nil {
+		if c := filepath.Join(wd, rel); fileExists(c) {
+			return c, nil
 		}
+		parent := filepath.Dir(wd)
+		if parent == wd {
+			break
+		}
+		wd = parent
 	}
-	return "", fmt.Errorf("no benchmark instances in %s", dir)
+	_, err = os.Stat(path)
+	return path, err
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
