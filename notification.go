@@ -23,6 +23,7 @@ const (
 	NotifyAward             NotificationKind = "AWARD"              // hours crossed an award threshold
 	NotifyDigestCoordinator NotificationKind = "DIGEST_COORDINATOR" // understaffed shifts of the coming week
 	NotifyDigestStaff       NotificationKind = "DIGEST_STAFF"       // last week's participation
+	NotifyRosterProposed    NotificationKind = "ROSTER_PROPOSED"    // the roster-proposals job planned a centre's week
 )
 
 // Channel is a way a notification reaches a person.

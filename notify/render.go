@@ -56,6 +56,7 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAward:             "Təbriklər! {threshold} saat könüllülük",
 			konullu.NotifyDigestCoordinator: "Həftəlik xülasə: {count} növbədə yer var",
 			konullu.NotifyDigestStaff:       "Həftəlik iştirak xülasəsi",
+			konullu.NotifyRosterProposed:    "Növbə planı hazırdır: {proposals} təklif",
 		},
 		bodies: map[konullu.NotificationKind]string{
 			konullu.NotifySignupConfirmed:   "{position} növbəsində yeriniz təsdiqləndi: {centre}, {when}. Sizi gözləyirik!",
@@ -67,6 +68,7 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAward:             "Son 12 ayda {hours} könüllü olmusunuz və {threshold} saatlıq mükafata layiq görüldünüz. Təşəkkür edirik!",
 			konullu.NotifyDigestCoordinator: "{week} həftəsində bu növbələrdə hələ yer var:",
 			konullu.NotifyDigestStaff:       "Keçən həftənin ({from} – {to}) iştirakı:",
+			konullu.NotifyRosterProposed:    "Gələn həftə {open} boş yer üçün avtomatik plan hazırlandı: {proposals} təklif. Təqvimdə baxıb tətbiq edin və ya imtina edin.",
 		},
 		assignedWaitlisted: "Koordinator sizi {position} növbəsinin gözləmə siyahısına əlavə etdi: {centre}, {when}.",
 		reasonLine:         "Səbəb: {reason}",
@@ -93,6 +95,7 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAward:             "Congratulations! {threshold} hours of volunteering",
 			konullu.NotifyDigestCoordinator: "Weekly digest: {count} shifts need volunteers",
 			konullu.NotifyDigestStaff:       "Weekly participation summary",
+			konullu.NotifyRosterProposed:    "A roster plan is ready: {proposals} proposals",
 		},
 		bodies: map[konullu.NotificationKind]string{
 			konullu.NotifySignupConfirmed:   "Your place in the {position} shift is confirmed: {centre}, {when}. See you there!",
@@ -104,6 +107,7 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAward:             "You volunteered {hours} in the last 12 months and earned the {threshold}-hour award. Thank you!",
 			konullu.NotifyDigestCoordinator: "These shifts of the week {week} still have free places:",
 			konullu.NotifyDigestStaff:       "Participation last week ({from} – {to}):",
+			konullu.NotifyRosterProposed:    "The coming week has {open} open places; an automatic plan proposes {proposals} of them. Review it on the calendar, then apply or discard it.",
 		},
 		assignedWaitlisted: "A coordinator put you on the waitlist of the {position} shift: {centre}, {when}.",
 		reasonLine:         "Reason: {reason}",
@@ -130,6 +134,7 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAward:             "Поздравляем! {threshold} часов волонтёрства",
 			konullu.NotifyDigestCoordinator: "Сводка недели: смен с незанятыми местами — {count}",
 			konullu.NotifyDigestStaff:       "Сводка участия за неделю",
+			konullu.NotifyRosterProposed:    "План смен готов: предложений — {proposals}",
 		},
 		bodies: map[konullu.NotificationKind]string{
 			konullu.NotifySignupConfirmed:   "Ваше место на смене «{position}» подтверждено: {centre}, {when}. Ждём вас!",
@@ -141,6 +146,7 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAward:             "За последние 12 месяцев вы отработали {hours} и получили награду за {threshold} часов. Спасибо!",
 			konullu.NotifyDigestCoordinator: "На неделе {week} на этих сменах ещё есть места:",
 			konullu.NotifyDigestStaff:       "Участие за прошлую неделю ({from} – {to}):",
+			konullu.NotifyRosterProposed:    "На следующей неделе свободных мест: {open}; автоматический план предлагает заполнить {proposals}. Просмотрите его в календаре, затем примените или отклоните.",
 		},
 		assignedWaitlisted: "Координатор добавил вас в лист ожидания смены «{position}»: {centre}, {when}.",
 		reasonLine:         "Причина: {reason}",
@@ -217,6 +223,7 @@ type payload struct {
 	From           string  `json:"from"`
 	To             string  `json:"to"`
 	Understaffed   int     `json:"understaffed"`
+	Proposals      int     `json:"proposals"`
 	Shifts         []shift `json:"shifts"`
 	Active         int     `json:"activeVolunteers"`
 	Assignments    int     `json:"assignments"`
@@ -268,6 +275,8 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 		"{hours}", c.duration(p.Minutes / 60 * 60),
 		"{week}", p.Week,
 		"{count}", strconv.Itoa(p.Understaffed),
+		"{open}", strconv.Itoa(p.Understaffed),
+		"{proposals}", strconv.Itoa(p.Proposals),
 	}
 	if s := m.Shift; s != nil {
 		vars = append(vars, "{position}", s.PositionName, "{centre}", s.CentreName, "{when}", c.when(s.StartsAt, s.CentreTimezone))

@@ -121,6 +121,19 @@ func (d *DB) AssignmentsOfVolunteer(ctx context.Context, volunteerID int64, from
 // write, and the message; the answer is built from what it knows instead of
 // being read again.
 func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinator bool) (*konullu.Assignment, error) {
+	return d.signUp(ctx, shiftID, volunteerID, signupMode{byCoordinator: byCoordinator})
+}
+
+// signupMode varies the signup transaction for its callers: a volunteer, a
+// coordinator, or a roster proposal (store/roster.go), which takes a free
+// place or nothing.
+type signupMode struct {
+	byCoordinator bool
+	proposal      *proposalSignup
+}
+
+func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signupMode) (*konullu.Assignment, error) {
+	byCoordinator := mode.byCoordinator
 	var out *konullu.Assignment
 	var repeated int64                   // the active assignment a repeated signup returns
 	var outcome konullu.AssignmentStatus // set when this call wrote the assignment (metrics)
@@ -140,12 +153,20 @@ func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinat
 			return err
 		}
 		if f.existing != 0 && f.existingStatus != string(konullu.AssignmentCancelled) {
+			if mode.proposal != nil {
+				return konullu.Errorf(konullu.ECONFLICT, "the volunteer is already signed up for this shift")
+			}
 			repeated = f.existing
 			return nil
 		}
 		req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, ByCoordinator: byCoordinator}
 		if err := d.rules.CheckSignup(req); err != nil {
 			return err
+		}
+		if mode.proposal != nil {
+			if err := d.checkProposal(ctx, tx, now, s, v, f, mode.proposal); err != nil {
+				return err
+			}
 		}
 		if err := konullu.CheckGuardianConsent(v, &s.Shift, f.consent); err != nil {
 			return err
@@ -183,6 +204,11 @@ func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinat
 			return fmt.Errorf("store: signup: %w", err)
 		}
 		out, outcome = a, a.Status
+		if mode.proposal != nil {
+			if err := d.recordProposal(ctx, tx, mode.proposal.id, konullu.ProposalAssigned, nil, a.ID); err != nil {
+				return err
+			}
+		}
 		evs := signupEvent(a.ID, s.ID, v.UserID, a.Status, byCoordinator)
 		return d.enqueueKnown(ctx, tx, now, map[int64]int{v.UserID: f.channels}, nil, evs...)
 	})
