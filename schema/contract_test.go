@@ -46,6 +46,9 @@ func TestContract(t *testing.T) {
 	// Availability (availability.graphql).
 	wantQuery = append(wantQuery, "availableVolunteers")
 	wantMutation = append(wantMutation, "setMyAvailability")
+	// Roster planning (roster.graphql).
+	wantQuery = append(wantQuery, "rosterPlan", "rosterPlans")
+	wantMutation = append(wantMutation, "setMyCommitment", "planRoster", "applyRosterPlan", "discardRosterPlan")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -21,12 +21,16 @@ const (
 	// Jobs and notifications.
 	kindNotification = "Notification"
 	kindJobRun       = "JobRun"
+	// Roster planning.
+	kindRosterPlan     = "RosterPlan"
+	kindRosterProposal = "RosterProposal"
 )
 
 var knownKinds = map[string]bool{
 	kindUser: true, kindCentre: true, kindPosition: true,
 	kindShift: true, kindAssignment: true, kindVolunteer: true,
 	kindNotification: true, kindJobRun: true,
+	kindRosterPlan: true, kindRosterProposal: true,
 }
 
 // globalID returns the opaque id of an object: base64url of "Kind:42". The

@@ -52,6 +52,11 @@ func (n *nodeResolver) ToNotification() (*notificationResolver, bool) {
 	return r, ok
 }
 
+func (n *nodeResolver) ToRosterPlan() (*rosterPlanResolver, bool) {
+	p, ok := n.node.(*rosterPlanResolver)
+	return p, ok
+}
+
 func (n *nodeResolver) ToJobRun() (*jobRunResolver, bool) {
 	r, ok := n.node.(*jobRunResolver)
 	return r, ok
@@ -114,6 +119,12 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = jr
+	case kindRosterPlan:
+		p, err := r.rosterPlanByID(ctx, id)
+		if err != nil || p == nil {
+			return nil, err
+		}
+		n = p
 	default:
 		return nil, konullu.Invalid("id", "not a valid id")
 	}
