@@ -1,0 +1,255 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/konullu/konullu"
+)
+
+// allWeek is free every day 08:00–20:00.
+func allWeek() konullu.Availability {
+	var av konullu.Availability
+	for d := 1; d <= 7; d++ {
+		av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: d, Start: "08:00", End: "20:00"})
+	}
+	return av
+}
+
+func (f *fixture) available(v int64, av konullu.Availability) {
+	f.t.Helper()
+	if _, err := f.db.SetAvailability(context.Background(), v, av); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) commit(c konullu.Commitment) {
+	f.t.Helper()
+	if _, err := f.db.SetCommitment(context.Background(), c); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) planner() *konullu.RosterPlanner {
+	return &konullu.RosterPlanner{Store: f.db, Free: f.db.FreeVolunteersSQL, Rules: konullu.DefaultRules(), Now: f.clock.Now}
+}
+
+func (f *fixture) plan(from, to time.Time) *konullu.RosterPlan {
+	f.t.Helper()
+	baku, _ := time.LoadLocation("Asia/Baku")
+	p, err := f.planner().Plan(context.Background(), konullu.RosterRequest{CentreID: f.centre.ID, Location: baku,
+		From: from, To: to, TimeLimit: 2 * time.Second, Seed: 1})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.db.CreateRosterPlan(context.Background(), p); err != nil {
+		f.t.Fatal(err)
+	}
+	return p
+}
+
+func TestRosterPlan(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	// Tuesday, Wednesday and Thursday 10:00–14:00 in Baku, two places each.
+	tue, wed, thu := f.shift(24*time.Hour, 4*time.Hour, 2), f.shift(48*time.Hour, 4*time.Hour, 2), f.shift(72*time.Hour, 4*time.Hour, 2)
+	held := f.volunteer() // holds a place on Tuesday, and is free for nothing else
+	if _, err := f.db.SignUp(ctx, tue.ID, held, true); err != nil {
+		t.Fatal(err)
+	}
+	a, b, c, d := f.volunteer(), f.volunteer(), f.volunteer(), f.volunteer()
+	f.available(a, allWeek())
+	f.available(b, allWeek())
+	f.available(c, konullu.Availability{Weekly: []konullu.AvailabilityWindow{{Weekday: 3, Start: "09:00", End: "15:00"}}})
+	_ = d // no availability at all
+	f.commit(konullu.Commitment{VolunteerID: a, MaxShiftsPerWeek: 1})
+	f.commit(konullu.Commitment{VolunteerID: b, MaxMinutesPerWeek: 8 * 60, PreferredCentreIDs: []int64{f.centre.ID}})
+
+	p := f.plan(monday, monday.Add(7*24*time.Hour))
+	// Open: 1 + 2 + 2. Under the commitments at most a 1, b 2 (480
+	// minutes), c 1 (Wednesday only): 4 places, the most possible.
+	if p.OpenBefore != 5 || p.OpenAfter != 1 || len(p.Proposals) != 4 {
+		t.Fatalf("open %d → %d with %d proposals, want 5 → 1 with 4", p.OpenBefore, p.OpenAfter, len(p.Proposals))
+	}
+	count := map[int64]int{}
+	for _, pr := range p.Proposals {
+		count[pr.VolunteerID]++
+		if pr.VolunteerID == c && pr.ShiftID != wed.ID {
+			t.Errorf("c is free on Wednesday only, proposed for shift %d", pr.ShiftID)
+		}
+		if pr.VolunteerID == d || pr.VolunteerID == held {
+			t.Errorf("volunteer %d is not free, yet proposed", pr.VolunteerID)
+		}
+		if pr.Reasons[0] != konullu.ReasonAvailable {
+			t.Errorf("reasons %v", pr.Reasons)
+		}
+	}
+	if count[a] != 1 || count[b] != 2 || count[c] != 1 {
+		t.Fatalf("proposals per volunteer %v: want a 1 (1 shift a week), b 2 (480 minutes a week), c 1", count)
+	}
+	if p.FairnessBefore.Volunteers != 3 || p.FairnessAfter.MaxMinutes != 480 || p.FairnessAfter.MinMinutes != 240 {
+		t.Errorf("fairness %+v → %+v", p.FairnessBefore, p.FairnessAfter)
+	}
+	got, err := f.db.RosterPlan(ctx, p.ID)
+	if err != nil || len(got.Proposals) != 4 || got.Status != konullu.RosterProposed || got.OpenAfter != 1 {
+		t.Fatalf("stored plan %+v, %v", got, err)
+	}
+	_ = thu
+
+	t.Run("ApplyRefusesStaleProposalsAndAssignsTheRest", func(t *testing.T) {
+		// Someone takes Wednesday's places meanwhile: c's and b's
+		// Wednesday proposals no longer hold.
+		var wedProposals int
+		for _, pr := range got.Proposals {
+			if pr.ShiftID == wed.ID {
+				wedProposals++
+			}
+		}
+		for i := 0; i < 2; i++ {
+			if _, err := f.db.SignUp(ctx, wed.ID, f.volunteer(), false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.db.DecideRosterPlan(ctx, p.ID, konullu.RosterApplied); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.DecideRosterPlan(ctx, p.ID, konullu.RosterDiscarded); konullu.ErrorCode(err) != konullu.ECONFLICT {
+			t.Fatalf("deciding twice: %v", err)
+		}
+		baku, _ := time.LoadLocation("Asia/Baku")
+		refused := 0
+		for _, pr := range got.Proposals {
+			a, err := f.db.AssignRosterProposal(ctx, pr, baku)
+			switch {
+			case pr.ShiftID == wed.ID:
+				wantCode(t, err, konullu.ECONFLICT)
+				refused++
+			case err != nil:
+				t.Fatalf("proposal %+v: %v", pr, err)
+			case a.Status != konullu.AssignmentConfirmed:
+				t.Fatalf("assigned %s, want CONFIRMED", a.Status)
+			}
+		}
+		after, err := f.db.RosterPlan(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pr := range after.Proposals {
+			want := konullu.ProposalAssigned
+			if pr.ShiftID == wed.ID {
+				want = konullu.ProposalRefused
+			}
+			if pr.Outcome != want || (want == konullu.ProposalRefused) != (pr.ErrorCode == konullu.ECONFLICT) {
+				t.Errorf("proposal on shift %d: %s %s", pr.ShiftID, pr.Outcome, pr.ErrorCode)
+			}
+		}
+		if refused != wedProposals || refused == 0 {
+			t.Fatalf("refused %d, want the %d Wednesday ones", refused, wedProposals)
+		}
+		s := must(f.db.ShiftsByIDs(ctx, []int64{wed.ID}))[wed.ID]
+		if s.ConfirmedCount != 2 {
+			t.Fatalf("Wednesday holds %d, capacity 2", s.ConfirmedCount)
+		}
+	})
+}
+
+// TestRosterApplyCommitment: a place that would take a volunteer beyond
+// their week's commitment is refused at apply time, even when the plan
+// was made before they signed up elsewhere.
+func TestRosterApplyCommitment(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	s1, s2 := f.shift(24*time.Hour, 4*time.Hour, 1), f.shift(48*time.Hour, 4*time.Hour, 1)
+	v := f.volunteer()
+	f.available(v, allWeek())
+	f.commit(konullu.Commitment{VolunteerID: v, MaxShiftsPerWeek: 1})
+	p := f.plan(monday, monday.Add(7*24*time.Hour))
+	if len(p.Proposals) != 1 {
+		t.Fatalf("%d proposals, want 1 (one shift a week)", len(p.Proposals))
+	}
+	other := s1.ID
+	if p.Proposals[0].ShiftID == s1.ID {
+		other = s2.ID
+	}
+	if _, err := f.db.SignUp(ctx, other, v, false); err != nil { // the volunteer's own choice
+		t.Fatal(err)
+	}
+	_, err := f.db.AssignRosterProposal(ctx, p.Proposals[0], time.UTC)
+	wantCode(t, err, konullu.EREQUIREMENT)
+}
+
+// TestRosterApplyRace applies plans while volunteers sign up for the same
+// shifts from many goroutines: no shift ever holds more than its capacity,
+// every proposal ends ASSIGNED (CONFIRMED) or REFUSED with CONFLICT.
+func TestRosterApplyRace(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	const shifts, capacity = 4, 3
+	var ids []int64
+	for i := 0; i < shifts; i++ {
+		ids = append(ids, f.shift(time.Duration(24*(i+1))*time.Hour, 4*time.Hour, capacity).ID)
+	}
+	for i := 0; i < shifts*capacity; i++ {
+		f.available(f.volunteer(), allWeek())
+	}
+	var competitors []int64
+	for i := 0; i < shifts*capacity; i++ {
+		competitors = append(competitors, f.volunteer()) // not free by availability: never proposed
+	}
+	p := f.plan(monday, monday.Add(7*24*time.Hour))
+	if len(p.Proposals) != shifts*capacity {
+		t.Fatalf("%d proposals, want %d", len(p.Proposals), shifts*capacity)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(competitors)+len(p.Proposals))
+	for i, v := range competitors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.db.SignUp(ctx, ids[i%shifts], v, false); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	for _, pr := range p.Proposals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := f.db.AssignRosterProposal(ctx, pr, time.UTC)
+			if err != nil && konullu.ErrorCode(err) != konullu.ECONFLICT {
+				errs <- err
+			}
+			if err == nil && a.Status != konullu.AssignmentConfirmed {
+				errs <- konullu.Errorf(konullu.EINTERNAL, "a proposal was %s", a.Status)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	got := must(f.db.ShiftsByIDs(ctx, ids))
+	for _, id := range ids {
+		if n := got[id].ConfirmedCount; n != capacity {
+			t.Errorf("shift %d holds %d, capacity %d", id, n, capacity)
+		}
+	}
+	after := must(f.db.RosterPlan(ctx, p.ID))
+	assigned := 0
+	for _, pr := range after.Proposals {
+		switch pr.Outcome {
+		case konullu.ProposalAssigned:
+			assigned++
+		case konullu.ProposalRefused:
+			if pr.ErrorCode != konullu.ECONFLICT {
+				t.Errorf("refused with %s", pr.ErrorCode)
+			}
+		default:
+			t.Errorf("proposal left %q", pr.Outcome)
+		}
+	}
+	t.Logf("%d of %d proposals assigned, the rest refused: competitors took the places", assigned, len(after.Proposals))
+}
