@@ -1,0 +1,205 @@
+package schema_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/konullu/konullu"
+)
+
+const planRosterQuery = `mutation($in: PlanRosterInput!) { planRoster(input: $in) {
+	id status openPlacesBefore openPlacesAfter solveMillis
+	fairnessBefore { volunteers minMinutes maxMinutes meanMinutes } fairnessAfter { volunteers minMinutes maxMinutes }
+	proposals { id reasons shift { id } volunteer { id fullName } } } }`
+
+type planData struct {
+	ID               string
+	Status           string
+	OpenPlacesBefore int
+	OpenPlacesAfter  int
+	Proposals        []struct {
+		ID      string
+		Reasons []string
+		Shift   struct{ ID string }
+	}
+}
+
+func TestRosterAPI(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := e.centre("ASAN 1", "Asia/Baku")
+	other := e.centre("ASAN 2", "Asia/Baku")
+	p := e.position("Guide")
+	s1 := e.shift(c, p, t0.Add(24*time.Hour), 2, true)
+	s2 := e.shift(c, p, t0.Add(48*time.Hour), 1, true)
+
+	coord := e.account("coord@example.az", "Koordinator")
+	e.grant(coord, konullu.RoleCoordinator, c.ID)
+	stranger := e.account("other@example.az", "Başqa koordinator")
+	e.grant(stranger, konullu.RoleCoordinator, other.ID)
+	ct, st := e.login("coord@example.az"), e.login("other@example.az")
+
+	var vols []*konullu.User
+	for _, email := range []string{"a@example.az", "b@example.az", "c@example.az"} {
+		u := e.account(email, email)
+		var av konullu.Availability
+		for d := 1; d <= 7; d++ {
+			av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: d, Start: "08:00", End: "22:00"})
+		}
+		if _, err := e.db.SetAvailability(ctx, u.VolunteerID, av); err != nil {
+			t.Fatal(err)
+		}
+		vols = append(vols, u)
+	}
+	vt := e.login("a@example.az")
+
+	t.Run("SetMyCommitment", func(t *testing.T) {
+		var data struct {
+			SetMyCommitment struct {
+				MaxShiftsPerWeek *int
+				PreferredCentres []struct{ Name string }
+			}
+		}
+		e.post(vt, `mutation($c: ID!) { setMyCommitment(input: {maxShiftsPerWeek: 1, preferredCentreIds: [$c]}) {
+			maxShiftsPerWeek preferredCentres { name } } }`, map[string]any{"c": gid("Centre", c.ID)}).ok(t, &data)
+		if data.SetMyCommitment.MaxShiftsPerWeek == nil || *data.SetMyCommitment.MaxShiftsPerWeek != 1 ||
+			len(data.SetMyCommitment.PreferredCentres) != 1 {
+			t.Fatalf("%+v", data)
+		}
+		e.post(vt, `mutation { setMyCommitment(input: {maxMinutesPerWeek: -5}) { maxShiftsPerWeek } }`, nil).
+			wantError(t, konullu.EINVALID, "maxMinutesPerWeek")
+		e.post(vt, `mutation($c: ID!) { setMyCommitment(input: {preferredCentreIds: [$c]}) { maxShiftsPerWeek } }`,
+			map[string]any{"c": gid("Centre", 999)}).wantError(t, konullu.EINVALID, "preferredCentreIds")
+	})
+
+	t.Run("CommitmentIsForTheVolunteerAndCoordinators", func(t *testing.T) {
+		q := `query($v: ID!) { volunteer(id: $v) { commitment { maxShiftsPerWeek } } }`
+		vars := map[string]any{"v": gid("Volunteer", vols[0].VolunteerID)}
+		e.post(ct, q, vars).ok(t, nil)
+		e.post(vt, q, vars).ok(t, nil)
+		e.post(e.login("b@example.az"), q, vars).wantError(t, konullu.EFORBIDDEN, "")
+	})
+
+	in := map[string]any{"centreId": gid("Centre", c.ID), "from": t0.Format(time.RFC3339),
+		"to": t0.Add(7 * 24 * time.Hour).Format(time.RFC3339), "timeLimitSeconds": 1}
+
+	t.Run("BadInput", func(t *testing.T) {
+		bad := func(k string, v any) map[string]any {
+			m := map[string]any{}
+			for kk, vv := range in {
+				m[kk] = vv
+			}
+			m[k] = v
+			return map[string]any{"in": m}
+		}
+		e.post(ct, planRosterQuery, bad("to", t0.Format(time.RFC3339))).wantError(t, konullu.EINVALID, "to")
+		e.post(ct, planRosterQuery, bad("to", t0.Add(40*24*time.Hour).Format(time.RFC3339))).wantError(t, konullu.EINVALID, "to")
+		e.post(ct, planRosterQuery, bad("timeLimitSeconds", 0)).wantError(t, konullu.EINVALID, "timeLimitSeconds")
+		e.post(ct, planRosterQuery, bad("positionIds", []string{"nonsense"})).wantError(t, konullu.EINVALID, "positionIds")
+	})
+
+	t.Run("OtherCentresCoordinatorIsForbidden", func(t *testing.T) {
+		e.post(st, planRosterQuery, map[string]any{"in": in}).wantError(t, konullu.EFORBIDDEN, "")
+		e.post(vt, planRosterQuery, map[string]any{"in": in}).wantError(t, konullu.EFORBIDDEN, "")
+		e.post("", planRosterQuery, map[string]any{"in": in}).wantError(t, konullu.EUNAUTHENTICATED, "")
+	})
+
+	var plan planData
+	var data struct{ PlanRoster planData }
+	e.post(ct, planRosterQuery, map[string]any{"in": in}).ok(t, &data)
+	plan = data.PlanRoster
+	if plan.Status != "PROPOSED" || plan.OpenPlacesBefore != 3 || plan.OpenPlacesAfter != 0 || len(plan.Proposals) != 3 {
+		t.Fatalf("plan %+v", plan)
+	}
+	if n := len(must(e.db.AssignmentsOfShifts(ctx, []int64{s1.ID, s2.ID}, nil))); n != 0 {
+		t.Fatalf("planning assigned %d places", n)
+	}
+
+	t.Run("PlansAreForTheCentre", func(t *testing.T) {
+		q := `query($id: ID!) { rosterPlan(id: $id) { id } }`
+		var got struct{ RosterPlan *struct{ ID string } }
+		e.post(st, q, map[string]any{"id": plan.ID}).ok(t, &got)
+		if got.RosterPlan != nil {
+			t.Fatal("another centre's coordinator read the plan")
+		}
+		e.post(ct, q, map[string]any{"id": plan.ID}).ok(t, &got)
+		if got.RosterPlan == nil {
+			t.Fatal("the coordinator cannot read the plan")
+		}
+		e.post(st, `query($c: ID!) { rosterPlans(centreId: $c) { id } }`, map[string]any{"c": gid("Centre", c.ID)}).
+			wantError(t, konullu.EFORBIDDEN, "")
+		e.post(st, `mutation($id: ID!) { applyRosterPlan(planId: $id) { plan { id } } }`, map[string]any{"id": plan.ID}).
+			wantError(t, konullu.EFORBIDDEN, "")
+		e.post(st, `mutation($id: ID!) { discardRosterPlan(planId: $id) { id } }`, map[string]any{"id": plan.ID}).
+			wantError(t, konullu.EFORBIDDEN, "")
+	})
+
+	t.Run("ApplyDropsSkipsRefusesStaleAndNotifies", func(t *testing.T) {
+		// Someone takes s2's only place meanwhile; the coordinator drops one
+		// of s1's proposals.
+		late := e.account("late@example.az", "Gecikən")
+		e.signUp(s2, late.VolunteerID, false)
+		var skip string
+		for _, pr := range plan.Proposals {
+			if pr.Shift.ID == gid("Shift", s1.ID) && skip == "" {
+				skip = pr.ID
+			}
+		}
+		var res struct {
+			ApplyRosterPlan struct {
+				Plan struct {
+					Status    string
+					Proposals []struct{ ID, Outcome string }
+				}
+				Assigned []struct{ Status string }
+				Refused  []struct {
+					Code     string
+					Proposal struct{ Shift struct{ ID string } }
+				}
+			}
+		}
+		e.post(ct, `mutation($id: ID!, $skip: [ID!]) { applyRosterPlan(planId: $id, skipProposalIds: $skip) {
+			plan { status proposals { id outcome } } assigned { status } refused { code proposal { shift { id } } } } }`,
+			map[string]any{"id": plan.ID, "skip": []string{skip}}).ok(t, &res)
+		r := res.ApplyRosterPlan
+		if r.Plan.Status != "APPLIED" || len(r.Assigned) != 1 || r.Assigned[0].Status != "CONFIRMED" || len(r.Refused) != 1 ||
+			r.Refused[0].Code != konullu.ECONFLICT || r.Refused[0].Proposal.Shift.ID != gid("Shift", s2.ID) {
+			t.Fatalf("%+v", r)
+		}
+		for _, pr := range r.Plan.Proposals {
+			if pr.ID == skip && pr.Outcome != "SKIPPED" {
+				t.Fatalf("dropped proposal is %q", pr.Outcome)
+			}
+		}
+		shifts := must(e.db.ShiftsByIDs(ctx, []int64{s1.ID, s2.ID}))
+		if shifts[s1.ID].ConfirmedCount != 1 || shifts[s2.ID].ConfirmedCount != 1 {
+			t.Fatalf("held %d and %d", shifts[s1.ID].ConfirmedCount, shifts[s2.ID].ConfirmedCount)
+		}
+		assigned := must(e.db.AssignmentsOfShifts(ctx, []int64{s1.ID}, nil))[s1.ID]
+		var u *konullu.User
+		for _, v := range vols {
+			if v.VolunteerID == assigned[0].VolunteerID {
+				u = v
+			}
+		}
+		var told int
+		if err := e.db.SQL().QueryRow(fmt.Sprintf(`SELECT COUNT(*) FROM outbox WHERE user_id = %d AND kind = 'ASSIGNED'`, u.ID)).Scan(&told); err != nil || told == 0 {
+			t.Fatalf("the assigned volunteer was not told (%d, %v)", told, err)
+		}
+		e.post(ct, `mutation($id: ID!) { applyRosterPlan(planId: $id) { plan { id } } }`, map[string]any{"id": plan.ID}).
+			wantError(t, konullu.ECONFLICT, "")
+		e.post(ct, `mutation($id: ID!) { discardRosterPlan(planId: $id) { id } }`, map[string]any{"id": plan.ID}).
+			wantError(t, konullu.ECONFLICT, "")
+	})
+
+	t.Run("EveryMutationAudited", func(t *testing.T) {
+		for _, action := range []string{"planRoster", "applyRosterPlan"} {
+			list := must(e.db.AuditEntries(ctx, konullu.AuditFilter{Action: action, Limit: 10}))
+			if len(list) == 0 {
+				t.Fatalf("no audit entry for %s", action)
+			}
+		}
+	})
+}
