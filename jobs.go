@@ -14,10 +14,13 @@ const (
 	JobHourTally = "hour-tally"
 	JobDigest    = "digest"
 	JobReindex   = "reindex"
+	// JobRosterProposals plans the coming week of every centre and tells
+	// its coordinators (jobs/roster.go).
+	JobRosterProposals = "roster-proposals"
 )
 
 // JobNames lists every job.
-var JobNames = []string{JobReminders, JobNoShows, JobHourTally, JobDigest, JobReindex}
+var JobNames = []string{JobReminders, JobNoShows, JobHourTally, JobDigest, JobReindex, JobRosterProposals}
 
 // JobRunStatus is the outcome of a job run.
 type JobRunStatus string

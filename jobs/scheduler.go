@@ -74,6 +74,8 @@ type Settings struct {
 	DigestHour     int                // local hour on Mondays; 8
 	LeaseTTL       time.Duration      // renewed every third of it while a job runs; 1 minute
 	KeepRuns       time.Duration      // job_runs older than this are deleted; 30 days
+	RosterWindow   time.Duration      // roster-proposals plans this far ahead; 7 days
+	RosterTimeout  time.Duration      // search time per centre; 5 seconds
 	Schedules      map[string]string  // cron specs by job name, overriding the defaults
 }
 
@@ -86,15 +88,19 @@ var DefaultSchedules = map[string]string{
 	konullu.JobHourTally: "7 * * * *",
 	konullu.JobDigest:    "*/15 * * * *",
 	konullu.JobReindex:   "30 22 * * *", // 02:30 in Baku
+	// 07:00 in Baku, before coordinators start their day.
+	konullu.JobRosterProposals: "0 3 * * *",
 }
 
 // Config holds a scheduler's dependencies.
 type Config struct {
 	Store     konullu.JobStore
-	Lease     Lease     // nil: no cross-instance lease (a single instance)
-	Reindexer Reindexer // nil: reindex is skipped
-	Notifier  Waker     // optional
-	Observer  Observer  // optional
+	Lease     Lease                  // nil: no cross-instance lease (a single instance)
+	Reindexer Reindexer              // nil: reindex is skipped
+	Roster    *konullu.RosterPlanner // nil: roster-proposals is skipped
+	Centres   CentreLister           // required with Roster
+	Notifier  Waker                  // optional
+	Observer  Observer               // optional
 	Logger    *slog.Logger
 	Now       func() time.Time
 	Instance  string // names this instance in job_runs; host-pid-random when empty
@@ -117,7 +123,7 @@ type Scheduler struct {
 	lastPrune time.Time
 }
 
-// New builds a scheduler with the five jobs.
+// New builds a scheduler with the six jobs.
 func New(cfg Config) (*Scheduler, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("jobs: Config.Store is required")
@@ -162,6 +168,12 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if set.KeepRuns <= 0 {
 		set.KeepRuns = 30 * 24 * time.Hour
+	}
+	if set.RosterWindow <= 0 {
+		set.RosterWindow = 7 * 24 * time.Hour
+	}
+	if set.RosterTimeout <= 0 {
+		set.RosterTimeout = konullu.DefaultRosterTimeout
 	}
 	s := &Scheduler{cfg: cfg, set: set, log: cfg.Logger.With("component", "jobs", "instance", cfg.Instance), jobs: map[string]Job{}}
 	s.ctx, s.stop = context.WithCancel(context.Background())

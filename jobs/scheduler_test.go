@@ -478,7 +478,7 @@ func TestDigestOnMondayMorningOnce(t *testing.T) {
 func TestStartStop(t *testing.T) {
 	w := newWorld(t, "Asia/Baku")
 	s := w.scheduler(w.db, nil, jobs.Settings{Schedules: map[string]string{konullu.JobReindex: "off"}})
-	if len(s.Jobs()) != 5 {
+	if len(s.Jobs()) != 6 {
 		t.Fatal(s.Jobs())
 	}
 	s.Start()

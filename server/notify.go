@@ -14,6 +14,7 @@ import (
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/jobs"
 	"github.com/konullu/konullu/notify"
+	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
 )
 
@@ -123,6 +124,11 @@ func newScheduler(cfg Config, db *store.DB, rdb redis.UniversalClient, waker job
 	}
 	if reindexer != nil {
 		jc.Reindexer = reindexer
+	}
+	// roster-proposals finds candidates as planRoster does: the index, or SQL.
+	index, _ := reindexer.(konullu.AvailabilityIndex)
+	if pl, err := schema.RosterPlanner(db, index, cfg.Rules, now); err == nil {
+		jc.Roster, jc.Centres = pl, db
 	}
 	if len(obs) > 0 {
 		jc.Observer = obs[0]
