@@ -3,10 +3,16 @@ package schema_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
 	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/availability"
+	"github.com/konullu/konullu/redisconn"
+	"github.com/konullu/konullu/schema"
 )
 
 const planRosterQuery = `mutation($in: PlanRosterInput!) { planRoster(input: $in) {
@@ -202,4 +208,53 @@ func TestRosterAPI(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRosterPlanWithIndex plans from the availability index in Redis (a
+// real server when KONULLU_TEST_REDIS_URL is set) and keeps it in step on
+// apply: volunteers given a place are busy for the next plan.
+func TestRosterPlanWithIndex(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	rdb, closeRedis, err := redisconn.Open(ctx, os.Getenv("KONULLU_TEST_REDIS_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeRedis() })
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	prefix := fmt.Sprintf("{roster-test-%d}:", time.Now().UnixNano())
+	ix := availability.New(rdb, e.db, availability.Options{Now: e.clock.Now, Logger: quiet, Prefix: prefix})
+	t.Cleanup(func() { ix.Close() })
+
+	c := e.centre("ASAN 1", "Asia/Baku")
+	p := e.position("Guide")
+	first := e.shift(c, p, t0.Add(24*time.Hour), 2, true)
+	for _, email := range []string{"a@example.az", "b@example.az", "c@example.az"} {
+		u := e.account(email, email)
+		if _, err := e.db.SetAvailability(ctx, u.VolunteerID, konullu.Availability{Weekly: []konullu.AvailabilityWindow{{Weekday: 2, Start: "08:00", End: "20:00"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Rebuild(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.h = schema.NewHandler(schema.Config{Store: e.db, Logger: quiet, Now: e.clock.Now, Argon2: testArgon2, Availability: ix})
+	coord := e.account("coord@example.az", "Koordinator")
+	e.grant(coord, konullu.RoleCoordinator, c.ID)
+	ct := e.login("coord@example.az")
+	in := map[string]any{"centreId": gid("Centre", c.ID), "from": t0.Format(time.RFC3339),
+		"to": t0.Add(7 * 24 * time.Hour).Format(time.RFC3339), "timeLimitSeconds": 1}
+	var data struct{ PlanRoster planData }
+	e.post(ct, planRosterQuery, map[string]any{"in": in}).ok(t, &data)
+	if len(data.PlanRoster.Proposals) != 2 {
+		t.Fatalf("%d proposals for 2 places", len(data.PlanRoster.Proposals))
+	}
+	e.post(ct, `mutation($id: ID!) { applyRosterPlan(planId: $id) { assigned { id } } }`, map[string]any{"id": data.PlanRoster.ID}).ok(t, nil)
+
+	// A second shift at the same time: only the volunteer left free may take it.
+	second := e.shift(c, p, first.StartsAt, 3, true)
+	e.post(ct, planRosterQuery, map[string]any{"in": in}).ok(t, &data)
+	if len(data.PlanRoster.Proposals) != 1 || data.PlanRoster.Proposals[0].Shift.ID != gid("Shift", second.ID) {
+		t.Fatalf("second plan %+v: want the one volunteer still free", data.PlanRoster)
+	}
 }
