@@ -211,8 +211,10 @@ func TestRosterAPI(t *testing.T) {
 }
 
 // TestRosterPlanWithIndex plans from the availability index in Redis (a
-// real server when KONULLU_TEST_REDIS_URL is set) and keeps it in step on
-// apply: volunteers given a place are busy for the next plan.
+// real server when KONULLU_TEST_REDIS_URL is set): volunteers given a place
+// are not proposed for an overlapping shift by the next plan (the index
+// learns of the place, and the planner reads held places from the database
+// too, so either alone keeps them out).
 func TestRosterPlanWithIndex(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
