@@ -245,10 +245,19 @@ func (pl *RosterPlanner) Plan(ctx context.Context, req RosterRequest) (*RosterPl
 	candidates := map[int64][]int64{}
 	var all []int64
 	seen := map[int64]bool{}
+	// Shifts of a week share their times (one per position, say): ask
+	// once per period and skills.
+	asked := map[string][]int64{}
 	for _, s := range shifts {
-		ids, err := pl.Free(ctx, FreeQuery{Start: s.Shift.StartsAt, End: s.Shift.EndsAt, Skills: s.Position.RequiredSkills})
-		if err != nil {
-			return nil, err
+		key := fmt.Sprint(s.Shift.StartsAt.Unix(), s.Shift.EndsAt.Unix(), s.Position.RequiredSkills)
+		ids, ok := asked[key]
+		if !ok {
+			var err error
+			ids, err = pl.Free(ctx, FreeQuery{Start: s.Shift.StartsAt, End: s.Shift.EndsAt, Skills: s.Position.RequiredSkills})
+			if err != nil {
+				return nil, err
+			}
+			asked[key] = ids
 		}
 		candidates[s.Shift.ID] = ids
 		for _, id := range ids {

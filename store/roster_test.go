@@ -2,11 +2,14 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/store"
 )
 
 // allWeek is free every day 08:00–20:00.
@@ -252,4 +255,57 @@ func TestRosterApplyRace(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d proposals assigned, the rest refused: competitors took the places", assigned, len(after.Proposals))
+}
+
+// TestRosterPlanWeekScale plans a centre's week of 150 shifts with 2,000
+// free volunteers, the product's aim: under 2 seconds, every place filled
+// that can be. Set KONULLU_ROSTER_SCALE=1 to run it.
+func TestRosterPlanWeekScale(t *testing.T) {
+	if os.Getenv("KONULLU_ROSTER_SCALE") == "" {
+		t.Skip("set KONULLU_ROSTER_SCALE=1")
+	}
+	ctx := context.Background()
+	f := newFixture(t)
+	var seed []store.SeedVolunteer
+	for i := 0; i < 2000; i++ {
+		var av konullu.Availability
+		for d := 1; d <= 7; d++ {
+			if (i+d)%3 != 0 {
+				av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: d, Start: fmt.Sprintf("%02d:00", 8+i%4), End: fmt.Sprintf("%02d:00", 14+i%6)})
+			}
+		}
+		seed = append(seed, store.SeedVolunteer{Account: konullu.NewAccount{Email: fmt.Sprintf("s%d@example.az", i),
+			FullName: fmt.Sprintf("S %d", i), Status: konullu.VolunteerActive}, Availability: av})
+	}
+	ids, err := f.db.SeedVolunteers(ctx, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if i%4 == 0 {
+			f.commit(konullu.Commitment{VolunteerID: id, MaxShiftsPerWeek: 1})
+		}
+	}
+	open := 0
+	for day := 1; day <= 6; day++ {
+		for slot := 0; slot < 25; slot++ { // 25 shifts a day from 09:00 or 13:00, 3 to 8 places
+			start := time.Duration(day*24+slot%2*4-1) * time.Hour
+			f.shift(start, 4*time.Hour, 3+slot%6)
+			open += 3 + slot%6
+		}
+	}
+	baku, _ := time.LoadLocation("Asia/Baku")
+	started := time.Now()
+	p, err := f.planner().Plan(ctx, konullu.RosterRequest{CentreID: f.centre.ID, Location: baku,
+		From: monday, To: monday.Add(7 * 24 * time.Hour), TimeLimit: 5 * time.Second, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(started)
+	t.Logf("150 shifts, 2000 volunteers: %d open, %d proposed, %d left; solve %d ms, whole plan %s; hours per volunteer %d–%d before, %d–%d after",
+		p.OpenBefore, len(p.Proposals), p.OpenAfter, p.SolveMillis, took.Round(time.Millisecond),
+		p.FairnessBefore.MinMinutes/60, p.FairnessBefore.MaxMinutes/60, p.FairnessAfter.MinMinutes/60, p.FairnessAfter.MaxMinutes/60)
+	if p.OpenBefore != open || p.OpenAfter != 0 {
+		t.Fatalf("open %d → %d, want %d → 0 (2,000 volunteers can fill every place)", p.OpenBefore, p.OpenAfter, open)
+	}
 }
