@@ -301,6 +301,8 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 		case kindUser:
 			m, err := r.store.UsersByIDs(ctx, ids)
 			putAll(snap, kind, m, err)
+		case kindRosterPlan:
+			r.rosterSnapshots(ctx, snap, ids)
 		case kindVolunteer:
 			m, err := r.store.VolunteersByIDs(ctx, ids)
 			snap.failed(err)

@@ -559,3 +559,28 @@ func (r *root) ApplyRosterPlan(ctx context.Context, args struct {
 	}
 	return res, nil
 }
+
+// rosterSnapshots puts roster plans into an audit snapshot: the plan
+// without its proposals (their number instead), so that an entry stays small.
+func (r *root) rosterSnapshots(ctx context.Context, snap *snapshotSet, ids []int64) {
+	rs, ok := r.store.(konullu.RosterStore)
+	if !ok {
+		return
+	}
+	for _, id := range ids {
+		p, err := rs.RosterPlan(ctx, id)
+		if konullu.ErrorCode(err) == konullu.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			snap.failed(err)
+			continue
+		}
+		n := len(p.Proposals)
+		p.Proposals = nil
+		snap.put(kindRosterPlan, id, struct {
+			*konullu.RosterPlan
+			ProposalCount int
+		}{p, n})
+	}
+}

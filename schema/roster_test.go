@@ -206,6 +206,15 @@ func TestRosterAPI(t *testing.T) {
 			if len(list) == 0 {
 				t.Fatalf("no audit entry for %s", action)
 			}
+			named := false
+			for _, en := range list {
+				for _, ch := range en.Changes {
+					named = named || en.Outcome == konullu.AuditDone && ch.Kind == "RosterPlan" && len(ch.After) > 0
+				}
+			}
+			if !named {
+				t.Fatalf("%s: no done entry names the plan", action)
+			}
 		}
 	})
 }
