@@ -45,6 +45,7 @@ func (e *env) auditLog(t *testing.T, admin string, vars map[string]any) []auditL
 type auditFixture struct {
 	*env
 	coord, admin    string
+	coordID         int64
 	mine, others    *konullu.Shift
 	centre, another *konullu.Centre
 }
@@ -59,6 +60,7 @@ func newAuditFixture(t *testing.T, set func(*schema.Config)) *auditFixture {
 	f.mine = e.shift(f.centre, p, t0.Add(48*time.Hour), 3, true)
 	f.others = e.shift(f.another, p, t0.Add(48*time.Hour), 3, true)
 	u := e.account("coord@konullu.az", "Coordinator")
+	f.coordID = u.ID
 	e.grant(u, konullu.RoleCoordinator, f.centre.ID)
 	f.coord = e.login("coord@konullu.az")
 	f.admin = e.admin()
@@ -198,7 +200,9 @@ func TestAuditWriteAheadRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			audit := &flakyAudit{}
 			obs := &recordingObserver{}
-			f := newAuditFixture(t, func(c *schema.Config) { c.Audit, c.Observer, audit.AuditStore = audit, obs, c.Store.(konullu.AuditStore) })
+			f := newAuditFixture(t, func(c *schema.Config) {
+				c.Audit, c.Observer, audit.AuditStore = audit, obs, c.Store.(konullu.AuditStore)
+			})
 			audit.mu.Lock() // signed in (audited too); now the trail breaks
 			audit.recordErr, audit.recorded, audit.completions = tc.err, 0, 0
 			audit.mu.Unlock()
