@@ -14,6 +14,7 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/redact"
 	"github.com/konullu/konullu/redisconn"
 )
 
@@ -246,7 +247,8 @@ func parseDuration(s string) (time.Duration, error) {
 }
 
 // LogValue describes the configuration for the start-up log line without
-// passwords: URLs are redacted and the admin password is left out.
+// secrets: URLs lose their user information and query values (redact.URL),
+// the webhook all but its host, and the admin password is left out.
 func (c Config) LogValue() slog.Value {
 	redis := c.RedisURL
 	if redis == "" {
@@ -263,12 +265,12 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
 		slog.String("public_url", public),
-		slog.String("database", redact(c.DatabaseURL)),
-		slog.String("redis", redact(redis)),
-		slog.String("smtp", redact(smtp)),
+		slog.String("database", redact.URL(c.DatabaseURL)),
+		slog.String("redis", redact.URL(redis)),
+		slog.String("smtp", redact.URL(smtp)),
 		slog.String("admin", maskedEmail(c.AdminEmail)),
 		slog.Bool("jobs", c.Jobs),
-		slog.String("webhook", redact(c.Notify.WebhookURL)),
+		slog.String("webhook", redact.Origin(c.Notify.WebhookURL)), // a chat gateway's path may be its token,
 		slog.String("timezone", c.Notify.Location.String()),
 		slog.Bool("demo", c.Demo),
 		slog.Bool("require_approval", c.Rules.RequireApproval),
@@ -280,21 +282,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("dev", c.Dev),
 		slog.String("trusted_proxies", c.TrustedProxies.String()),
 	)
-}
-
-// redact hides the password of a URL, in its user part or its query.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		scheme, _, _ := strings.Cut(raw, ":")
-		return scheme + ":(unparsable, hidden)"
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
 }
 
 // printEnv writes the table of environment variables with their defaults.

@@ -20,6 +20,7 @@ import (
 	"github.com/konullu/konullu/jobs"
 	"github.com/konullu/konullu/metrics"
 	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/redact"
 	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
 )
@@ -262,24 +263,29 @@ func countRequests(m *metrics.Metrics, next http.Handler) http.Handler {
 	})
 }
 
-// Contact details never reach the log: whatever a log line carries is
-// passed through redactContacts, which masks email addresses and phone numbers.
+// Contact details and secrets never reach the log: whatever a log line
+// carries is passed through redactLog, which masks email addresses and phone
+// numbers, and the secrets of URLs and secret paths (redact.Text) that an
+// error message may quote.
 var (
 	emailInLog = regexp.MustCompile(`[^\s<>"'@:,;()\[\]]+@[^\s<>"'@,;()\[\]]+\.[A-Za-z]{2,}`)
 	phoneInLog = regexp.MustCompile(`\+\d[\d ().-]{6,}\d`)
 )
 
-// redactContacts is a slog ReplaceAttr that masks contact details in string values.
-func redactContacts(_ []string, a slog.Attr) slog.Attr {
+// redactLog is a slog ReplaceAttr that masks contact details and secrets in string values.
+func redactLog(_ []string, a slog.Attr) slog.Attr {
 	if a.Value.Kind() != slog.KindString {
 		return a
 	}
-	s := a.Value.String()
-	if !strings.ContainsAny(s, "@+") {
+	orig := a.Value.String()
+	s := redact.Text(orig)
+	if strings.ContainsAny(s, "@+") {
+		s = emailInLog.ReplaceAllStringFunc(s, konullu.MaskEmail)
+		s = phoneInLog.ReplaceAllString(s, "+***")
+	}
+	if s == orig {
 		return a
 	}
-	s = emailInLog.ReplaceAllStringFunc(s, konullu.MaskEmail)
-	s = phoneInLog.ReplaceAllString(s, "+***")
 	return slog.String(a.Key, s)
 }
 

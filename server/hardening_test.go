@@ -185,7 +185,7 @@ func TestNoContactDetailsInLogs(t *testing.T) {
 
 func TestRedactContacts(t *testing.T) {
 	var buf bytes.Buffer
-	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: redactContacts}))
+	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: redactLog}))
 	log.Info("mail to aysel@example.az failed", "err", "550 <nigar.h@mail.az>: no such user", "phone", "+994 (50) 123-45-67",
 		"at", "2025-03-30T09:00:00Z", "duration_ms", 12.5, "id", "9f8e7d6c5b4a39281706")
 	out := buf.String()

@@ -26,6 +26,7 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/demo"
+	"github.com/konullu/konullu/redact"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/konullu/konullu/frontend"
@@ -145,7 +146,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redactContacts}))
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redactLog}))
 
 	switch cmd {
 	case "migrate":
@@ -154,7 +155,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer db.Close()
-		logger.Info("database is up to date", "database", redact(cfg.DatabaseURL))
+		logger.Info("database is up to date", "database", redact.URL(cfg.DatabaseURL))
 		return nil
 	case "seed":
 		db, err := openStore(ctx, cfg, logger, o)
@@ -199,7 +200,7 @@ func openStore(ctx context.Context, cfg Config, logger *slog.Logger, o runOption
 	if err != nil {
 		return nil, err
 	}
-	logger.Info("database connected", "database", redact(cfg.DatabaseURL), "dialect", db.Dialect())
+	logger.Info("database connected", "database", redact.URL(cfg.DatabaseURL), "dialect", db.Dialect())
 	// Every command works on an up-to-date schema; instances that start
 	// together take turns (see store.DB.Migrate).
 	if err := db.Migrate(ctx); err != nil {
