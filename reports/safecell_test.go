@@ -26,6 +26,8 @@ var hostileCells = []string{
 	"@SUM(1+1)*cmd|' /C calc'!A0",
 	"\t=1+2",
 	"\r=1+2",
+	"\tSUM(A1)", // a tab or carriage return leads on its own too
+	"\rSUM(A1)",
 	"   =1+2",
 	"\u00a0\u200b@SUM(A1)",
 	"＝1+2",
