@@ -387,6 +387,10 @@ func TestGuardianConsentRule(t *testing.T) {
 	pub := e.shift(e.a, e.pos, t0.Add(48*time.Hour), 5, true)
 	e.post(minorTok, `mutation($s: ID!) { signUp(shiftId: $s) { status } }`, map[string]any{"s": gid("Shift", pub.ID)}).
 		wantError(t, konullu.EREQUIREMENT, "")
+	// A coordinator's own attempt to assign the minor is no application.
+	pubB := e.shift(e.b, e.pos, t0.Add(50*time.Hour), 5, true)
+	e.post(e.tokB, `mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { id } }`,
+		map[string]any{"s": gid("Shift", pubB.ID), "v": vid}).wantError(t, konullu.EREQUIREMENT, "")
 	refused(record(e.tokB, "Unrelated Person"))
 	record(e.tokA, "Rauf Gənc").ok(t, nil)
 
