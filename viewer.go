@@ -108,34 +108,36 @@ type VolunteerTies interface {
 	SharesShift() (bool, error)
 }
 
-// VolunteerAccess tells how much of volunteer volunteerID's profile the
-// viewer may see. It is the one rule for every place that shows a
-// volunteer (a lookup by id, lists, assignments, matches, reports).
-func (v *Viewer) VolunteerAccess(volunteerID int64, ties VolunteerTies) (VolunteerAccess, error) {
+// MaySeeVolunteer tells whether the viewer may see the parts of volunteer
+// volunteerID's profile at level need. It is the one rule for every place
+// that shows a volunteer (a lookup by id, lists, assignments, matches,
+// reports), and reads through ties only what deciding need requires.
+func (v *Viewer) MaySeeVolunteer(volunteerID int64, need VolunteerAccess, ties VolunteerTies) (bool, error) {
 	switch {
+	case need <= AccessNone:
+		return true, nil
 	case !v.Authenticated():
-		return AccessNone, nil
+		return false, nil
 	case v.IsAdmin() || v.VolunteerID == volunteerID && v.VolunteerID != 0:
-		return AccessContact, nil
+		return true, nil
 	case v.IsCoordinator():
+		if need <= AccessProfile {
+			return true, nil
+		}
 		centres, err := ties.ContactCentres()
 		if err != nil {
-			return AccessNone, err
+			return false, err
 		}
 		for _, c := range centres {
 			if v.Coordinates(c) {
-				return AccessContact, nil
+				return true, nil
 			}
 		}
-		return AccessProfile, nil
+		return false, nil
 	case v.IsStaff():
-		return AccessProfile, nil
-	case v.VolunteerID == 0:
-		return AccessNone, nil
+		return need <= AccessProfile, nil
+	case v.VolunteerID == 0 || need > AccessName:
+		return false, nil
 	}
-	shares, err := ties.SharesShift()
-	if err != nil || !shares {
-		return AccessNone, err
-	}
-	return AccessName, nil
+	return ties.SharesShift()
 }

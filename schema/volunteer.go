@@ -50,19 +50,10 @@ func (t ties) SharesShift() (bool, error) {
 	return shares, err
 }
 
-// access is how much of the volunteer's profile the viewer may see.
-func (v *volunteerResolver) access(ctx context.Context) (konullu.VolunteerAccess, error) {
-	// AUTHZ: the one rule for every place that shows a volunteer.
-	return v.viewer(ctx).VolunteerAccess(v.v.ID, ties{ctx, v.v.ID})
-}
-
 // may reports whether the viewer may see fields of the given level.
 func (v *volunteerResolver) may(ctx context.Context, need konullu.VolunteerAccess) (bool, error) {
-	access, err := v.access(ctx)
-	if err != nil {
-		return false, err
-	}
-	return access >= need, nil
+	// AUTHZ: the one rule for every place that shows a volunteer.
+	return v.viewer(ctx).MaySeeVolunteer(v.v.ID, need, ties{ctx, v.v.ID})
 }
 
 func (v *volunteerResolver) ID() graphql.ID { return globalID(kindVolunteer, v.v.ID) }
@@ -194,7 +185,7 @@ func (r *root) volunteerByID(ctx context.Context, id int64) (*volunteerResolver,
 		return nil, err
 	}
 	res := &volunteerResolver{r.scope(), v}
-	if access, err := res.access(ctx); err != nil || access < konullu.AccessName {
+	if ok, err := res.may(ctx, konullu.AccessName); !ok || err != nil {
 		return nil, err
 	}
 	return res, nil
