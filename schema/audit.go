@@ -257,7 +257,8 @@ func withoutSecrets(v any) any {
 		out := make(map[string]any, len(x))
 		for k, e := range x {
 			lk := strings.ToLower(k)
-			if strings.Contains(lk, "password") || strings.Contains(lk, "token") || strings.Contains(lk, "secret") {
+			// current and new are changePassword's passwords.
+			if strings.Contains(lk, "password") || strings.Contains(lk, "token") || strings.Contains(lk, "secret") || lk == "current" || lk == "new" {
 				out[k] = "(hidden)"
 				continue
 			}

@@ -293,6 +293,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		}()
 	}
 
+	mailer, err := newResetMailer(cfg)
+	if err != nil {
+		return err
+	}
 	api := schema.NewHandler(schema.Config{
 		Store:        indexedStore{db, ix},
 		Availability: ix,
@@ -310,6 +314,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Observer:    hard.metrics,
 		Unavailable: store.IsUnavailable,
 		Dev:         cfg.Dev,
+		// Account controls: reset links by email, straight through SMTP.
+		Mailer: mailer,
 	})
 	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics), withCORS(cfg.CORSOrigins), withRedis(rdb),
 		withRateLimits(hard), withTrustedProxies(cfg.TrustedProxies), withLinks(cfg.Notify.Location, cfg.PublicURL))
@@ -344,6 +350,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if w, ok := api.(interface{ Wait() }); ok {
+		w.Wait() // password-reset emails on their way (each bounded to a minute)
 	}
 	logger.Info("stopped")
 	return nil
