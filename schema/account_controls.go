@@ -315,7 +315,9 @@ type requestHost struct {
 	tls  bool
 }
 
-var errResetToken = &konullu.Error{Code: konullu.EUNAUTHENTICATED, Message: "this reset link is invalid, used or expired; ask for a new one", Field: "token"}
+// INVALID_INPUT, not UNAUTHENTICATED: the request may carry a session of
+// its own, which a client would take as ended.
+var errResetToken = &konullu.Error{Code: konullu.EINVALID, Message: "this reset link is invalid, used or expired; ask for a new one", Field: "token"}
 
 // ResetPassword resolves Mutation.resetPassword.
 func (r *root) ResetPassword(ctx context.Context, args struct{ Token, Password string }) (*authPayloadResolver, error) {

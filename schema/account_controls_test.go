@@ -195,7 +195,7 @@ func TestPasswordReset(t *testing.T) {
 	e.post(old, meQuery, nil).wantError(t, konullu.EUNAUTHENTICATED, "")            // every earlier session ended
 	e.post(d.ResetPassword.Token, meQuery, nil).ok(t, nil)                          // the new one works
 	e.post("", resetPw, map[string]any{"t": token, "p": "yet another passphrase"}). // single use
-											wantError(t, konullu.EUNAUTHENTICATED, "token")
+											wantError(t, konullu.EINVALID, "token")
 	login := `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`
 	e.post("", login, map[string]any{"e": "leyla@example.az", "p": password}).wantError(t, konullu.EUNAUTHENTICATED, "")
 	e.post("", login, map[string]any{"e": "leyla@example.az", "p": newPassword}).ok(t, nil)
@@ -206,7 +206,7 @@ func TestPasswordReset(t *testing.T) {
 		mails := e.inbox.all()
 		_, late := link(t, mails[len(mails)-1])
 		e.clock.Set(e.clock.Now().Add(konullu.PasswordResetTTL + time.Second))
-		e.post("", resetPw, map[string]any{"t": late, "p": "too late a passphrase"}).wantError(t, konullu.EUNAUTHENTICATED, "token")
+		e.post("", resetPw, map[string]any{"t": late, "p": "too late a passphrase"}).wantError(t, konullu.EINVALID, "token")
 
 		e.post("", requestReset, map[string]any{"e": "leyla@example.az"}).ok(t, nil)
 		e.wait()
@@ -216,7 +216,7 @@ func TestPasswordReset(t *testing.T) {
 		e.post("", resetPw, map[string]any{"t": inTime, "p": "just in time phrase"}).ok(t, nil)
 	})
 	t.Run("BadInput", func(t *testing.T) {
-		e.post("", resetPw, map[string]any{"t": "short", "p": newPassword}).wantError(t, konullu.EUNAUTHENTICATED, "token")
+		e.post("", resetPw, map[string]any{"t": "short", "p": newPassword}).wantError(t, konullu.EINVALID, "token")
 		e.post("", requestReset, map[string]any{"e": "not an email"}).wantError(t, konullu.EINVALID, "email")
 	})
 	t.Run("NoSecretInLogs", func(t *testing.T) {
