@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -402,9 +403,13 @@ func (d *DB) anonymiseVolunteer(ctx context.Context, tx *sql.Tx, volunteerID int
 	return nil
 }
 
+// likeEscaper escapes a LIKE pattern's wildcards (ESCAPE '\').
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // forgetInAudit erases what the audit trail recorded about an account: the
 // before and after of the user and volunteer, the arguments of those
-// actions, and the account as an actor.
+// actions and of the account's own actions (and of any naming its email),
+// and the account as an actor.
 func (d *DB) forgetInAudit(ctx context.Context, tx *sql.Tx, userID, volunteerID int64) error {
 	const about = `(kind = 'User' AND object_id = ?) OR (kind = 'Volunteer' AND object_id = ?)`
 	if _, err := d.exec(ctx, tx, `UPDATE audit_log SET arguments = ? WHERE id IN (SELECT audit_id FROM audit_changes WHERE `+about+`)`,
@@ -413,6 +418,18 @@ func (d *DB) forgetInAudit(ctx context.Context, tx *sql.Tx, userID, volunteerID 
 	}
 	if _, err := d.exec(ctx, tx, `UPDATE audit_changes SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END,
 		after = CASE WHEN after IS NULL THEN NULL ELSE ? END WHERE `+about, erased, erased, userID, volunteerID); err != nil {
+		return fmt.Errorf("store: delete account: audit: %w", err)
+	}
+	// What the person did themselves (register, sign in, edit their profile)
+	// holds their email, name and contact details in its arguments; so may a
+	// sign-in that failed, made before the account was known.
+	var email string
+	if err := d.queryRow(ctx, tx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
+		return fmt.Errorf("store: delete account: audit: %w", err)
+	}
+	quoted, _ := json.Marshal(strings.ToLower(email))
+	if _, err := d.exec(ctx, tx, `UPDATE audit_log SET arguments = ? WHERE actor_user_id = ? OR LOWER(arguments) LIKE ? ESCAPE '\'`,
+		erased, userID, "%"+likeEscaper.Replace(string(quoted))+"%"); err != nil {
 		return fmt.Errorf("store: delete account: audit: %w", err)
 	}
 	if _, err := d.exec(ctx, tx, `UPDATE audit_log SET actor_user_id = NULL WHERE actor_user_id = ?`, userID); err != nil {
