@@ -81,6 +81,7 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 	rw.Header().Set("X-Request-Id", id)
 	ctx := context.WithValue(req.Context(), requestIDKey, id)
 	ctx = context.WithValue(ctx, clientAddressKey, req.RemoteAddr) // resolved through trusted proxies (clientAddress)
+	ctx = context.WithValue(ctx, requestHostKey, requestHost{host: req.Host, tls: req.TLS != nil})
 	if req.URL.Path == exportPath {
 		h.serveExport(rw, req.WithContext(ctx))
 		return

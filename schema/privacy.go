@@ -203,8 +203,8 @@ func (r *root) DeleteMyAccount(ctx context.Context, args struct{ Password string
 	if !ok {
 		return nil, fmt.Errorf("delete account: user %d vanished", v.UserID)
 	}
-	// Guessing the password here is guessing it at login: the same limit.
-	if err := r.limit(ctx, RuleLoginAccount, u.Email); err != nil {
+	// Guessing the password here is guessing it at login: the same limits.
+	if _, err := r.limitPasswordGuess(ctx, u.Email); err != nil {
 		return nil, err
 	}
 	wrong := &konullu.Error{Code: konullu.EFORBIDDEN, Message: "the password is not right", Field: "password"}

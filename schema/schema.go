@@ -100,6 +100,13 @@ type Config struct {
 	// Availability (availability.go) answers availableVolunteers from the
 	// index in Redis; nil answers from the database alone.
 	Availability konullu.AvailabilityIndex
+
+	// Account controls (account_controls.go). Accounts defaults to Store
+	// when it implements it; without Mailer no password-reset link is sent.
+	// Reset links point to PublicURL, or to the request's Host when it is a
+	// loopback address.
+	Accounts konullu.AccountStore
+	Mailer   PasswordResetMailer
 }
 
 func (c Config) withDefaults() Config {
@@ -141,6 +148,7 @@ type root struct {
 	reportDeps
 	hardeningDeps
 	availabilityDeps
+	accountDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
 	// made up front: made on first use, that first failure would be slower.
@@ -152,6 +160,7 @@ func newRoot(c Config) *root {
 		jobDeps: jobDeps{notes: c.Notifications, jobStore: c.JobStore, jobs: c.Jobs}, reportDeps: c.reportDeps()}
 	r.hardeningDeps = c.hardeningDeps()
 	r.availabilityDeps = availabilityDeps{index: c.Availability}
+	r.accountDeps = c.accountDeps()
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed

@@ -30,10 +30,11 @@ import (
 
 // The metrics hear the store, the API and the jobs; the limiter serves the API.
 var (
-	_ store.Observer     = (*metrics.Metrics)(nil)
-	_ schema.Observer    = (*metrics.Metrics)(nil)
-	_ jobs.Observer      = (*metrics.Metrics)(nil)
-	_ schema.RateLimiter = (*hardening)(nil)
+	_ store.Observer       = (*metrics.Metrics)(nil)
+	_ schema.Observer      = (*metrics.Metrics)(nil)
+	_ jobs.Observer        = (*metrics.Metrics)(nil)
+	_ schema.RateLimiter   = (*hardening)(nil)
+	_ schema.LimitResetter = (*hardening)(nil)
 )
 
 // hardening wires the abuse limits and metrics: one Prometheus registry and
@@ -80,8 +81,14 @@ func newHardening(cfg Config, db *store.DB, rdb redis.UniversalClient, logger *s
 func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, time.Duration) {
 	var lim ratelimit.Limit
 	switch rule {
+	case schema.RuleLoginAccountAddress:
+		lim, key = h.rules.LoginAccountAddress, loginPairKey(key)
 	case "login":
 		lim, key = h.rules.LoginAccount, ratelimit.AccountKey(key)
+	case schema.RuleResetAccount:
+		lim, key = h.rules.ResetAccount, ratelimit.AccountKey(key)
+	case schema.RuleResetAddress:
+		lim, key = h.rules.ResetAddress, ratelimit.AddressKey(key)
 	case "login-ip":
 		lim, key = h.rules.LoginAddress, ratelimit.AddressKey(key)
 	case "register-ip":
@@ -97,6 +104,25 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 	}
 	d := h.limiter.AllowN(ctx, ratelimit.Rule{Name: rule, Limit: lim}, key, n)
 	return d.Allowed, d.RetryAfter
+}
+
+// Reset forgets the events of a rule for a key: a successful sign-in
+// clears the failures of its account and address.
+func (h *hardening) Reset(ctx context.Context, rule, key string) {
+	if rule != schema.RuleLoginAccountAddress {
+		return
+	}
+	h.limiter.Reset(ctx, ratelimit.Rule{Name: rule, Limit: h.rules.LoginAccountAddress}, loginPairKey(key))
+}
+
+// loginPairKey turns schema.LoginPairKey's "email|address" into the
+// limiter's key: the hashed account and the address (IPv6 by /64).
+func loginPairKey(key string) string {
+	i := strings.LastIndex(key, "|")
+	if i < 0 {
+		return ratelimit.AccountKey(key)
+	}
+	return ratelimit.AccountKey(key[:i]) + ":" + ratelimit.AddressKey(key[i+1:])
 }
 
 // serverOptions are the optional parts of NewServer.

@@ -297,6 +297,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		}()
 	}
 
+	mailer, err := newResetMailer(cfg)
+	if err != nil {
+		return err
+	}
 	api := schema.NewHandler(schema.Config{
 		Store:        indexedStore{db, ix},
 		Availability: ix,
@@ -314,6 +318,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Observer:    hard.metrics,
 		Unavailable: store.IsUnavailable,
 		Dev:         cfg.Dev,
+		// Account controls: reset links by email, straight through SMTP.
+		Mailer: mailer,
 	})
 	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics),
 		withMetricsEndpoint(cfg.MetricsToken, cfg.MetricsAddr == ""), withCORS(cfg.CORSOrigins), withRedis(rdb),
@@ -376,6 +382,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if w, ok := api.(interface{ Wait() }); ok {
+		w.Wait() // password-reset emails on their way (each bounded to a minute)
 	}
 	logger.Info("stopped")
 	return nil
