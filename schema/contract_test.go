@@ -49,6 +49,10 @@ func TestContract(t *testing.T) {
 	// Roster planning (roster.graphql).
 	wantQuery = append(wantQuery, "rosterPlan", "rosterPlans")
 	wantMutation = append(wantMutation, "setMyCommitment", "planRoster", "applyRosterPlan", "discardRosterPlan")
+	// Account controls (account_controls.graphql; DESIGN, contract round 2, trust).
+	wantQuery = append(wantQuery, "users")
+	wantMutation = append(wantMutation, "changePassword", "requestPasswordReset", "resetPassword", "logoutEverywhere",
+		"suspendUser", "reactivateUser", "revokeRole")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -176,8 +176,8 @@ func (d *DB) RosterShifts(ctx context.Context, centreID int64, from, to time.Tim
 	return out, rows.Err()
 }
 
-// RosterVolunteers reads the candidates of a plan: profile, guardian
-// consent, commitment, places held starting in [heldFrom, heldTo) and the
+// RosterVolunteers reads the candidates of a plan (suspended accounts are
+// left out: nobody plans with them): profile, guardian consent, commitment, places held starting in [heldFrom, heldTo) and the
 // minutes credited in [monthFrom, monthTo) outside it.
 func (d *DB) RosterVolunteers(ctx context.Context, ids []int64, heldFrom, heldTo, monthFrom, monthTo time.Time) ([]*konullu.RosterVolunteer, error) {
 	ids = uniqueIDs(ids)
@@ -190,7 +190,7 @@ func (d *DB) RosterVolunteers(ctx context.Context, ids []int64, heldFrom, heldTo
 		COALESCE((SELECT SUM(a.credited_minutes) FROM assignments a JOIN shifts s ON s.id = a.shift_id
 			WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND s.starts_at >= ? AND s.starts_at < ?
 			AND NOT (s.starts_at >= ? AND s.starts_at < ?)), 0)
-		FROM volunteers v JOIN users u ON u.id = v.user_id WHERE `+cond+` ORDER BY v.id`,
+		FROM volunteers v JOIN users u ON u.id = v.user_id WHERE u.suspended_at IS NULL AND `+cond+` ORDER BY v.id`,
 		monthFrom, monthTo, heldFrom, heldTo, arg)
 	if err != nil {
 		return nil, fmt.Errorf("store: roster volunteers: %w", err)
@@ -530,7 +530,8 @@ func (d *DB) NotifyRosterPlan(ctx context.Context, p *konullu.RosterPlan) (int, 
 	n := 0
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := d.query(ctx, tx, `SELECT DISTINCT c.user_id FROM coordinator_centres c
-			JOIN user_roles r ON r.user_id = c.user_id AND r.role = 'COORDINATOR' WHERE c.centre_id = ? ORDER BY c.user_id`, p.CentreID)
+			JOIN user_roles r ON r.user_id = c.user_id AND r.role = 'COORDINATOR'
+			JOIN users u ON u.id = c.user_id AND u.suspended_at IS NULL WHERE c.centre_id = ? ORDER BY c.user_id`, p.CentreID)
 		if err != nil {
 			return fmt.Errorf("store: roster plan recipients: %w", err)
 		}
