@@ -85,7 +85,15 @@ func TestRosterAPI(t *testing.T) {
 		vars := map[string]any{"v": gid("Volunteer", vols[0].VolunteerID)}
 		e.post(ct, q, vars).ok(t, nil)
 		e.post(vt, q, vars).ok(t, nil)
-		e.post(e.login("b@example.az"), q, vars).wantError(t, konullu.EFORBIDDEN, "")
+		// Another volunteer: the profile is not theirs to read (null), and
+		// were it, the commitment would be FORBIDDEN.
+		staff := e.account("staff@example.az", "Staff")
+		e.grant(staff, konullu.RoleStaff)
+		e.post(e.login("staff@example.az"), q, vars).wantError(t, konullu.EFORBIDDEN, "")
+		r := e.post(e.login("b@example.az"), q, vars)
+		if r.code() != konullu.EFORBIDDEN && string(r.Data) != `{"volunteer":null}` {
+			t.Fatalf("another volunteer read the commitment: %s", r.Body)
+		}
 	})
 
 	in := map[string]any{"centreId": gid("Centre", c.ID), "from": t0.Format(time.RFC3339),
