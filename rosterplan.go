@@ -286,8 +286,13 @@ func (pl *RosterPlanner) Plan(ctx context.Context, req RosterRequest) (*RosterPl
 	shiftByID := map[int64]*RosterShift{}
 	for _, s := range shifts {
 		shiftByID[s.Shift.ID] = s
+		// Eligibility is decided here, pair by pair, with the signup's own
+		// rules; the engine learns it as a token per shift that only the
+		// volunteers who passed hold (availability alone would let a
+		// volunteer free at that hour into another position's shift).
 		prob.Slots = append(prob.Slots, roster.Slot{ID: slotID(s.Shift.ID), Start: s.Shift.StartsAt, End: s.Shift.EndsAt,
-			Position: idString(s.Shift.PositionID), Centre: idString(s.Shift.CentreID), Capacity: s.Open()})
+			Position: idString(s.Shift.PositionID), Centre: idString(s.Shift.CentreID), Capacity: s.Open(),
+			Skills: []string{slotID(s.Shift.ID)}})
 	}
 	// Places held in the plan's weeks count towards the weekly commitment
 	// and the fairness, and block what overlaps them: each is a slot nobody
@@ -330,6 +335,7 @@ func (pl *RosterPlanner) Plan(ctx context.Context, req RosterRequest) (*RosterPl
 		for sid := range eligible[vid] {
 			s := shiftByID[sid]
 			per.Availability = append(per.Availability, roster.Window{Start: s.Shift.StartsAt, End: s.Shift.EndsAt})
+			per.Skills = append(per.Skills, slotID(sid))
 		}
 		load[vid] = v.MonthMinutes
 		for _, h := range v.Held {

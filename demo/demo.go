@@ -278,10 +278,12 @@ func (s *seeder) createVolunteers(ctx context.Context) error {
 	accounts := make([]konullu.NewAccount, n)
 	vols := make([]*volunteer, n)
 	cities := s.cityWeights()
+	avs := make([]konullu.Availability, n)
 	for i := range n {
 		a := s.newVolunteer(i, cities)
 		accounts[i] = a
 		vols[i] = &volunteer{city: a.City, birth: a.BirthDate, skills: a.Skills}
+		avs[i] = s.availability()
 	}
 	step := s.prog.start("volunteers", n)
 	err := s.parallel(ctx, n, func(ctx context.Context, i int) error {
@@ -290,6 +292,9 @@ func (s *seeder) createVolunteers(ctx context.Context) error {
 			return fmt.Errorf("volunteer %s: %w", accounts[i].Email, err)
 		}
 		vols[i].id = u.VolunteerID
+		if _, err := s.st.SetAvailability(ctx, u.VolunteerID, avs[i]); err != nil {
+			return fmt.Errorf("volunteer %s: availability: %w", accounts[i].Email, err)
+		}
 		if err := s.guardianConsent(ctx, u.VolunteerID, accounts[i]); err != nil {
 			return err
 		}
@@ -306,6 +311,19 @@ func (s *seeder) createVolunteers(ctx context.Context) error {
 	}
 	s.res.Volunteers = n
 	return nil
+}
+
+// availability is when a demo volunteer says they are free: three days of
+// the week (Monday to Saturday), the morning, the afternoon or the whole
+// day, so that availableVolunteers and planRoster have someone to offer.
+func (s *seeder) availability() konullu.Availability {
+	var av konullu.Availability
+	spans := [][2]string{{"09:00", "13:30"}, {"13:30", "18:00"}, {"09:00", "18:00"}}
+	for _, d := range s.rnd.Perm(6)[:3] {
+		sp := spans[s.rnd.IntN(len(spans))]
+		av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: d + 1, Start: sp[0], End: sp[1]})
+	}
+	return av
 }
 
 // cityWeights lists cities as often as volunteers should come from them:

@@ -70,7 +70,21 @@ func TestRosterPlan(t *testing.T) {
 	f.commit(konullu.Commitment{VolunteerID: a, MaxShiftsPerWeek: 1})
 	f.commit(konullu.Commitment{VolunteerID: b, MaxMinutesPerWeek: 8 * 60, PreferredCentreIDs: []int64{f.centre.ID}})
 
+	// At the same hours as Wednesday's shift, a position nobody has the skill for.
+	english := &konullu.Position{Name: "Language support", RequiredSkills: []string{"english"}}
+	if err := f.db.CreatePosition(ctx, english); err != nil {
+		t.Fatal(err)
+	}
+	wedEnglish := must(f.db.CreateShifts(ctx, konullu.NewShifts{CentreID: f.centre.ID, PositionID: english.ID, Capacity: 2, Publish: true,
+		Periods: []konullu.Period{{StartsAt: wed.StartsAt, EndsAt: wed.EndsAt}}}))[0]
+
 	p := f.plan(monday, monday.Add(7*24*time.Hour))
+	for _, pr := range p.Proposals {
+		if pr.ShiftID == wedEnglish.ID {
+			t.Fatalf("volunteer %d proposed for a position whose skill they lack", pr.VolunteerID)
+		}
+	}
+	p.OpenBefore, p.OpenAfter = p.OpenBefore-2, p.OpenAfter-2 // the language shift's places, which nobody can fill
 	// Open: 1 + 2 + 2. Under the commitments at most a 1, b 2 (480
 	// minutes), c 1 (Wednesday only): 4 places, the most possible.
 	if p.OpenBefore != 5 || p.OpenAfter != 1 || len(p.Proposals) != 4 {
@@ -96,7 +110,7 @@ func TestRosterPlan(t *testing.T) {
 		t.Errorf("fairness %+v → %+v", p.FairnessBefore, p.FairnessAfter)
 	}
 	got, err := f.db.RosterPlan(ctx, p.ID)
-	if err != nil || len(got.Proposals) != 4 || got.Status != konullu.RosterProposed || got.OpenAfter != 1 {
+	if err != nil || len(got.Proposals) != 4 || got.Status != konullu.RosterProposed || got.OpenAfter != 3 {
 		t.Fatalf("stored plan %+v, %v", got, err)
 	}
 	_ = thu
