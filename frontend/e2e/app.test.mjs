@@ -600,9 +600,10 @@ describe('long words on a phone', () => {
   }
 
   async function signIn(page, who) {
+    // Signed out first: a signed-in visit to /login may move on to the start page.
     await page.goto(`${server.url}/login`);
     await page.evaluate(() => localStorage.removeItem('konullu.token'));
-    await page.reload();
+    await page.goto(`${server.url}/login`);
     await page.fill('input[type=email]', who.email);
     await page.fill('input[type=password]', who.password);
     await page.click('form button[type=submit]');
