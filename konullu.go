@@ -37,7 +37,14 @@ type User struct {
 	VolunteerID int64   // 0 when the user has no volunteer profile
 	CentreIDs   []int64 // centres the user coordinates
 	CreatedAt   time.Time
+	// SuspendedAt is when an admin suspended the account (zero: not
+	// suspended); a suspended account has no working session.
+	SuspendedAt     time.Time
+	SuspendedReason string
 }
+
+// Suspended reports whether an admin suspended the account.
+func (u *User) Suspended() bool { return !u.SuspendedAt.IsZero() }
 
 // VolunteerStatus says whether a volunteer may take shifts.
 type VolunteerStatus string

@@ -58,21 +58,31 @@ type Rule struct {
 
 // Rules are the server's limits.
 type Rules struct {
-	LoginAccount    Limit // login attempts per account (email)
-	LoginAddress    Limit // login attempts per client address
-	RegisterAddress Limit // registrations per client address
-	MutationUser    Limit // mutations per signed-in user
-	VerifyAddress   Limit // GET /verify/{code} (public certificate check) per client address
-	CalendarAddress Limit // GET /calendar/{secret}.ics (feeds) per client address
+	// Failed sign-ins are counted per account and address together, so
+	// that someone guessing from one place cannot lock the owner out of
+	// their own device; the per-account limit is high, only to stop a
+	// guess spread over many addresses.
+	LoginAccountAddress Limit // failed login attempts per account and client address
+	LoginAccount        Limit // login attempts per account (email), from anywhere
+	LoginAddress        Limit // login attempts per client address
+	ResetAccount        Limit // password-reset requests per email address
+	ResetAddress        Limit // password-reset requests per client address
+	RegisterAddress     Limit // registrations per client address
+	MutationUser        Limit // mutations per signed-in user
+	VerifyAddress       Limit // GET /verify/{code} (public certificate check) per client address
+	CalendarAddress     Limit // GET /calendar/{secret}.ics (feeds) per client address
 }
 
 // DefaultRules are generous to people and stingy to scripts.
 func DefaultRules() Rules {
 	return Rules{
-		LoginAccount:    Limit{Rate: 10, Period: 15 * time.Minute, Burst: 10},
-		LoginAddress:    Limit{Rate: 60, Period: time.Minute, Burst: 30},
-		RegisterAddress: Limit{Rate: 20, Period: time.Hour, Burst: 20},
-		MutationUser:    Limit{Rate: 120, Period: time.Minute, Burst: 60},
+		LoginAccountAddress: Limit{Rate: 10, Period: 15 * time.Minute, Burst: 10},
+		LoginAccount:        Limit{Rate: 100, Period: 15 * time.Minute, Burst: 100},
+		LoginAddress:        Limit{Rate: 60, Period: time.Minute, Burst: 30},
+		ResetAccount:        Limit{Rate: 3, Period: time.Hour, Burst: 3},
+		ResetAddress:        Limit{Rate: 10, Period: time.Hour, Burst: 10},
+		RegisterAddress:     Limit{Rate: 20, Period: time.Hour, Burst: 20},
+		MutationUser:        Limit{Rate: 120, Period: time.Minute, Burst: 60},
 		// A venue's visitors behind one NAT scanning certificates' QR codes
 		// stay far below these; a script guessing codes or secrets does not.
 		VerifyAddress:   Limit{Rate: 60, Period: time.Minute, Burst: 30},
@@ -81,12 +91,18 @@ func DefaultRules() Rules {
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login", "login-ip", "register-ip", "mutation", "verify-ip", "calendar-ip"}
+var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
+	case "login-account-ip":
+		return &r.LoginAccountAddress
 	case "login":
 		return &r.LoginAccount
+	case "reset":
+		return &r.ResetAccount
+	case "reset-ip":
+		return &r.ResetAddress
 	case "login-ip":
 		return &r.LoginAddress
 	case "register-ip":
@@ -110,7 +126,7 @@ func (r Rules) String() string {
 	return strings.Join(parts, ",")
 }
 
-// ParseRules reads rules such as "login=10/15m,login-ip=60/1m,register-ip=20/1h,mutation=120/1m,verify-ip=60/1m+30,calendar-ip=120/1m+60":
+// ParseRules reads rules such as "login-account-ip=10/15m,login=100/15m,login-ip=60/1m,register-ip=20/1h,mutation=120/1m,verify-ip=60/1m+30,calendar-ip=120/1m+60":
 // each named rule is RATE/PERIOD (the burst is the rate, capped by a
 // trailing "+BURST") or "off"; rules not named keep their defaults. "off"
 // alone turns every limit off. The empty string is the defaults.
@@ -349,6 +365,26 @@ func (l *Limiter) fromMemory(lim Limit, key string, n int) Decision {
 		return Decision{RetryAfter: delay}
 	}
 	return Decision{Allowed: true}
+}
+
+// Reset forgets the events of the rule for the key (a successful sign-in
+// clears the failures counted for its account and address).
+func (l *Limiter) Reset(ctx context.Context, rule Rule, key string) {
+	if l == nil {
+		return
+	}
+	key = rule.Name + ":" + key
+	l.mu.Lock()
+	delete(l.local, key)
+	l.mu.Unlock()
+	if l.redis == nil || time.Now().UnixNano() < l.downTil.Load() {
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, l.opts.RedisTimeout)
+	defer cancel()
+	if err := l.redis.Reset(rctx, "konullu:"+key); err != nil && ctx.Err() == nil {
+		l.opts.Logger.Warn("rate limit not reset in Redis", "rule", rule.Name, "error", err.Error())
+	}
 }
 
 // prune drops buckets that have been idle long enough to be full again.

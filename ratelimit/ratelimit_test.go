@@ -208,3 +208,34 @@ func TestRealRedis(t *testing.T) {
 		t.Fatalf("allowed %d+%d, last %+v", n1, n2, last)
 	}
 }
+
+// TestReset: a successful sign-in clears the failures of its account and
+// address, in Redis (every instance) and in memory alike.
+func TestReset(t *testing.T) {
+	_, client := newRedis(t)
+	for name, l := range map[string]*ratelimit.Limiter{
+		"Redis":  ratelimit.New(client, ratelimit.Options{Logger: quiet}),
+		"Memory": ratelimit.New(nil, ratelimit.Options{Logger: quiet}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if n, _ := allowed(l, fivePerHour, "pair", 6); n != 5 {
+				t.Fatalf("%d allowed before the reset", n)
+			}
+			l.Reset(context.Background(), fivePerHour, "pair")
+			if n, _ := allowed(l, fivePerHour, "pair", 6); n != 5 {
+				t.Fatalf("%d allowed after the reset, want the whole budget", n)
+			}
+		})
+	}
+}
+
+func TestLoginDefaults(t *testing.T) {
+	def := ratelimit.DefaultRules()
+	if def.LoginAccountAddress.String() != "10/15m" || def.LoginAccount.String() != "100/15m" {
+		t.Errorf("login-account-ip=%s login=%s", def.LoginAccountAddress, def.LoginAccount)
+	}
+	r, err := ratelimit.ParseRules("login-account-ip=5/1m,reset=off,reset-ip=2/1h")
+	if err != nil || r.LoginAccountAddress.Rate != 5 || !r.ResetAccount.Unlimited() || r.ResetAddress.Rate != 2 {
+		t.Errorf("ParseRules: %+v %v", r, err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/konullu/konullu"
@@ -99,11 +98,13 @@ func (r *root) Login(ctx context.Context, args struct{ Email, Password string })
 	if len(args.Password) > 1024 {
 		return nil, errWrongLogin // no account has such a password; do not hash megabytes
 	}
-	// Guessing passwords is limited per address and per account, across instances.
+	// Guessing passwords is limited per address, per account and address,
+	// and per account, across instances (limitPasswordGuess).
 	if err := r.limit(ctx, RuleLoginAddress, clientAddress(ctx)); err != nil {
 		return nil, err
 	}
-	if err := r.limit(ctx, RuleLoginAccount, strings.ToLower(strings.TrimSpace(args.Email))); err != nil {
+	pair, err := r.limitPasswordGuess(ctx, args.Email)
+	if err != nil {
 		return nil, err
 	}
 	email, err := konullu.NormalizeEmail("email", args.Email)
@@ -123,12 +124,16 @@ func (r *root) Login(ctx context.Context, args struct{ Email, Password string })
 	if !konullu.CheckPassword(args.Password, hash) {
 		return nil, errWrongLogin
 	}
+	r.resetLimit(ctx, RuleLoginAccountAddress, pair)
 	u, ok, err := loadersFrom(ctx).users.Get(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, fmt.Errorf("login: user %d vanished", userID)
+	}
+	if u.Suspended() {
+		return nil, errSuspendedLogin // told only to whoever knows the password
 	}
 	return r.signIn(ctx, u)
 }
@@ -142,6 +147,7 @@ func (r *root) signIn(ctx context.Context, u *konullu.User) (*authPayloadResolve
 	if err := r.store.CreateSession(ctx, u.ID, tokenHash(token), r.now().Add(r.ttl)); err != nil {
 		return nil, err
 	}
+	auditActor(ctx, u.ID)
 	l := loadersFrom(ctx)
 	l.reset()
 	l.users.Set(u.ID, u)

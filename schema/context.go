@@ -13,6 +13,7 @@ const (
 	requestIDKey
 	sessionKey
 	readOnlyKey
+	requestHostKey
 )
 
 // RequestID returns the id of the request the context belongs to ("" outside

@@ -46,6 +46,10 @@ func TestContract(t *testing.T) {
 	// Availability (availability.graphql).
 	wantQuery = append(wantQuery, "availableVolunteers")
 	wantMutation = append(wantMutation, "setMyAvailability")
+	// Account controls (account_controls.graphql; DESIGN, contract round 2, trust).
+	wantQuery = append(wantQuery, "users")
+	wantMutation = append(wantMutation, "changePassword", "requestPasswordReset", "resetPassword", "logoutEverywhere",
+		"suspendUser", "reactivateUser", "revokeRole")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -99,10 +99,13 @@ func (r *root) limitN(ctx context.Context, rule, key string, n int) error {
 
 func rateLimited(rule string, retry time.Duration) *konullu.Error {
 	what := map[string]string{
-		RuleLoginAccount:    "too many sign-in attempts for this account",
-		RuleLoginAddress:    "too many sign-in attempts from this address",
-		RuleRegisterAddress: "too many registrations from this address",
-		RuleMutationUser:    "too many changes in a short time",
+		RuleLoginAccount:        "too many sign-in attempts for this account",
+		RuleLoginAddress:        "too many sign-in attempts from this address",
+		RuleRegisterAddress:     "too many registrations from this address",
+		RuleMutationUser:        "too many changes in a short time",
+		RuleLoginAccountAddress: "too many failed sign-ins for this account from this address",
+		RuleResetAccount:        "too many password resets asked for this email",
+		RuleResetAddress:        "too many password resets asked from this address",
 	}[rule]
 	if what == "" {
 		what = "too many requests"

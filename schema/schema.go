@@ -21,6 +21,7 @@ import (
 	"github.com/graph-gophers/graphql-go"
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	gqllog "github.com/graph-gophers/graphql-go/log"
+	"github.com/graph-gophers/graphql-go/trace/tracer"
 
 	"github.com/konullu/konullu"
 )
@@ -99,6 +100,13 @@ type Config struct {
 	// Availability (availability.go) answers availableVolunteers from the
 	// index in Redis; nil answers from the database alone.
 	Availability konullu.AvailabilityIndex
+
+	// Account controls (account_controls.go). Accounts defaults to Store
+	// when it implements it; without Mailer no password-reset link is sent.
+	// Reset links point to PublicURL, or to the request's Host when it is a
+	// loopback address.
+	Accounts konullu.AccountStore
+	Mailer   PasswordResetMailer
 }
 
 func (c Config) withDefaults() Config {
@@ -140,6 +148,7 @@ type root struct {
 	reportDeps
 	hardeningDeps
 	availabilityDeps
+	accountDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
 	// made up front: made on first use, that first failure would be slower.
@@ -151,6 +160,7 @@ func newRoot(c Config) *root {
 		jobDeps: jobDeps{notes: c.Notifications, jobStore: c.JobStore, jobs: c.Jobs}, reportDeps: c.reportDeps()}
 	r.hardeningDeps = c.hardeningDeps()
 	r.availabilityDeps = availabilityDeps{index: c.Availability}
+	r.accountDeps = c.accountDeps()
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed
@@ -161,6 +171,11 @@ func newRoot(c Config) *root {
 
 // parseSchema binds the SDL to the root resolver.
 func parseSchema(r *root) (*graphql.Schema, error) {
+	return parseSchemaTraced(r, apiTracer{r: r})
+}
+
+// parseSchemaTraced is parseSchema with another tracer (a fuzz target's).
+func parseSchemaTraced(r *root, t tracer.Tracer) (*graphql.Schema, error) {
 	return graphql.ParseSchema(SDL(), r,
 		graphql.UseStringDescriptions(),
 		graphql.MaxDepth(maxDepth),
@@ -168,7 +183,7 @@ func parseSchema(r *root) (*graphql.Schema, error) {
 		graphql.MaxSelections(maxSelections),
 		graphql.OverlapValidationLimit(maxOverlapPairs),
 		graphql.MaxParallelism(maxParallelism),
-		graphql.Tracer(apiTracer{r: r}),
+		graphql.Tracer(t),
 		graphql.RestrictIntrospection(r.introspectionAllowed),
 		graphql.Logger(panicLogger{r.log}),
 		graphql.PanicHandler(panicHandler{}),

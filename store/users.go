@@ -70,7 +70,7 @@ func (d *DB) UsersByIDs(ctx context.Context, ids []int64) (map[int64]*konullu.Us
 		return out, nil
 	}
 	in, args := inList(ids)
-	rows, err := d.query(ctx, d.db, `SELECT u.id, u.email, u.created_at, COALESCE(v.id, 0) FROM users u
+	rows, err := d.query(ctx, d.db, `SELECT u.id, u.email, u.created_at, COALESCE(v.id, 0), u.suspended_at, u.suspended_reason FROM users u
 		LEFT JOIN volunteers v ON v.user_id = u.id WHERE u.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
@@ -78,11 +78,11 @@ func (d *DB) UsersByIDs(ctx context.Context, ids []int64) (map[int64]*konullu.Us
 	defer rows.Close()
 	for rows.Next() {
 		u := &konullu.User{}
-		var created nullTime
-		if err := rows.Scan(&u.ID, &u.Email, &created, &u.VolunteerID); err != nil {
+		var created, suspended nullTime
+		if err := rows.Scan(&u.ID, &u.Email, &created, &u.VolunteerID, &suspended, &u.SuspendedReason); err != nil {
 			return nil, fmt.Errorf("store: users: %w", err)
 		}
-		u.CreatedAt = created.Time
+		u.CreatedAt, u.SuspendedAt = created.Time, suspended.Time
 		out[u.ID] = u
 	}
 	if err := rows.Err(); err != nil {
@@ -148,7 +148,9 @@ func (d *DB) CreateSession(ctx context.Context, userID int64, tokenHash []byte, 
 }
 
 // SessionViewer returns the viewer of a session token hash; UNAUTHENTICATED
-// when the session is unknown, revoked or expired.
+// when the session is unknown, revoked or expired, or its account suspended.
+// It reads roles, centres and suspension from the database on every call,
+// so an admin's change reaches every instance with the next request.
 func (d *DB) SessionViewer(ctx context.Context, tokenHash []byte) (*konullu.Viewer, error) {
 	// One statement: every authenticated request starts here. Roles and
 	// coordinated centres come as comma-separated lists (string_agg exists in
@@ -159,7 +161,8 @@ func (d *DB) SessionViewer(ctx context.Context, tokenHash []byte) (*konullu.View
 	err := d.queryRow(ctx, d.db, `SELECT s.user_id, s.expires_at, COALESCE(v.id, 0),
 		COALESCE((SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = s.user_id), ''),
 		COALESCE((SELECT string_agg(CAST(c.centre_id AS TEXT), ',') FROM coordinator_centres c WHERE c.user_id = s.user_id), '')
-		FROM sessions s LEFT JOIN volunteers v ON v.user_id = s.user_id WHERE s.token_hash = ?`, tokenHash).
+		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN volunteers v ON v.user_id = s.user_id
+		WHERE s.token_hash = ? AND u.suspended_at IS NULL`, tokenHash).
 		Scan(&v.UserID, &expires, &v.VolunteerID, &roles, &centres)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !expires.Time.After(d.now()) {
 		return nil, &konullu.Error{Code: konullu.EUNAUTHENTICATED, Message: "the session has expired or was revoked; sign in again"}

@@ -4,7 +4,8 @@
 // each step (the folder is printed first).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, gql, misfits, openBrowser, screenshotDir, shot, startServer } from './harness.mjs';
+import { SMTPServer } from 'smtp-server';
+import { axe, freePort, gql, misfits, openBrowser, screenshotDir, shot, startServer } from './harness.mjs';
 import { seedLongData } from './longwords.mjs';
 
 const password = 'konullu-demo';
@@ -368,10 +369,27 @@ describe('coordinator: volunteers and guardians’ consent', () => {
         console.log('e2e: volunteers is not in the API yet; the page says so, consent was not recorded');
         return;
       }
-      const reg = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { user { volunteer { id } } } }', {
+      const reg = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { token user { volunteer { id } } } }', {
         i: { email: `minor.${Date.now()}@example.az`, password: 'a-long-enough-password', fullName: minor.name, birthDate: minorBirthDate(), city: 'Gəncə' },
       });
       minor.id = reg.register.user.volunteer.id;
+      // Only a coordinator of a centre the minor applied at may record the
+      // consent: the minor signs up for a shift of the coordinator's centre
+      // (one any 16-year-old may take) and is refused for want of it.
+      const coord = (await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { user { coordinatedCentres { id } } } }`)).login;
+      const now = Date.now();
+      const open = await gql(
+        server.url,
+        `query($c: ID!, $from: DateTime!, $to: DateTime!) { shifts(centreId: $c, from: $from, to: $to, openOnly: true, first: 100) { edges { node { id position { requiredSkills minimumAge } } } } }`,
+        { c: coord.user.coordinatedCentres[0].id, from: new Date(now + 86400_000).toISOString(), to: new Date(now + 10 * 86400_000).toISOString() },
+        reg.register.token,
+      );
+      const applied = open.shifts.edges.map((e) => e.node).find((s) => s.position.requiredSkills.length === 0 && !s.position.minimumAge);
+      assert.ok(applied, 'an open shift at the coordinator’s centre that a minor may take');
+      await assert.rejects(
+        gql(server.url, 'mutation($s: ID!) { signUp(shiftId: $s) { id } }', { s: applied.id }, reg.register.token),
+        /REQUIREMENT_NOT_MET/,
+      );
 
       await login(page, demo.coordinator);
       await page.click('nav.sidebar a[href="/coordinate/volunteers"]');
@@ -547,6 +565,192 @@ const tour = [
   [demo.staff, ['/reports']],
   [demo.admin, ['/admin', '/admin/audit']],
 ];
+
+// Account controls run on a server of their own, without demo data, whose
+// email goes to an SMTP server this test runs (the package smtp-server):
+// the reset link is read from the email as a person would read it.
+describe('account controls', () => {
+  let acct;
+  let mailServer;
+  const inbox = [];
+  const root = { email: 'root@konullu.test', password: 'root-password-123' };
+
+  before(async () => {
+    mailServer = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, done) {
+        let data = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (c) => (data += c));
+        stream.on('end', () => {
+          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+          done();
+        });
+      },
+    });
+    const port = await freePort();
+    await new Promise((ok) => mailServer.listen(port, '127.0.0.1', ok));
+    acct = await startServer({
+      env: {
+        KONULLU_DEMO: '0',
+        KONULLU_SMTP_URL: `smtp://127.0.0.1:${port}?tls=none`,
+        KONULLU_ADMIN_EMAIL: root.email,
+        KONULLU_ADMIN_PASSWORD: root.password,
+      },
+    });
+  });
+
+  after(async () => {
+    await acct?.stop();
+    await new Promise((ok) => (mailServer ? mailServer.close(ok) : ok()));
+  });
+
+  /** The reset link of the newest email to the address (quoted-printable undone). */
+  async function resetLink(email) {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const mail = inbox.filter((m) => m.to.includes(email)).at(-1);
+      if (mail) {
+        const text = mail.data.replaceAll('=\r\n', '').replaceAll('=3D', '=');
+        const m = text.match(/https?:\/\/[^\s"<>]+\/reset-password#token=[A-Za-z0-9_-]{43}/);
+        assert.ok(m, `no reset link in the email:\n${mail.data}`);
+        return m[0];
+      }
+      assert.ok(Date.now() < deadline, `no email reached ${email}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async function signIn(page, email, pw) {
+    await page.goto(`${acct.url}/login`);
+    await page.fill('input[type=email]', email);
+    await page.fill('input[type=password]', pw);
+    await page.click('form button[type=submit]');
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  }
+
+  async function register(name) {
+    const email = `${name.toLowerCase()}.${Date.now()}@example.az`;
+    const pw = 'first-password-1';
+    const d = await gql(acct.url, 'mutation($in: RegisterInput!) { register(input: $in) { token user { id } } }', {
+      in: { email, password: pw, fullName: `${name} Həsənova`, birthDate: '2000-02-02' },
+    });
+    return { email, pw, token: d.register.token, id: d.register.user.id };
+  }
+
+  const me = '{ me { email } }';
+
+  it('a volunteer resets a forgotten password by the emailed link, changes it, and signs out everywhere (phone)', async () => {
+    const v = await register('Ayla');
+    const b = await openBrowser('phone', { locale: 'en-GB' });
+    const { page } = b;
+    try {
+      await page.goto(`${acct.url}/login`);
+      await page.evaluate(() => localStorage.setItem('konullu.lang', 'en'));
+      await page.reload();
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await page.waitForURL('**/forgot-password');
+      await step(page, 'acct-phone-01-forgot');
+      // An address with no account gets the same answer, and no email.
+      await page.fill('input[type=email]', 'nobody.here@example.az');
+      await page.click('form button[type=submit]');
+      await page.getByRole('status').filter({ hasText: 'If an account has this email' }).waitFor();
+      await page.fill('input[type=email]', v.email);
+      await page.click('form button[type=submit]');
+      await page.getByRole('status').filter({ hasText: 'If an account has this email' }).waitFor();
+      await step(page, 'acct-phone-02-forgot-sent');
+      const link = await resetLink(v.email);
+      assert.ok(link.startsWith(`${acct.url}/reset-password#token=`), link);
+      assert.ok(!inbox.some((m) => m.to.includes('nobody.here@example.az')), 'an email went to an address with no account');
+
+      await page.goto(link);
+      await page.locator('input[autocomplete=new-password]').waitFor();
+      assert.equal(new URL(page.url()).hash, '', 'the token stays in the address bar');
+      await step(page, 'acct-phone-03-reset');
+      await page.fill('input[autocomplete=new-password]', 'second-password-2');
+      await page.click('form button[type=submit]');
+      await page.waitForURL((u) => !u.pathname.startsWith('/reset-password'));
+      await assert.rejects(gql(acct.url, me, {}, v.token), /UNAUTHENTICATED/, 'the session from before the reset still works');
+      // The link works once.
+      await page.goto(link);
+      await page.locator('input[autocomplete=new-password]').fill('third-password-3');
+      await page.click('form button[type=submit]');
+      await page.getByRole('alert').filter({ hasText: 'This link is invalid, used or expired.' }).waitFor();
+      await step(page, 'acct-phone-04-reset-used');
+
+      // Change the password on the profile: another session ends, this one stays.
+      await page.goto(`${acct.url}/profile`);
+      const other = (await gql(acct.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: v.email, p: 'second-password-2' })).login.token;
+      await page.locator('#security-heading').waitFor();
+      await page.fill('input[autocomplete=current-password]', 'not-my-password');
+      await page.locator('input[autocomplete=new-password]').fill('fourth-password-4');
+      await page.getByRole('button', { name: 'Change the password' }).click();
+      await page.getByText('The current password is not right.').waitFor();
+      await page.fill('input[autocomplete=current-password]', 'second-password-2');
+      await page.getByRole('button', { name: 'Change the password' }).click();
+      await page.getByRole('status').filter({ hasText: 'Your password is changed.' }).waitFor();
+      await step(page, 'acct-phone-05-password-changed');
+      await assert.rejects(gql(acct.url, me, {}, other), /UNAUTHENTICATED/, 'another session survived the change');
+
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await page.waitForURL('**/login**');
+      await signIn(page, v.email, 'fourth-password-4');
+      assertNoConsoleErrors(b);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('an admin suspends a volunteer (their session stops at once), reactivates them and revokes a coordinator role (desktop)', async () => {
+    const v = await register('Nigar');
+    const admin = (await gql(acct.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: root.email, p: root.password })).login.token;
+    const c = await gql(acct.url, 'mutation { createCentre(input: {name: "Şəki ASAN xidmət mərkəzi", city: "Şəki", timezone: "Asia/Baku"}) { id } }', {}, admin);
+    await gql(acct.url, 'mutation($u: ID!, $c: [ID!]) { grantRole(userId: $u, role: COORDINATOR, centreIds: $c) { id } }', { u: v.id, c: [c.createCentre.id] }, admin);
+    const b = await openBrowser('desktop', { locale: 'en-GB' });
+    const { page } = b;
+    try {
+      await page.goto(`${acct.url}/login`);
+      await page.evaluate(() => localStorage.setItem('konullu.lang', 'en'));
+      await signIn(page, root.email, root.password);
+      await page.goto(`${acct.url}/admin`);
+      await page.getByRole('link', { name: 'Open accounts' }).click();
+      await page.waitForURL('**/admin/accounts');
+      await page.fill('input[type=search]', 'NİGAR');
+      await page.getByRole('button', { name: 'Search' }).click();
+      const row = page.locator('.account-row', { hasText: v.email });
+      await row.waitFor();
+      await step(page, 'acct-desktop-01-accounts');
+
+      await row.getByRole('button', { name: 'Suspend' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('textarea').fill('Shared volunteers’ phone numbers');
+      await step(page, 'acct-desktop-02-suspend');
+      await dialog.getByRole('button', { name: 'Suspend the account' }).click();
+      await row.locator('.badge', { hasText: 'Suspended' }).waitFor();
+      await row.getByText('Shared volunteers’ phone numbers').waitFor();
+      await step(page, 'acct-desktop-03-suspended');
+      await assert.rejects(gql(acct.url, me, {}, v.token), /UNAUTHENTICATED/, 'a suspended account’s session still works');
+      await assert.rejects(gql(acct.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: v.email, p: v.pw }), /FORBIDDEN/);
+
+      await row.getByRole('button', { name: 'Reactivate' }).click();
+      await row.locator('.badge', { hasText: 'Active' }).waitFor();
+      const back = (await gql(acct.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: v.email, p: v.pw })).login.token;
+      assert.equal((await gql(acct.url, '{ me { coordinatedCentres { id } } }', {}, back)).me.coordinatedCentres.length, 1);
+
+      await row.getByRole('button', { name: 'Revoke a role' }).click();
+      await page.getByRole('dialog').locator('select').selectOption('COORDINATOR');
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
+      await row.locator('.badge', { hasText: 'Coordinator' }).waitFor({ state: 'detached' });
+      await step(page, 'acct-desktop-04-revoked');
+      assert.equal((await gql(acct.url, '{ me { coordinatedCentres { id } } }', {}, back)).me.coordinatedCentres.length, 0, 'the coordinator kept the centre');
+      assertNoConsoleErrors(b);
+    } finally {
+      await b.close();
+    }
+  });
+});
 
 describe('every page in every language', () => {
   for (const viewport of ['phone', 'desktop']) {

@@ -9,6 +9,8 @@ import type { Role } from './gql/graphql';
 
 const Login = lazy(() => import('./pages/auth/Login'));
 const Register = lazy(() => import('./pages/auth/Register'));
+const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
+const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
 const BrowseShifts = lazy(() => import('./pages/volunteer/BrowseShifts'));
 const ShiftDetail = lazy(() => import('./pages/volunteer/ShiftDetail'));
 const MyShifts = lazy(() => import('./pages/volunteer/MyShifts'));
@@ -24,6 +26,7 @@ const Volunteers = lazy(() => import('./pages/coordinator/Volunteers'));
 const Dashboard = lazy(() => import('./pages/staff/Dashboard'));
 const Admin = lazy(() => import('./pages/admin/Admin'));
 const AuditLog = lazy(() => import('./pages/admin/AuditLog'));
+const Accounts = lazy(() => import('./pages/admin/Accounts'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -84,6 +87,8 @@ function RouteError() {
 const router = createBrowserRouter([
   { path: '/login', element: <Lazy><Login /></Lazy>, errorElement: <RouteError /> },
   { path: '/register', element: <Lazy><Register /></Lazy>, errorElement: <RouteError /> },
+  { path: '/forgot-password', element: <Lazy><ForgotPassword /></Lazy>, errorElement: <RouteError /> },
+  { path: '/reset-password', element: <Lazy><ResetPassword /></Lazy>, errorElement: <RouteError /> },
   {
     element: <AppLayout />,
     errorElement: <RouteError />,
@@ -104,6 +109,7 @@ const router = createBrowserRouter([
       { path: 'reports', element: <Guard roles={['STAFF', 'ADMIN']}><Dashboard /></Guard> },
       { path: 'admin', element: <Guard roles={['ADMIN']}><Admin /></Guard> },
       { path: 'admin/audit', element: <Guard roles={['ADMIN']}><AuditLog /></Guard> },
+      { path: 'admin/accounts', element: <Guard roles={['ADMIN']}><Accounts /></Guard> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -56,6 +56,7 @@ const groups: NavGroup[] = [
     roles: ['ADMIN'],
     items: [
       { to: '/admin', label: 'nav.admin', icon: 'settings', end: true },
+      { to: '/admin/accounts', label: 'nav.accounts', icon: 'users' },
       { to: '/admin/audit', label: 'nav.audit', icon: 'list' },
     ],
   },

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery } from '../../api/hooks';
 import {
   CatalogDocument,
@@ -29,6 +30,7 @@ export default function Admin() {
         <Centres centres={catalog.data?.centres} onCreated={() => void catalog.refetch()} />
         <Positions positions={catalog.data?.positions} onCreated={() => void catalog.refetch()} />
         <Roles centres={catalog.data?.centres ?? []} />
+        <AccountsCard />
         <Jobs />
       </div>
     </Page>
@@ -248,6 +250,21 @@ function Roles({ centres }: { centres: { id: string; name: string }[] }) {
           {t('admin.grant')}
         </Button>
       </form>
+    </Card>
+  );
+}
+
+function AccountsCard() {
+  const { t } = useI18n();
+  return (
+    <Card aria-labelledby="accounts-heading">
+      <h2 id="accounts-heading" className="card-title">
+        {t('accounts.title')}
+      </h2>
+      <p className="muted">{t('admin.accountsLead')}</p>
+      <Link className="btn btn-secondary" to="/admin/accounts">
+        {t('admin.openAccounts')}
+      </Link>
     </Card>
   );
 }

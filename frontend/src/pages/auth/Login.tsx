@@ -56,6 +56,9 @@ export default function Login() {
         </Button>
       </form>
       <p className="auth-switch">
+        <Link to="/forgot-password">{t('login.forgot')}</Link>
+      </p>
+      <p className="auth-switch">
         {t('login.noAccount')} <Link to={next ? `/register?next=${encodeURIComponent(next)}` : '/register'}>{t('login.toRegister')}</Link>
       </p>
       <p className="auth-switch">

@@ -7,6 +7,7 @@ import { Alert, Badge, Button, Card, ErrorAlert, Field, Loading, Page } from '..
 import { LanguageSwitcher } from '../../components/Layout';
 import { NotificationSettingsCard } from './NotificationSettings';
 import { PrivacyCard } from './Privacy';
+import { SecurityCard } from './Security';
 import { FormError, useApiFormErrors } from '../../components/forms';
 import { formatHours, formatPlainDate } from '../../lib/format';
 
@@ -149,6 +150,7 @@ export default function Profile() {
               </div>
             </dl>
           </Card>
+          <SecurityCard />
           <PrivacyCard />
         </div>
       </div>
