@@ -115,7 +115,7 @@ func TestSkillsAndRanking(t *testing.T) {
 
 	from, to := konullu.MonthOf(now, baku)
 	matches, err := e.db.RankVolunteers(ctx, konullu.RankQuery{
-		Candidates: e.free(start, end, "first aid"), BornOnOrBefore: konullu.BornOnOrBefore(start.UTC(), 18),
+		Candidates: e.free(start, end, "first aid"), BornOnOrBefore: konullu.BornOnOrBefore(start, baku, 18),
 		City: "Bakı", MonthFrom: from, MonthTo: to, Limit: 10,
 	})
 	if err != nil {

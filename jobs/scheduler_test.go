@@ -75,7 +75,7 @@ func (w *world) volunteer() int64 {
 	w.t.Helper()
 	w.n++
 	u, err := w.db.CreateAccount(context.Background(), konullu.NewAccount{Email: fmt.Sprintf("v%d@example.az", w.n),
-		FullName: fmt.Sprintf("Könüllü %d", w.n), Status: konullu.VolunteerActive})
+		FullName: fmt.Sprintf("Könüllü %d", w.n), BirthDate: time.Date(2000, 1, 2, 0, 0, 0, 0, time.UTC), Status: konullu.VolunteerActive})
 	if err != nil {
 		w.t.Fatal(err)
 	}
