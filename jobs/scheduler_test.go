@@ -15,6 +15,7 @@ import (
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/jobs"
 	"github.com/konullu/konullu/notify"
+	"github.com/konullu/konullu/redisconn/redistest"
 	"github.com/konullu/konullu/store"
 	"github.com/konullu/konullu/store/storetest"
 )
@@ -106,7 +107,7 @@ func (w *world) signUp(s *konullu.Shift, n int) []int64 {
 	return ids
 }
 
-func (w *world) scheduler(db *store.DB, lease jobs.Lease, set jobs.Settings) *jobs.Scheduler {
+func (w *world) scheduler(db *store.DB, lease *jobs.RedisLease, set jobs.Settings) *jobs.Scheduler {
 	w.t.Helper()
 	s, err := jobs.New(jobs.Config{Store: db, Lease: lease, Logger: quiet, Now: w.clock.Now, Settings: set})
 	if err != nil {
@@ -172,7 +173,8 @@ func (w *world) inAppReminders() map[int64]int {
 func TestRemindersRunOnceAcrossInstances(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, "Asia/Baku")
-	client, prefix, _, mini := testRedis(t)
+	r := redistest.Open(t)
+	client, prefix, mini := r.Client, r.Prefix+":", r.Mini
 	const instances = 5
 	var assignments []int64
 	for i := 0; i < 20; i++ {
@@ -412,7 +414,10 @@ func TestJobRunsAreRecorded(t *testing.T) {
 func TestLeaseHeldWhileRunning(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, "Asia/Baku")
-	client, prefix, _, _ := testRedis(t)
+	// Leases run out with the wall clock here, on miniredis too: without
+	// renewal, b would take the lease while a still runs.
+	r := redistest.Open(t, redistest.WallClock())
+	client, prefix := r.Client, r.Prefix+":"
 	release := make(chan struct{})
 	slow := &reindexer{fn: func(ctx context.Context) (int, error) { <-release; return 1, nil }}
 	set := jobs.Settings{LeaseTTL: 150 * time.Millisecond}
