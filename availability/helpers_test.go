@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,15 +18,6 @@ import (
 	"github.com/konullu/konullu/store/storetest"
 )
 
-// clock is a settable clock shared by the store, the index and the test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 var baku = konullu.VolunteerLocation("Asia/Baku")
 
 // now is Wednesday 20 March 2030, 14:00 in Baku: Berlin changes its clocks
@@ -37,7 +27,7 @@ var now = time.Date(2030, 3, 20, 14, 0, 0, 0, baku)
 type env struct {
 	t        *testing.T
 	ctx      context.Context
-	clock    *clock
+	clock    *storetest.Clock
 	db       *store.DB
 	rdb      redis.UniversalClient
 	prefix   string
@@ -73,7 +63,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		o(&setup)
 	}
 	ctx := context.Background()
-	c := &clock{t: now}
+	c := storetest.NewClock(now)
 	e := &env{t: t, ctx: ctx, clock: c, db: storetest.Open(t, store.Options{Now: c.Now})}
 	if setup.rdb == nil {
 		r := redistest.Open(t)

@@ -20,14 +20,6 @@ import (
 	"github.com/konullu/konullu/store/storetest"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 var monday = time.Date(2030, 3, 4, 6, 0, 0, 0, time.UTC) // 10:00 in Baku
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -36,7 +28,7 @@ var quiet = slog.New(slog.DiscardHandler)
 // connection pool, scheduler and dispatcher.
 type world struct {
 	t        *testing.T
-	clock    *clock
+	clock    *storetest.Clock
 	url      string
 	db       *store.DB // the first instance's, for setting up
 	centre   *konullu.Centre
@@ -46,7 +38,7 @@ type world struct {
 
 func newWorld(t *testing.T, tz string) *world {
 	t.Helper()
-	w := &world{t: t, clock: &clock{t: monday}, url: storetest.URL(t)}
+	w := &world{t: t, clock: storetest.NewClock(monday), url: storetest.URL(t)}
 	w.db = w.open()
 	if err := w.db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
