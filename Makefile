@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
 .DEFAULT_GOAL := run
 .PHONY: run build frontend frontend-deps test test-go test-frontend test-pg fmt-check vet clean
-.PHONY: fuzz bench-storm bench-kill bench-redis bench-postgres
+.PHONY: fuzz bench-storm bench-kill bench-redis bench-postgres bench-rostering
 
 ## run: build everything and serve http://localhost:8080 on the embedded defaults with demo data
 run: build
@@ -113,3 +113,13 @@ bench-redis:
 ## bench-postgres: the storm, with PostgreSQL restarted halfway
 bench-postgres:
 	$(GO) run ./bench/storm -fault restart-postgres
+
+# The rostering engine on the Curtois–Qu benchmark (README "Rostering
+# engine"). The instances stay outside the repository, in ../shared/rostering
+# (looked for beside each parent folder too, so a git worktree finds them).
+ROSTERING_DIR ?= ../shared/rostering
+ROSTERING_TIME ?= 60s
+
+## bench-rostering: instances 1–3, ROSTERING_TIME each: objective, best known and gap
+bench-rostering:
+	$(GO) run ./bench/rostering -all $(ROSTERING_DIR) -max 3 -time $(ROSTERING_TIME) -seed 1
