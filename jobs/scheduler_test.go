@@ -411,7 +411,17 @@ func TestLeaseHeldWhileRunning(t *testing.T) {
 	r := redistest.Open(t, redistest.WallClock())
 	client, prefix := r.Client, r.Prefix+":"
 	release := make(chan struct{})
-	slow := &reindexer{fn: func(ctx context.Context) (int, error) { <-release; return 1, nil }}
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce()
+	var first atomic.Bool
+	// The first run waits to be released; a second one (the lease was not
+	// kept) returns at once, so the test fails fast instead of hanging.
+	slow := &reindexer{fn: func(ctx context.Context) (int, error) {
+		if first.CompareAndSwap(false, true) {
+			<-release
+		}
+		return 1, nil
+	}}
 	set := jobs.Settings{LeaseTTL: 150 * time.Millisecond}
 	mk := func() *jobs.Scheduler {
 		s, err := jobs.New(jobs.Config{Store: w.open(), Lease: &jobs.RedisLease{Client: client, Prefix: prefix},
@@ -432,7 +442,7 @@ func TestLeaseHeldWhileRunning(t *testing.T) {
 	if _, err := b.Run(ctx, konullu.JobReindex, 300*time.Millisecond); !errors.Is(err, jobs.ErrBusy) {
 		t.Fatalf("manual run while held: %v", err)
 	}
-	close(release)
+	releaseOnce()
 	<-done
 	if slow.calls.Load() != 1 {
 		t.Fatalf("the job ran %d times", slow.calls.Load())
