@@ -306,7 +306,7 @@ func TestEmailFailures(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			return logs.Write(p)
-		}), nil))})
+		}), &slog.HandlerOptions{Level: slog.LevelDebug}))}) // each kept email is a debug line
 		vol, user := f.volunteer(konullu.LanguageEn, konullu.ChannelEmail)
 		f.db.SignUp(ctx, f.shift(48*time.Hour, time.Hour).ID, vol, false)
 		d.Drain(ctx)
