@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// The audit trail records every change made by a coordinator, staff member
-// or admin: who, what (the mutation and its arguments, passwords left out),
-// when, and each object it touched as it was before and after. Admins read it.
+// The audit trail records every mutation executed, whoever asked (anonymous
+// callers of register and login included): who, what (the mutation and its
+// arguments, secrets left out), when, and each object it touched as it was
+// before and after. Admins read it.
 //
 // An entry is written before the change runs, with the outcome PENDING and
 // the objects as they were, and completed after it: DONE with the objects
@@ -30,7 +31,7 @@ const (
 type AuditEntry struct {
 	ID          int64
 	At          time.Time
-	ActorUserID int64  // 0 once the actor's account is deleted
+	ActorUserID int64  // 0 for an anonymous request, and once the actor's account is deleted
 	ActorRoles  []Role // the roles the actor held at the time
 	Action      string // the mutation, e.g. "cancelShift"
 	Arguments   json.RawMessage
@@ -66,20 +67,11 @@ type AuditStore interface {
 	// RecordAudit appends an entry with its changes and sets its ID (and At
 	// when zero). An entry with an empty Outcome is recorded as DONE.
 	RecordAudit(ctx context.Context, e *AuditEntry) error
-	// CompleteAudit sets the outcome and error code of the entry e.ID and
+	// CompleteAudit sets the outcome and error code of the entry e.ID, its
+	// actor to e.ActorUserID when it had none and e names one, and
 	// makes e.Changes its changes: the after state of changes it holds is
 	// updated (their before state is kept), new ones are added, and ones
 	// not in e.Changes are removed.
 	CompleteAudit(ctx context.Context, e *AuditEntry) error
 	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
-}
-
-// AuditedRole reports whether the actions of someone with these roles are audited.
-func AuditedRole(roles []Role) bool {
-	for _, r := range roles {
-		if r == RoleCoordinator || r == RoleStaff || r == RoleAdmin {
-			return true
-		}
-	}
-	return false
 }

@@ -29,6 +29,13 @@ type GuardianConsent struct {
 	Note         string
 	RecordedBy   int64 // the coordinator's user id; 0 once that account is deleted
 	RecordedAt   time.Time
+	// RecordedByName is the recorder's name as their volunteer profile
+	// has it ("" without one); read, never written.
+	RecordedByName string
+	// SupersededAt is when a later record replaced this one (nil for the
+	// consent on record), and SupersededBy who recorded that one.
+	SupersededAt *time.Time
+	SupersededBy int64
 }
 
 // NeedsGuardianConsent reports whether someone born on birth is a minor on
@@ -45,6 +52,27 @@ func CheckGuardianConsent(v *Volunteer, s *Shift, consented bool) error {
 		return nil
 	}
 	return Errorf(EREQUIREMENT, "volunteers under %d need a guardian's consent before their first shift; a coordinator records it", AdultAge)
+}
+
+// ConsentTieWindow is how long a place or an application ties a minor to a
+// centre for recording consent after the shift ended or the application was made.
+const ConsentTieWindow = 90 * 24 * time.Hour
+
+// CanRecordConsent reports whether the viewer may record a guardian's
+// consent for a volunteer: admins always; a coordinator only for a minor
+// tied to one of their centres (consentCentres: where the minor holds a
+// place that is not cancelled, drafts included, or applied for one and was
+// refused for want of consent; see PrivacyStore.ConsentCentres).
+func (v *Viewer) CanRecordConsent(consentCentres []int64) bool {
+	if v.IsAdmin() {
+		return true
+	}
+	for _, c := range consentCentres {
+		if v.Coordinates(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // ValidateGuardianConsent cleans what a coordinator typed; errors name the field.
@@ -149,10 +177,17 @@ type DeletedAccount struct {
 
 // PrivacyStore is what youth protection and privacy need from the system of record.
 type PrivacyStore interface {
-	// RecordGuardianConsent records (or replaces) a volunteer's guardian consent.
+	// RecordGuardianConsent records a volunteer's guardian consent; the one
+	// it supersedes moves to the history.
 	RecordGuardianConsent(ctx context.Context, c GuardianConsent) (*GuardianConsent, error)
 	// GuardianConsents returns the consents on record, by volunteer id.
 	GuardianConsents(ctx context.Context, volunteerIDs []int64) (map[int64]*GuardianConsent, error)
+	// GuardianConsentHistory returns, by volunteer id, every consent
+	// recorded, the one on record first and then those it superseded, newest first.
+	GuardianConsentHistory(ctx context.Context, volunteerIDs []int64) (map[int64][]*GuardianConsent, error)
+	// ConsentCentres lists the centres whose coordinators may record the
+	// volunteer's guardian consent (CanRecordConsent).
+	ConsentCentres(ctx context.Context, volunteerID int64) ([]int64, error)
 	// ExportPersonalData returns everything held about a user.
 	ExportPersonalData(ctx context.Context, userID int64) (*PersonalData, error)
 	// DeleteAccount erases a user's personal data: future places are given

@@ -712,6 +712,8 @@ func (c *Certificate) Revoked() bool { return c.RevokedAt != nil }
 // CalendarFeed is the secret address of an iCalendar feed: a volunteer's
 // assignments (CentreID 0) or a centre's shifts for a coordinator.
 type CalendarFeed struct {
+	// Token is the secret, known only when the feed was just made or
+	// rotated: the store keeps its hash.
 	Token       string
 	UserID      int64
 	VolunteerID int64 // the volunteer's own feed
@@ -761,12 +763,14 @@ type ReportStore interface {
 	// RevokeCertificate withdraws a certificate; revoking twice keeps the first revocation.
 	RevokeCertificate(ctx context.Context, code, note string) (*Certificate, error)
 
-	// CalendarFeedOf returns the feed of a volunteer (centreID 0) or of a
-	// centre for a user, creating it when there is none.
-	CalendarFeedOf(ctx context.Context, userID, volunteerID, centreID int64) (*CalendarFeed, error)
-	// RotateCalendarFeed replaces the feed's secret; the old address stops working.
+	// CreateCalendarFeed makes the feed of a volunteer (centreID 0) or of a
+	// centre for a user and returns it with its secret; CONFLICT when it
+	// exists (its secret is kept only as a hash and cannot be shown again).
+	CreateCalendarFeed(ctx context.Context, userID, volunteerID, centreID int64) (*CalendarFeed, error)
+	// RotateCalendarFeed gives the feed a new secret (making the feed when
+	// there is none) and returns it; the old address stops working.
 	RotateCalendarFeed(ctx context.Context, userID, volunteerID, centreID int64) (*CalendarFeed, error)
-	// CalendarFeedByToken returns the feed of a secret (NOT_FOUND when there is none).
+	// CalendarFeedByToken returns the feed of a secret, without it (NOT_FOUND when there is none).
 	CalendarFeedByToken(ctx context.Context, token string) (*CalendarFeed, error)
 	// CalendarEvents returns the events of a feed whose shifts start in [from, to).
 	CalendarEvents(ctx context.Context, f *CalendarFeed, from, to time.Time) ([]CalendarEvent, error)

@@ -25,7 +25,10 @@ type Store interface {
 
 	// Volunteers.
 	VolunteersByIDs(ctx context.Context, ids []int64) (map[int64]*Volunteer, error)
-	VolunteerCentres(ctx context.Context, volunteerIDs []int64) (map[int64][]int64, error)
+	// ContactCentres and ShiftMates are the facts of the contact and name
+	// rules (VolunteerTies), read for each request.
+	ContactCentres(ctx context.Context, volunteerIDs []int64) (map[int64][]int64, error)
+	ShiftMates(ctx context.Context, viewerVolunteerID int64, volunteerIDs []int64) (map[int64]bool, error)
 	UpdateProfile(ctx context.Context, volunteerID int64, p ProfileUpdate) (*Volunteer, error)
 	SetVolunteerSkills(ctx context.Context, volunteerID int64, skills []string) (*Volunteer, error)
 	SetVolunteerStatus(ctx context.Context, volunteerID int64, status VolunteerStatus) (*Volunteer, error)

@@ -1,5 +1,7 @@
 package konullu
 
+import "time"
+
 // Viewer is who is asking: the signed-in user with roles and coordinated
 // centres, or the anonymous viewer (UserID 0). Authorisation decisions are
 // methods of Viewer so that every resolver asks the same questions.
@@ -79,29 +81,63 @@ type VolunteerAccess int
 // Levels of access to a volunteer's profile, each including the ones before.
 const (
 	AccessNone    VolunteerAccess = iota // not even the name
-	AccessName                           // other volunteers: the name only
+	AccessName                           // volunteers who share a published shift: the name only
 	AccessProfile                        // staff and coordinators: name, age, skills, hours; no contact details
-	AccessContact                        // the volunteer, admins, coordinators of a centre they serve at
+	AccessContact                        // the volunteer, admins, coordinators of a centre the contact rule names
 )
 
-// VolunteerAccess tells how much of volunteer volunteerID's profile the
-// viewer may see; servesAt lists the centres where the volunteer holds or held
-// an assignment (only consulted for coordinators).
-func (v *Viewer) VolunteerAccess(volunteerID int64, servesAt func() []int64) VolunteerAccess {
+// ContactWindow is how long after an attended shift its centre's
+// coordinators may still see the volunteer's contact details.
+const ContactWindow = 90 * 24 * time.Hour
+
+// VolunteerTies are the facts about one volunteer that decide how much of
+// their profile a viewer sees. They are read from the database for each
+// request (batched over a page), never kept between requests: a place given
+// up or a coordinator removed from a centre counts at once.
+type VolunteerTies interface {
+	// ContactCentres lists the centres whose coordinators may see the
+	// volunteer's contact and guardian details: where the volunteer holds
+	// an active place (CONFIRMED, WAITLISTED, CHECKED_IN) in a published
+	// shift, or attended (COMPLETED) a published shift that ended within
+	// ContactWindow; only places taken before their shift began count.
+	// Cancelled places, drafts and no-shows give nothing.
+	ContactCentres() ([]int64, error)
+	// SharesShift reports whether the viewer, an ACTIVE volunteer, holds a
+	// place (any status but CANCELLED) in a published shift in which the
+	// volunteer holds one too. PENDING and SUSPENDED viewers share nothing.
+	SharesShift() (bool, error)
+}
+
+// MaySeeVolunteer tells whether the viewer may see the parts of volunteer
+// volunteerID's profile at level need. It is the one rule for every place
+// that shows a volunteer (a lookup by id, lists, assignments, matches,
+// reports), and reads through ties only what deciding need requires.
+func (v *Viewer) MaySeeVolunteer(volunteerID int64, need VolunteerAccess, ties VolunteerTies) (bool, error) {
 	switch {
+	case need <= AccessNone:
+		return true, nil
 	case !v.Authenticated():
-		return AccessNone
-	case v.IsAdmin() || v.VolunteerID == volunteerID:
-		return AccessContact
+		return false, nil
+	case v.IsAdmin() || v.VolunteerID == volunteerID && v.VolunteerID != 0:
+		return true, nil
 	case v.IsCoordinator():
-		for _, c := range servesAt() {
+		if need <= AccessProfile {
+			return true, nil
+		}
+		centres, err := ties.ContactCentres()
+		if err != nil {
+			return false, err
+		}
+		for _, c := range centres {
 			if v.Coordinates(c) {
-				return AccessContact
+				return true, nil
 			}
 		}
-		return AccessProfile
+		return false, nil
 	case v.IsStaff():
-		return AccessProfile
+		return need <= AccessProfile, nil
+	case v.VolunteerID == 0 || need > AccessName:
+		return false, nil
 	}
-	return AccessName
+	return ties.SharesShift()
 }

@@ -250,7 +250,7 @@ func Certificate(d Deps) http.Handler {
 		w.Header().Set("Content-Disposition", `inline; filename="certificate-`+c.Code+`.pdf"`)
 		w.Header().Set("Cache-Control", "private, no-store")
 		if err := WriteCertificate(w, c, VerifyURL(d.baseURL(r), c.Code)); err != nil {
-			d.Logger.ErrorContext(r.Context(), "certificate failed", "code", c.Code, "error", err.Error())
+			d.Logger.ErrorContext(r.Context(), "certificate failed", "certificate", c.ID, "error", err.Error())
 			panic(http.ErrAbortHandler)
 		}
 	})

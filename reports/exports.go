@@ -119,11 +119,12 @@ func WriteCSV(ctx context.Context, w io.Writer, st konullu.ReportStore, q konull
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true // RFC 4180
-	if err := cw.Write(t.header); err != nil {
+	safe := make([]string, len(t.header))
+	if err := cw.Write(safeRow(safe, t.header)); err != nil {
 		return 0, err
 	}
 	err = t.rows(ctx, st, q, func(row []string) error {
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(safeRow(safe, row)); err != nil {
 			return err
 		}
 		rows++
@@ -143,6 +144,15 @@ func WriteCSV(ctx context.Context, w io.Writer, st konullu.ReportStore, q konull
 		return rows, err
 	}
 	return rows, bw.Flush()
+}
+
+// safeRow fills dst with the cells of row made safe for spreadsheets (SafeCell).
+func safeRow(dst, row []string) []string {
+	dst = dst[:0]
+	for _, s := range row {
+		dst = append(dst, SafeCell(s))
+	}
+	return dst
 }
 
 // WriteParticipationCSV writes the participation export (one row per assignment) as CSV.
@@ -203,7 +213,7 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 		}
 		header := make([]any, len(t.header))
 		for i, h := range t.header {
-			header[i] = excelize.Cell{StyleID: bold, Value: h}
+			header[i] = excelize.Cell{StyleID: bold, Value: SafeCell(h)}
 		}
 		sheetRow = 1
 		return sw.SetRow("A1", header, excelize.RowOpts{})
@@ -219,7 +229,8 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 			}
 		}
 		for i, s := range row {
-			cells[i] = s
+			// Text is made safe for spreadsheets (SafeCell); numbers stay numbers.
+			cells[i] = SafeCell(s)
 			if numeric[i] && s != "" {
 				if n, err := strconv.ParseFloat(s, 64); err == nil {
 					cells[i] = n

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/redact"
 )
 
 // Deps are the dependencies of the handlers.
@@ -102,7 +103,7 @@ func (d Deps) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var de *konullu.Error
 	if !errors.As(err, &de) || de.Code == konullu.EINTERNAL {
 		if !errors.Is(err, context.Canceled) {
-			d.Logger.ErrorContext(r.Context(), "report request failed", "path", r.URL.Path, "error", err.Error(),
+			d.Logger.ErrorContext(r.Context(), "report request failed", "path", redact.Path(r.URL.Path), "error", err.Error(),
 				"request_id", r.Header.Get("X-Request-Id"))
 		}
 		de = &konullu.Error{Code: konullu.EINTERNAL, Message: "internal error"}

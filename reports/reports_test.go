@@ -368,7 +368,7 @@ func TestCertificateLanguages(t *testing.T) {
 func TestCalendarFeedImports(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	feed, err := f.db.CalendarFeedOf(ctx, f.volunteer.ID, f.volunteer.VolunteerID, 0)
+	feed, err := f.db.CreateCalendarFeed(ctx, f.volunteer.ID, f.volunteer.VolunteerID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,9 +455,9 @@ func TestCentreFeedIsForItsCoordinators(t *testing.T) {
 		}
 	}
 	// The coordinator of Gəncə asks for Bakı's feed: refused at serve time.
-	feed := must(f.db.CalendarFeedOf(ctx, coordID, 0, f.centre.ID))
+	feed := must(f.db.CreateCalendarFeed(ctx, coordID, 0, f.centre.ID))
 	wantError(t, f.get("", "/calendar/"+feed.Token+".ics"), http.StatusNotFound, konullu.ENOTFOUND, "")
-	own := must(f.db.CalendarFeedOf(ctx, coordID, 0, f.other.ID))
+	own := must(f.db.CreateCalendarFeed(ctx, coordID, 0, f.other.ID))
 	w := f.get("", "/calendar/"+own.Token+".ics")
 	if w.Code != http.StatusOK {
 		t.Fatalf("own centre's feed: %d %s", w.Code, w.Body)

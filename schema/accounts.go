@@ -142,6 +142,7 @@ func (r *root) signIn(ctx context.Context, u *konullu.User) (*authPayloadResolve
 	if err := r.store.CreateSession(ctx, u.ID, tokenHash(token), r.now().Add(r.ttl)); err != nil {
 		return nil, err
 	}
+	auditActor(ctx, u.ID)
 	l := loadersFrom(ctx)
 	l.reset()
 	l.users.Set(u.ID, u)

@@ -11,23 +11,26 @@ import (
 
 	"github.com/graph-gophers/graphql-go"
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/graph-gophers/graphql-go/introspection"
 	"github.com/graph-gophers/graphql-go/trace/tracer"
 
 	"github.com/konullu/konullu"
 )
 
 // The audit trail is kept in one place for every mutation, present and
-// future: a tracer around the mutation fields. For a request of a
-// coordinator, staff member or admin it reads every object the arguments
-// name by id and writes the entry ahead, before the resolver runs: who, what,
-// when, the objects as they were, and the outcome PENDING. When that entry
-// cannot be written (nor the objects read), the resolver does not run: the
-// field fails with UNAVAILABLE (database out of reach) or INTERNAL, so no
-// change goes unrecorded. After the resolver the entry is completed: DONE
-// with each object's state after (objects a resolver creates are reported by
-// auditCreated), or FAILED with the error's code. An entry the process did
-// not live to complete stays PENDING: the action was attempted and its end
-// is unknown. Volunteers' own changes are not audited.
+// future: a tracer around the fields of the Mutation type, so that it
+// records what graphql-go executes, whoever asks (volunteers, coordinators,
+// staff, admins, and anonymous callers of register and login). It reads
+// every object the arguments name by id and writes the entry ahead, before
+// the resolver runs: who, what (arguments with secrets hidden), when, the
+// objects as they were, and the outcome PENDING. When that entry cannot be
+// written (nor the objects read), the resolver does not run: the field
+// fails with UNAVAILABLE (database out of reach) or INTERNAL, so no change
+// goes unrecorded. After the resolver the entry is completed: DONE with each
+// object's state after (objects a resolver creates are reported by
+// auditCreated, the account a sign-in opens by auditActor), or FAILED with
+// the error's code. An entry the process did not live to complete stays
+// PENDING: the action was attempted and its end is unknown.
 //
 // graphql-go calls the tracer before every resolver and skips the resolver
 // when the context it returns is cancelled; the finish function then gets
@@ -40,6 +43,7 @@ type auditRecorder struct {
 	requestID string
 	mu        sync.Mutex
 	created   []auditObject // reported by resolvers of the field running now
+	actor     int64         // the account a sign-in of the field running now opened
 }
 
 type auditObject struct {
@@ -60,6 +64,18 @@ func auditCreated(ctx context.Context, kind string, ids ...int64) {
 	}
 }
 
+// auditActor tells the audit trail who an anonymous request turned out to
+// be: the account that register or login signed in.
+func auditActor(ctx context.Context, userID int64) {
+	rec, _ := ctx.Value(auditKey).(*auditRecorder)
+	if rec == nil {
+		return
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.actor = userID
+}
+
 // errAuditUnwritten is why a mutation did not run: its audit entry could not
 // be written ahead. It wraps the cause, so that a database out of reach is
 // answered UNAVAILABLE; anything else is INTERNAL (only the log learns why).
@@ -72,21 +88,48 @@ func (e *errAuditUnwritten) Error() string {
 func (e *errAuditUnwritten) Unwrap() error { return e.err }
 
 // apiTracer is the schema's tracer: the read-only guard of GET requests,
-// then the audit trail of mutations.
+// the check that graphql-go runs what the limits read, then the audit trail
+// of mutations.
 type apiTracer struct {
 	readOnlyGuard
 	r *root
 }
 
+// TraceQuery runs before graphql-go executes an operation: one the limits
+// did not read (another name or other variables) runs nothing.
+func (t apiTracer) TraceQuery(ctx context.Context, queryString, operationName string, variables map[string]any,
+	varTypes map[string]*introspection.Type) (context.Context, tracer.QueryFinishFunc) {
+	ctx, finish := t.readOnlyGuard.TraceQuery(ctx, queryString, operationName, variables, varTypes)
+	if c, _ := ctx.Value(checkedKey{}).(*checkedOperation); c == nil || !c.admitOperation(operationName, varTypes) {
+		stopped, cancel := context.WithCancelCause(ctx)
+		cancel(errNotAsChecked)
+		return stopped, finish
+	}
+	return ctx, finish
+}
+
 func (t apiTracer) TraceField(ctx context.Context, label, typeName, fieldName string, trivial bool, args map[string]any) (context.Context, tracer.FieldFinishFunc) {
 	ctx, finish := t.readOnlyGuard.TraceField(ctx, label, typeName, fieldName, trivial, args)
-	rec, _ := ctx.Value(auditKey).(*auditRecorder)
-	if typeName != "Mutation" || rec == nil || ctx.Err() != nil || t.r.audit == nil {
+	if ctx.Err() != nil {
 		return ctx, finish
+	}
+	if c, _ := ctx.Value(checkedKey{}).(*checkedOperation); c == nil || !c.admitField(typeName, fieldName) {
+		// graphql-go is about to run a field the limits did not count: it
+		// would escape the budget, the cost limit and perhaps the audit.
+		t.r.log.WarnContext(ctx, "graphql: a field the limits did not read was refused", "request_id", RequestID(ctx),
+			"type", typeName, "field", fieldName)
+		return refuseField(ctx, finish, errNotAsChecked, "not run: "+errNotAsChecked.Message)
+	}
+	rec, _ := ctx.Value(auditKey).(*auditRecorder)
+	if typeName != "Mutation" || strings.HasPrefix(fieldName, "__") || t.r.audit == nil {
+		return ctx, finish
+	}
+	if rec == nil { // every request the handler runs has one; anything else must not change data unrecorded
+		return refuseField(ctx, finish, errNotAsChecked, "not run: no audit trail")
 	}
 	targets := auditTargets(args)
 	rec.mu.Lock()
-	rec.created = nil
+	rec.created, rec.actor = nil, 0
 	rec.mu.Unlock()
 
 	// Write ahead: the entry exists, PENDING, before anything changes.
@@ -108,19 +151,11 @@ func (t apiTracer) TraceField(ctx context.Context, label, typeName, fieldName st
 		err = t.r.audit.RecordAudit(ctx, e)
 	}
 	if err != nil {
-		// The action must not run unrecorded: a cancelled context makes
-		// graphql-go skip the resolver; finish gives the field's error its reason.
+		// The action must not run unrecorded.
 		refused := &errAuditUnwritten{err}
 		t.r.log.ErrorContext(ctx, "audit trail: entry not written ahead; the action did not run",
 			"request_id", rec.requestID, "action", fieldName, "error", err.Error())
-		stopped, cancel := context.WithCancelCause(ctx)
-		cancel(refused)
-		return stopped, func(qe *gqlerrors.QueryError) {
-			if qe != nil && qe.ResolverError == nil && qe.Extensions == nil {
-				qe.ResolverError, qe.Err, qe.Message = refused, refused, "audit trail unavailable"
-			}
-			finish(qe)
-		}
+		return refuseField(ctx, finish, refused, "audit trail unavailable")
 	}
 	if t.r.observer != nil {
 		t.r.observer.Audited()
@@ -129,11 +164,14 @@ func (t apiTracer) TraceField(ctx context.Context, label, typeName, fieldName st
 	return ctx, func(qe *gqlerrors.QueryError) {
 		finish(qe)
 		rec.mu.Lock()
-		created := rec.created
-		rec.created = nil
+		created, actor := rec.created, rec.actor
+		rec.created, rec.actor = nil, 0
 		rec.mu.Unlock()
 		all := append(slices.Clone(targets), created...)
 		done := &konullu.AuditEntry{ID: e.ID, Outcome: konullu.AuditDone}
+		if e.ActorUserID == 0 {
+			done.ActorUserID = actor
+		}
 		if qe != nil {
 			done.Outcome, done.ErrorCode = konullu.AuditFailed, t.r.auditErrorCode(qe)
 		}
@@ -157,6 +195,21 @@ func (t apiTracer) TraceField(ctx context.Context, label, typeName, fieldName st
 			t.r.log.ErrorContext(ctx, "audit trail: entry not completed; it stays PENDING", "request_id", rec.requestID,
 				"action", fieldName, "audit_id", e.ID, "outcome", string(done.Outcome), "error", err.Error())
 		}
+	}
+}
+
+// refuseField keeps a field's resolver from running: graphql-go skips the
+// resolver when the context the tracer returns is cancelled, and the finish
+// function gives the field's error its reason, so that the central error
+// mapping (convertErrors) answers with its code.
+func refuseField(ctx context.Context, finish tracer.FieldFinishFunc, reason error, message string) (context.Context, tracer.FieldFinishFunc) {
+	stopped, cancel := context.WithCancelCause(ctx)
+	cancel(reason)
+	return stopped, func(qe *gqlerrors.QueryError) {
+		if qe != nil && qe.ResolverError == nil && qe.Extensions == nil {
+			qe.ResolverError, qe.Err, qe.Message = reason, reason, message
+		}
+		finish(qe)
 	}
 }
 
@@ -251,14 +304,34 @@ func auditArguments(args map[string]any) json.RawMessage {
 	return b
 }
 
+// hiddenArgument is what the audit trail keeps of a secret argument's value.
+const hiddenArgument = "(hidden)"
+
+// secretArgument tells, by its name alone, whether an argument or input
+// field holds a secret: a password (changePassword's current and new too),
+// a token, a secret, a code. The rule is on names so that mutations added
+// later are covered without a list to keep up; it rather hides too much.
+func secretArgument(name string) bool {
+	n := strings.ToLower(name)
+	for _, s := range []string{"password", "passwd", "passphrase", "token", "secret", "code", "otp", "apikey", "api_key"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	switch n {
+	case "current", "new", "old", "pin", "key":
+		return true
+	}
+	return false
+}
+
 func withoutSecrets(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			lk := strings.ToLower(k)
-			if strings.Contains(lk, "password") || strings.Contains(lk, "token") || strings.Contains(lk, "secret") {
-				out[k] = "(hidden)"
+			if secretArgument(k) {
+				out[k] = hiddenArgument
 				continue
 			}
 			out[k] = withoutSecrets(e)

@@ -45,6 +45,7 @@ func (e *env) auditLog(t *testing.T, admin string, vars map[string]any) []auditL
 type auditFixture struct {
 	*env
 	coord, admin    string
+	coordID         int64
 	mine, others    *konullu.Shift
 	centre, another *konullu.Centre
 }
@@ -59,6 +60,7 @@ func newAuditFixture(t *testing.T, set func(*schema.Config)) *auditFixture {
 	f.mine = e.shift(f.centre, p, t0.Add(48*time.Hour), 3, true)
 	f.others = e.shift(f.another, p, t0.Add(48*time.Hour), 3, true)
 	u := e.account("coord@konullu.az", "Coordinator")
+	f.coordID = u.ID
 	e.grant(u, konullu.RoleCoordinator, f.centre.ID)
 	f.coord = e.login("coord@konullu.az")
 	f.admin = e.admin()
@@ -196,10 +198,17 @@ func TestAuditWriteAheadRefuses(t *testing.T) {
 		{"AnythingElse", errors.New(`store: record audit: SQL logic error: no such table: audit_log (INSERT INTO audit_log ...)`), konullu.EINTERNAL, http.StatusOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			audit := &flakyAudit{recordErr: tc.err}
+			audit := &flakyAudit{}
 			obs := &recordingObserver{}
-			f := newAuditFixture(t, func(c *schema.Config) { c.Audit, c.Observer = audit, obs })
-			audit.AuditStore = f.db
+			f := newAuditFixture(t, func(c *schema.Config) {
+				c.Audit, c.Observer, audit.AuditStore = audit, obs, c.Store.(konullu.AuditStore)
+			})
+			audit.mu.Lock() // signed in (audited too); now the trail breaks
+			audit.recordErr, audit.recorded, audit.completions = tc.err, 0, 0
+			audit.mu.Unlock()
+			obs.mu.Lock()
+			obs.audited = 0
+			obs.mu.Unlock()
 			r := f.post(f.coord, cancelShift, map[string]any{"s": gid("Shift", f.mine.ID)})
 			if r.Status != tc.status || r.code() != tc.code || len(r.Errors) != 1 {
 				t.Fatalf("want %d %s, got %d: %s", tc.status, tc.code, r.Status, r.Body)
@@ -223,7 +232,7 @@ func TestAuditWriteAheadRefuses(t *testing.T) {
 			audit.recordErr = nil
 			audit.mu.Unlock()
 			f.post(f.coord, cancelShift, map[string]any{"s": gid("Shift", f.mine.ID)}).ok(t, nil)
-			if log := f.auditLog(t, f.admin, nil); len(log) != 1 || log[0].Outcome != "DONE" {
+			if log := f.auditLog(t, f.admin, map[string]any{"a": "cancelShift"}); len(log) != 1 || log[0].Outcome != "DONE" {
 				t.Errorf("after recovery: %+v", log)
 			}
 		})
@@ -234,7 +243,9 @@ func TestAuditWriteAheadRefuses(t *testing.T) {
 func TestAuditClosedStoreRefuses(t *testing.T) {
 	closed := storetest.Open(t, store.Options{})
 	closed.Close()
-	f := newAuditFixture(t, func(c *schema.Config) { c.Audit = closed })
+	audit := &flakyAudit{}
+	f := newAuditFixture(t, func(c *schema.Config) { c.Audit, audit.AuditStore = audit, c.Store.(konullu.AuditStore) })
+	audit.AuditStore = closed // after the fixture's sign-ins
 	r := f.post(f.coord, cancelShift, map[string]any{"s": gid("Shift", f.mine.ID)})
 	if code := r.code(); code != konullu.EINTERNAL && code != konullu.EUNAVAILABLE {
 		t.Fatalf("want INTERNAL or UNAVAILABLE, got %d: %s", r.Status, r.Body)
@@ -256,14 +267,16 @@ func TestAuditClosedStoreRefuses(t *testing.T) {
 // When the entry cannot be completed, the action has run and the entry
 // stays PENDING: attempted, end unknown.
 func TestAuditCompletionFails(t *testing.T) {
-	audit := &flakyAudit{finishErr: errors.New("connection reset by peer")}
-	f := newAuditFixture(t, func(c *schema.Config) { c.Audit = audit })
-	audit.AuditStore = f.db
+	audit := &flakyAudit{}
+	f := newAuditFixture(t, func(c *schema.Config) { c.Audit, audit.AuditStore = audit, c.Store.(konullu.AuditStore) })
+	audit.mu.Lock()
+	audit.finishErr = errors.New("connection reset by peer")
+	audit.mu.Unlock()
 	f.post(f.coord, cancelShift, map[string]any{"s": gid("Shift", f.mine.ID)}).ok(t, nil)
 	if f.shiftStatus(t, f.mine) != konullu.ShiftCancelled {
 		t.Fatal("the shift was not cancelled")
 	}
-	log := f.auditLog(t, f.admin, nil)
+	log := f.auditLog(t, f.admin, map[string]any{"a": "cancelShift"})
 	if len(log) != 1 || log[0].Outcome != "PENDING" || len(log[0].Changes) != 1 || log[0].Changes[0].Before == nil ||
 		log[0].Changes[0].After != nil {
 		t.Fatalf("entry: %+v", log)

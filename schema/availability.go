@@ -210,7 +210,7 @@ func (r *root) AvailableVolunteers(ctx context.Context, args struct {
 	}
 	for _, m := range matches {
 		l.volunteers.Prime(m.VolunteerID)
-		l.volunteerCentres.Prime(m.VolunteerID)
+		l.primeTies(m.VolunteerID)
 		l.availability.Prime(m.VolunteerID)
 		out = append(out, &volunteerMatchResolver{r.scope(), m})
 	}

@@ -113,9 +113,13 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 	an, lerr := h.limits.check(p.Query, p.OperationName, p.Variables)
 	w.label = an.label
 	if lerr != nil {
-		h.fail(w, media, requestStatus(media, http.StatusBadRequest), fromDomain(lerr))
+		re := fromDomain(lerr)
+		re.Locations = an.locations
+		h.fail(w, media, requestStatus(media, http.StatusBadRequest), re)
 		return
 	}
+	checked := an.checked()
+	ctx = context.WithValue(ctx, checkedKey{}, checked)
 
 	actx, err := h.root.authenticate(ctx, req.Header.Get("Authorization"))
 	if err != nil {
@@ -142,16 +146,18 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 			return
 		}
 		if an.opType == "mutation" && viewer.Authenticated() {
-			// AUTHZ: not a permission but a budget: mutations per user, across instances.
+			// AUTHZ: not a permission but a budget: mutations per user, across
+			// instances. Every top-level field the limits counted is charged
+			// now, so that a refusal runs nothing; the tracer lets graphql-go
+			// run no Mutation field beyond those (checkedOperation).
 			if err := h.root.limitN(ctx, RuleMutationUser, strconv.FormatInt(viewer.UserID, 10), max(an.rootFields, 1)); err != nil {
 				h.fail(w, media, http.StatusTooManyRequests, fromDomain(err.(*konullu.Error)))
 				return
 			}
-			if konullu.AuditedRole(viewer.Roles) {
-				ctx = context.WithValue(ctx, auditKey, &auditRecorder{viewer: viewer, requestID: id})
-			}
 		}
 	}
+	// Every Mutation field graphql-go executes is audited, whoever asks (audit.go).
+	ctx = context.WithValue(ctx, auditKey, &auditRecorder{viewer: konullu.ViewerFrom(ctx), requestID: id})
 
 	res := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
 
@@ -159,6 +165,13 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 		// operationType could not tell, but the executor reached a mutation.
 		w.Header().Set("Allow", http.MethodPost)
 		h.fail(w, media, http.StatusMethodNotAllowed, codeOnly(konullu.EINVALID, "mutations must be sent with POST"))
+		return
+	}
+	if checked.refused.Load() && isBlankData(res.Data) {
+		// graphql-go would have run another operation than the limits read:
+		// nothing ran.
+		h.log.WarnContext(ctx, "graphql: an operation the limits did not read was refused", "request_id", id)
+		h.fail(w, media, requestStatus(media, http.StatusBadRequest), fromDomain(errNotAsChecked))
 		return
 	}
 	out := response{}

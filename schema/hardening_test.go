@@ -403,7 +403,7 @@ func TestAuditTrail(t *testing.T) {
 	admin := e.admin()
 	vt := e.login(vol.Email)
 
-	// A volunteer's own signup is not audited; the coordinator's actions are.
+	// Every mutation is audited: the sign-ins above, a volunteer's own signup, the coordinator's actions.
 	e.post(vt, `mutation($s: ID!) { signUp(shiftId: $s) { id } }`, map[string]any{"s": gid("Shift", s.ID)}).ok(t, nil)
 	e.post(coord, `mutation($s: ID!) { cancelShift(id: $s, reason: "flooded") { status } }`, map[string]any{"s": gid("Shift", s.ID)}).ok(t, nil)
 	var created struct {
@@ -430,10 +430,20 @@ func TestAuditTrail(t *testing.T) {
 	e.post(vt, query, nil).wantError(t, konullu.EFORBIDDEN, "")
 	e.post(coord, query, nil).wantError(t, konullu.EFORBIDDEN, "")
 	e.post(admin, query, nil).ok(t, &log)
-	if len(log.AuditLog) != 3 {
+	if len(log.AuditLog) != 7 {
 		t.Fatalf("entries: %+v", log.AuditLog)
 	}
-	login, create, cancel := log.AuditLog[0], log.AuditLog[1], log.AuditLog[2]
+	login, create, cancel, signUp := log.AuditLog[0], log.AuditLog[1], log.AuditLog[2], log.AuditLog[3]
+	if signUp.Action != "signUp" || signUp.Outcome != "DONE" || signUp.Actor.Email != "v@example.az" || len(signUp.Changes) != 1 {
+		t.Errorf("the volunteer's signup: %+v", signUp)
+	}
+	for i, email := range []string{"v@example.az", "admin@konullu.az", "coord@konullu.az"} { // newest first
+		in := log.AuditLog[4+i]
+		if in.Action != "login" || in.Outcome != "DONE" || in.Actor.Email != email || len(in.ActorRoles) != 0 ||
+			in.Arguments != `{"email":"`+email+`","password":"(hidden)"}` {
+			t.Errorf("sign-in %d: %+v", i, in)
+		}
+	}
 	if login.Action != "login" || login.Outcome != "FAILED" || login.ErrorCode == nil || *login.ErrorCode != konullu.EUNAUTHENTICATED ||
 		len(login.Changes) != 0 {
 		t.Errorf("failed login: %+v", login)
@@ -456,13 +466,13 @@ func TestAuditTrail(t *testing.T) {
 		t.Errorf("create: %+v", create)
 	}
 	e.post(admin, query, map[string]any{"o": gid("Shift", s.ID)}).ok(t, &log)
-	if len(log.AuditLog) != 1 || log.AuditLog[0].Action != "cancelShift" {
+	if len(log.AuditLog) != 2 || log.AuditLog[0].Action != "cancelShift" || log.AuditLog[1].Action != "signUp" {
 		t.Errorf("by object: %+v", log.AuditLog)
 	}
 	// Passwords never reach the trail.
 	e.post(admin, `mutation($u: ID!) { grantRole(userId: $u, role: STAFF) { id } }`, map[string]any{"u": gid("User", vol.ID)}).ok(t, nil)
 	entries, err := e.db.AuditEntries(context.Background(), konullu.AuditFilter{})
-	if err != nil || len(entries) != 4 || entries[0].Action != "grantRole" || entries[0].Outcome != konullu.AuditDone {
+	if err != nil || len(entries) != 8 || entries[0].Action != "grantRole" || entries[0].Outcome != konullu.AuditDone {
 		t.Fatalf("entries: %v %v", entries, err)
 	}
 	for _, en := range entries {

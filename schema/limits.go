@@ -2,13 +2,20 @@ package schema
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/graph-gophers/graphql-go/introspection"
 	"github.com/vektah/gqlparser/v2"
 	gqlast "github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	gqlparse "github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/konullu/konullu"
@@ -37,6 +44,11 @@ type analysis struct {
 	cost          float64
 	rootFields    int // top-level fields: the mutations one request makes
 	introspection bool
+
+	opName    string         // the operation's name, "" when anonymous
+	roots     map[string]int // top-level fields by name (fragments expanded), meta fields left out
+	vars      []string       // the operation's variables, sorted
+	locations []gqlerrors.Location
 }
 
 // limits reads documents with the schema's types.
@@ -57,8 +69,12 @@ func tooComplex(format string, args ...any) *konullu.Error {
 }
 
 // check analyses the operation a request selects and refuses it when it is
-// over a limit. A document that does not parse gets no error here: the
-// executor reports the syntax error with its location.
+// over a limit. It also refuses, as INVALID_INPUT, a document it cannot read
+// and a request whose operation it cannot tell (operationName unknown, or
+// missing among several operations): every limit, the mutation budget and
+// the audit trail hold for what this reader saw, so nothing it did not see
+// may run. The tracer (audit.go) checks that what graphql-go executes is
+// what was read here.
 func (l *limits) check(query, operationName string, vars map[string]any) (*analysis, *konullu.Error) {
 	a := &analysis{label: "invalid"}
 	if len(query) > maxQueryLength {
@@ -69,19 +85,45 @@ func (l *limits) check(query, operationName string, vars map[string]any) (*analy
 		if strings.Contains(err.Error(), "token limit") {
 			return a, tooComplex("the query has more than %d tokens", maxTokens)
 		}
-		return a, nil
+		msg := err.Error()
+		var ge *gqlerror.Error
+		if errors.As(err, &ge) {
+			msg = ge.Message
+			for _, loc := range ge.Locations {
+				a.locations = append(a.locations, gqlerrors.Location{Line: loc.Line, Column: loc.Column})
+			}
+		}
+		return a, konullu.Invalid("query", "syntax error: %s", msg)
 	}
 	// One operation runs per request: the only one, or the one named.
 	var op *gqlast.OperationDefinition
 	switch {
+	case len(doc.Operations) == 0:
+		return a, konullu.Invalid("query", "the document holds no operation")
 	case operationName != "":
-		op = doc.Operations.ForName(operationName)
+		if op = doc.Operations.ForName(operationName); op == nil {
+			return a, konullu.Invalid("operationName", "the document holds no operation named %q", operationName)
+		}
+		named := 0
+		for _, o := range doc.Operations {
+			if o.Name == operationName {
+				named++
+			}
+		}
+		if named > 1 {
+			return a, konullu.Invalid("operationName", "the document holds %d operations named %q", named, operationName)
+		}
 	case len(doc.Operations) == 1:
 		op = doc.Operations[0]
+	default:
+		return a, konullu.Invalid("operationName", "the document holds %d operations; name the one to run with operationName", len(doc.Operations))
 	}
-	if op == nil {
-		return a, nil // the executor says which operation is missing or that one must be named
+	a.opName = op.Name
+	a.roots = map[string]int{}
+	for _, v := range op.VariableDefinitions {
+		a.vars = append(a.vars, v.Variable)
 	}
+	slices.Sort(a.vars)
 	a.opType = string(op.Operation)
 	w := walker{l: l, doc: doc, op: op, vars: vars, a: a}
 	var root *gqlast.Definition
@@ -187,6 +229,9 @@ func (w *walker) field(f *gqlast.Field, parent *gqlast.Definition, depth int, mu
 	}
 	if top {
 		a.rootFields++
+		if !strings.HasPrefix(f.Name, "__") {
+			a.roots[f.Name]++
+		}
 	}
 	a.depth = max(a.depth, depth)
 	if f.Name == "__schema" || f.Name == "__type" {
@@ -272,4 +317,67 @@ func containsString(list []string, s string) bool {
 // introspection: admins always, everyone in development (KONULLU_DEV=1).
 func (r *root) introspectionAllowed(ctx context.Context) bool {
 	return r.dev || konullu.ViewerFrom(ctx).IsAdmin()
+}
+
+// checkedOperation holds execution to what the limits read: the operation
+// (its name and variables) and its top-level fields. graphql-go parses the
+// document again, with its own parser; where the two parsers read a
+// document differently, whatever graphql-go would run that the limits did
+// not count is refused instead of running unchecked, unbudgeted or unaudited.
+type checkedOperation struct {
+	name     string
+	rootType string   // Query or Mutation
+	vars     []string // the operation's variables, sorted
+	mu       sync.Mutex
+	left     map[string]int // top-level fields counted and not yet run
+	refused  atomic.Bool    // a disagreement was found
+}
+
+func (a *analysis) checked() *checkedOperation {
+	c := &checkedOperation{name: a.opName, left: a.roots, vars: a.vars}
+	switch a.opType {
+	case "query":
+		c.rootType = "Query"
+	case "mutation":
+		c.rootType = "Mutation"
+	}
+	return c
+}
+
+type checkedKey struct{}
+
+// errNotAsChecked refuses what graphql-go was about to run but the limits
+// did not read; the document must be written plainly to run.
+var errNotAsChecked = konullu.Invalid("query",
+	"the server's checks read this document differently from its executor; write names in ASCII and without unusual characters")
+
+// admitOperation tells whether graphql-go runs the operation the limits
+// read: the same name and the same variables.
+func (c *checkedOperation) admitOperation(name string, varTypes map[string]*introspection.Type) bool {
+	vars := make([]string, 0, len(varTypes))
+	for v := range varTypes {
+		vars = append(vars, v)
+	}
+	slices.Sort(vars)
+	if name != c.name || !slices.Equal(vars, c.vars) {
+		c.refused.Store(true)
+	}
+	return !c.refused.Load()
+}
+
+// admitField tells whether a top-level field graphql-go is about to run was
+// counted by the limits, and takes it from what is left. Once anything
+// disagreed, nothing more is admitted.
+func (c *checkedOperation) admitField(typeName, fieldName string) bool {
+	if typeName != "Query" && typeName != "Mutation" || strings.HasPrefix(fieldName, "__") {
+		return true // not a top-level field (no field returns Query or Mutation), or a meta field
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refused.Load() || typeName != c.rootType || c.left[fieldName] == 0 {
+		c.refused.Store(true)
+		return false
+	}
+	c.left[fieldName]--
+	return true
 }

@@ -147,23 +147,31 @@ func (l *loader[V]) reset() {
 type loaders struct {
 	users            *loader[*konullu.User]
 	volunteers       *loader[*konullu.Volunteer]
-	volunteerCentres *loader[[]int64] // centres a volunteer serves at, for coordinators' access
+	contactCentres   *loader[[]int64] // centres whose coordinators may contact a volunteer (the contact rule)
+	shiftMates       *loader[bool]    // whether the viewer shares a published shift with a volunteer (the name rule)
 	centres          *loader[*konullu.Centre]
 	positions        *loader[*konullu.Position]
 	shifts           *loader[*konullu.Shift]
 	assignments      *loader[*konullu.Assignment]
 	shiftAssignments *loader[[]*konullu.Assignment] // all assignments of a shift, any status
 	availability     *loader[*konullu.Availability]
-	consents         *loader[*konullu.GuardianConsent] // guardians' consents, by volunteer
+	consents         *loader[*konullu.GuardianConsent]   // guardians' consents, by volunteer
+	consentHistory   *loader[[]*konullu.GuardianConsent] // every consent recorded, by volunteer
 }
 
 func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 	l := &loaders{}
 	if privacy != nil {
 		l.consents = newLoader(privacy.GuardianConsents)
+		l.consentHistory = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.GuardianConsent, error) {
+			return everyKey[*konullu.GuardianConsent](ids)(privacy.GuardianConsentHistory(ctx, ids))
+		})
 	} else {
 		l.consents = newLoader(func(context.Context, []int64) (map[int64]*konullu.GuardianConsent, error) {
 			return map[int64]*konullu.GuardianConsent{}, nil
+		})
+		l.consentHistory = newLoader(func(_ context.Context, ids []int64) (map[int64][]*konullu.GuardianConsent, error) {
+			return everyKey[*konullu.GuardianConsent](ids)(nil, nil)
 		})
 	}
 	l.users = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.User, error) {
@@ -181,8 +189,19 @@ func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 		}
 		return m, err
 	})
-	l.volunteerCentres = newLoader(func(ctx context.Context, ids []int64) (map[int64][]int64, error) {
-		return everyKey[int64](ids)(st.VolunteerCentres(ctx, ids))
+	l.contactCentres = newLoader(func(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+		return everyKey[int64](ids)(st.ContactCentres(ctx, ids))
+	})
+	// The viewer is the request's; the loader lives in the request too.
+	l.shiftMates = newLoader(func(ctx context.Context, ids []int64) (map[int64]bool, error) {
+		m, err := st.ShiftMates(ctx, konullu.ViewerFrom(ctx).VolunteerID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			m[id] = m[id] // "shares nothing" is an answer too
+		}
+		return m, nil
 	})
 	l.centres = newLoader(st.CentresByIDs)
 	l.positions = newLoader(st.PositionsByIDs)
@@ -258,14 +277,21 @@ func (l *loaders) primeAssignments(list []*konullu.Assignment) {
 func (l *loaders) primeAssignmentRefs(a *konullu.Assignment) {
 	l.shifts.Prime(a.ShiftID)
 	l.volunteers.Prime(a.VolunteerID)
-	l.volunteerCentres.Prime(a.VolunteerID)
+	l.primeTies(a.VolunteerID)
+}
+
+// primeTies primes what deciding access to the volunteers' profiles reads.
+func (l *loaders) primeTies(volunteerIDs ...int64) {
+	l.contactCentres.Prime(volunteerIDs...)
+	l.shiftMates.Prime(volunteerIDs...)
 }
 
 // reset empties every cache after a mutation.
 func (l *loaders) reset() {
 	l.users.reset()
 	l.volunteers.reset()
-	l.volunteerCentres.reset()
+	l.contactCentres.reset()
+	l.shiftMates.reset()
 	l.centres.reset()
 	l.positions.reset()
 	l.shifts.reset()
@@ -273,4 +299,5 @@ func (l *loaders) reset() {
 	l.shiftAssignments.reset()
 	l.availability.reset()
 	l.consents.reset()
+	l.consentHistory.reset()
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // guardianConsentResolver resolves GuardianConsent; whoever holds one may
-// see the volunteer's contact details.
+// see the volunteer's contact details (Volunteer.guardianConsent and
+// guardianConsentHistory check the contact rule before making one).
 type guardianConsentResolver struct {
 	scope
 	c *konullu.GuardianConsent
@@ -23,6 +24,15 @@ func (g *guardianConsentResolver) Relationship() string { return g.c.Relationshi
 func (g *guardianConsentResolver) Contact() *string     { return optional(g.c.Contact) }
 func (g *guardianConsentResolver) Note() *string        { return optional(g.c.Note) }
 func (g *guardianConsentResolver) RecordedAt() dateTime { return dateTime{g.c.RecordedAt} }
+
+func (g *guardianConsentResolver) RecordedByName() *string { return optional(g.c.RecordedByName) }
+
+func (g *guardianConsentResolver) SupersededAt() *dateTime {
+	if g.c.SupersededAt == nil {
+		return nil
+	}
+	return &dateTime{*g.c.SupersededAt}
+}
 
 func (g *guardianConsentResolver) RecordedBy(ctx context.Context) (*userResolver, error) {
 	if g.c.RecordedBy == 0 {
@@ -61,6 +71,23 @@ func (v *volunteerResolver) GuardianConsent(ctx context.Context) (*guardianConse
 	return &guardianConsentResolver{v.scope, c}, nil
 }
 
+// GuardianConsentHistory resolves Volunteer.guardianConsentHistory.
+func (v *volunteerResolver) GuardianConsentHistory(ctx context.Context) (*[]*guardianConsentResolver, error) {
+	// AUTHZ: the history holds guardians' contacts: the contact rule again.
+	if ok, err := v.may(ctx, konullu.AccessContact); !ok || err != nil {
+		return nil, err
+	}
+	list, _, err := loadersFrom(ctx).consentHistory.Get(ctx, v.v.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*guardianConsentResolver, len(list))
+	for i, c := range list {
+		out[i] = &guardianConsentResolver{v.scope, c}
+	}
+	return &out, nil
+}
+
 func (v *volunteerResolver) consent(ctx context.Context) (*konullu.GuardianConsent, error) {
 	if v.r.privacy == nil {
 		return nil, nil
@@ -79,7 +106,8 @@ type guardianConsentInput struct {
 
 // RecordGuardianConsent resolves Mutation.recordGuardianConsent.
 func (r *root) RecordGuardianConsent(ctx context.Context, args struct{ Input guardianConsentInput }) (*volunteerResolver, error) {
-	// AUTHZ: any coordinator (a minor's first shift may be at any centre) or admin records consent.
+	// AUTHZ: admins, and coordinators of a centre the minor is tied to
+	// (CanRecordConsent, checked below once the volunteer is known).
 	if err := requireCoordinatorOrAdmin(ctx); err != nil {
 		return nil, err
 	}
@@ -100,6 +128,18 @@ func (r *root) RecordGuardianConsent(ctx context.Context, args struct{ Input gua
 		return nil, err
 	} else if !ok {
 		return nil, &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
+	}
+	if vw := konullu.ViewerFrom(ctx); !vw.IsAdmin() {
+		centres, err := r.privacy.ConsentCentres(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		// AUTHZ: a coordinator records consent only for a minor who holds or
+		// applied for a place at one of their centres.
+		if !vw.CanRecordConsent(centres) {
+			return nil, &konullu.Error{Code: konullu.EFORBIDDEN, Field: "volunteerId",
+				Message: "you may record a guardian's consent only for a volunteer who holds or applied for a place at one of your centres"}
+		}
 	}
 	if _, err := r.privacy.RecordGuardianConsent(ctx, c); err != nil {
 		return nil, err

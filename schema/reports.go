@@ -299,14 +299,16 @@ func (v *volunteerResolver) Certificates(ctx context.Context) ([]*certificateRes
 	return out, nil
 }
 
-// CalendarUrl resolves Volunteer.calendarUrl: the feed is made on first ask.
+// CalendarUrl resolves Volunteer.calendarUrl: the feed is made on first ask
+// and its address shown then only (the store keeps a hash of the secret);
+// later asks are CONFLICT, and rotateCalendarUrl gives a new address.
 func (v *volunteerResolver) CalendarUrl(ctx context.Context) (*string, error) {
 	vw := v.viewer(ctx)
 	// AUTHZ: the secret address is the volunteer's alone.
 	if vw.VolunteerID != v.v.ID || v.v.ID == 0 || v.r.reports == nil {
 		return nil, nil
 	}
-	f, err := v.r.reports.CalendarFeedOf(ctx, vw.UserID, v.v.ID, 0)
+	f, err := v.r.reports.CreateCalendarFeed(ctx, vw.UserID, v.v.ID, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +316,7 @@ func (v *volunteerResolver) CalendarUrl(ctx context.Context) (*string, error) {
 	return &u, nil
 }
 
-// CentreCalendarUrl resolves Query.centreCalendarUrl.
+// CentreCalendarUrl resolves Query.centreCalendarUrl: shown once, like calendarUrl.
 func (r *root) CentreCalendarUrl(ctx context.Context, args struct{ CentreID graphql.ID }) (string, error) {
 	id, err := parseID("centreId", kindCentre, args.CentreID)
 	if err != nil {
@@ -327,7 +329,7 @@ func (r *root) CentreCalendarUrl(ctx context.Context, args struct{ CentreID grap
 	if r.reports == nil {
 		return "", errNoReports
 	}
-	f, err := r.reports.CalendarFeedOf(ctx, konullu.ViewerFrom(ctx).UserID, 0, id)
+	f, err := r.reports.CreateCalendarFeed(ctx, konullu.ViewerFrom(ctx).UserID, 0, id)
 	if err != nil {
 		return "", err
 	}

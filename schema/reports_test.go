@@ -200,6 +200,9 @@ func TestCertificatesAndCalendarAPI(t *testing.T) {
 	if u.Volunteer.CalendarUrl != nil {
 		t.Error("staff see a volunteer's calendar address")
 	}
+	// The secret is kept as a hash: the address is not shown twice.
+	e.post(vol, `query($id: ID!) { volunteer(id: $id) { calendarUrl } }`,
+		map[string]any{"id": gid("Volunteer", e.vol.VolunteerID)}).wantError(t, konullu.ECONFLICT, "")
 	var rot struct{ RotateCalendarUrl string }
 	e.post(vol, `mutation { rotateCalendarUrl }`, nil).ok(t, &rot)
 	if rot.RotateCalendarUrl == first || !strings.HasPrefix(rot.RotateCalendarUrl, "/calendar/") {
@@ -212,6 +215,12 @@ func TestCertificatesAndCalendarAPI(t *testing.T) {
 	e.post(e.tokens["coord@konullu.az"], centreFeed, map[string]any{"c": gid("Centre", e.other.ID)}).ok(t, &cf)
 	if !strings.HasPrefix(cf.CentreCalendarUrl, "/calendar/") {
 		t.Errorf("centre feed %q", cf.CentreCalendarUrl)
+	}
+	e.post(e.tokens["coord@konullu.az"], centreFeed, map[string]any{"c": gid("Centre", e.other.ID)}).wantError(t, konullu.ECONFLICT, "")
+	e.post(e.tokens["coord@konullu.az"], `mutation($c: ID) { rotateCalendarUrl(centreId: $c) }`,
+		map[string]any{"c": gid("Centre", e.other.ID)}).ok(t, &rot)
+	if rot.RotateCalendarUrl == cf.CentreCalendarUrl || !strings.HasPrefix(rot.RotateCalendarUrl, "/calendar/") {
+		t.Errorf("rotated centre feed %q (was %q)", rot.RotateCalendarUrl, cf.CentreCalendarUrl)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/graph-gophers/graphql-go"
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	gqllog "github.com/graph-gophers/graphql-go/log"
+	"github.com/graph-gophers/graphql-go/trace/tracer"
 
 	"github.com/konullu/konullu"
 )
@@ -161,6 +162,11 @@ func newRoot(c Config) *root {
 
 // parseSchema binds the SDL to the root resolver.
 func parseSchema(r *root) (*graphql.Schema, error) {
+	return parseSchemaTraced(r, apiTracer{r: r})
+}
+
+// parseSchemaTraced is parseSchema with another tracer (a fuzz target's).
+func parseSchemaTraced(r *root, t tracer.Tracer) (*graphql.Schema, error) {
 	return graphql.ParseSchema(SDL(), r,
 		graphql.UseStringDescriptions(),
 		graphql.MaxDepth(maxDepth),
@@ -168,7 +174,7 @@ func parseSchema(r *root) (*graphql.Schema, error) {
 		graphql.MaxSelections(maxSelections),
 		graphql.OverlapValidationLimit(maxOverlapPairs),
 		graphql.MaxParallelism(maxParallelism),
-		graphql.Tracer(apiTracer{r: r}),
+		graphql.Tracer(t),
 		graphql.RestrictIntrospection(r.introspectionAllowed),
 		graphql.Logger(panicLogger{r.log}),
 		graphql.PanicHandler(panicHandler{}),

@@ -22,9 +22,9 @@ const (
 
 // volunteerResolver resolves Volunteer. Each field asks how much of the
 // profile the viewer may see (konullu.Viewer.VolunteerAccess): the name for
-// every signed-in viewer; age, skills and hours for coordinators and staff;
-// contact details for the volunteer, admins and coordinators of a centre the
-// volunteer serves at.
+// volunteers who share a published shift; age, skills and hours for
+// coordinators and staff; contact and guardian details for the volunteer,
+// admins and coordinators of a centre the contact rule names.
 type volunteerResolver struct {
 	scope
 	v *konullu.Volunteer
@@ -33,25 +33,27 @@ type volunteerResolver struct {
 // errHidden is the answer for a non-null field the viewer may not see.
 var errHidden = &konullu.Error{Code: konullu.EFORBIDDEN, Message: "you may not see this part of the volunteer's profile"}
 
+// ties are the request's facts about one volunteer, read through the
+// request's loaders: one batched read for every volunteer of a page.
+type ties struct {
+	ctx context.Context
+	id  int64
+}
+
+func (t ties) ContactCentres() ([]int64, error) {
+	centres, _, err := loadersFrom(t.ctx).contactCentres.Get(t.ctx, t.id)
+	return centres, err
+}
+
+func (t ties) SharesShift() (bool, error) {
+	shares, _, err := loadersFrom(t.ctx).shiftMates.Get(t.ctx, t.id)
+	return shares, err
+}
+
 // may reports whether the viewer may see fields of the given level.
 func (v *volunteerResolver) may(ctx context.Context, need konullu.VolunteerAccess) (bool, error) {
-	vw := v.viewer(ctx)
-	// AUTHZ: every signed-in viewer sees names; deciding that needs no read.
-	if need <= konullu.AccessName {
-		return vw.Authenticated(), nil
-	}
-	var err error
-	// AUTHZ: coordinators see contact details of volunteers serving at their
-	// centres; the centres are batched for all volunteers of the page.
-	access := vw.VolunteerAccess(v.v.ID, func() []int64 {
-		var centres []int64
-		centres, _, err = loadersFrom(ctx).volunteerCentres.Get(ctx, v.v.ID)
-		return centres
-	})
-	if err != nil {
-		return false, err
-	}
-	return access >= need, nil
+	// AUTHZ: the one rule for every place that shows a volunteer.
+	return v.viewer(ctx).MaySeeVolunteer(v.v.ID, need, ties{ctx, v.v.ID})
 }
 
 func (v *volunteerResolver) ID() graphql.ID { return globalID(kindVolunteer, v.v.ID) }
@@ -170,7 +172,9 @@ func nonNilList(l []string) []string {
 	return l
 }
 
-// volunteerByID returns a volunteer for a signed-in viewer, or nil.
+// volunteerByID returns a volunteer the viewer may see at least the name
+// of, or nil: a volunteer who shares no shift with a volunteer viewer does
+// not exist for them.
 func (r *root) volunteerByID(ctx context.Context, id int64) (*volunteerResolver, error) {
 	// AUTHZ: profiles are for signed-in viewers; what they see of one is decided per field.
 	if _, err := signedIn(ctx); err != nil {
@@ -180,7 +184,11 @@ func (r *root) volunteerByID(ctx context.Context, id int64) (*volunteerResolver,
 	if err != nil || !ok {
 		return nil, err
 	}
-	return &volunteerResolver{r.scope(), v}, nil
+	res := &volunteerResolver{r.scope(), v}
+	if ok, err := res.may(ctx, konullu.AccessName); !ok || err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // Volunteer resolves Query.volunteer.

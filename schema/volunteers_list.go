@@ -77,7 +77,7 @@ func (r *root) Volunteers(ctx context.Context, args volunteersArgs) (*volunteerC
 	l := loadersFrom(ctx)
 	for _, v := range list {
 		l.volunteers.Set(v.ID, v)
-		l.volunteerCentres.Prime(v.ID)
+		l.primeTies(v.ID)
 		l.availability.Prime(v.ID)
 		l.consents.Prime(v.ID)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/redact"
 	"github.com/konullu/konullu/redisconn"
 )
 
@@ -42,6 +43,11 @@ type Hardening struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (proxy.go); none: the peer is the client.
 	TrustedProxies trustedProxies
+	// MetricsAddr is the listener of /metrics alone (host:port); "": none.
+	MetricsAddr string
+	// MetricsToken is the bearer token /metrics asks for (16+ characters);
+	// with it and no MetricsAddr, the main listener serves /metrics.
+	MetricsToken string
 }
 
 // envVar is one configuration variable; the list is the single source of
@@ -73,6 +79,8 @@ var envVars = []envVar{
 	{"KONULLU_RATE_LIMITS", "", "login=10/15m,login-ip=60/1m+30,register-ip=20/1h,mutation=120/1m+60,verify-ip=60/1m+30,calendar-ip=120/1m+60 (defaults; name the ones to change, or off)"},
 	{"KONULLU_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of reverse proxies (127.0.0.1,10.0.0.0/8) whose X-Forwarded-For and X-Forwarded-Proto are believed; none: the peer is the client"},
 	{"KONULLU_CORS_ORIGINS", "", "comma-separated origins (https://app.example.az) allowed to call the API from a browser; none: CORS off"},
+	{"KONULLU_METRICS_ADDR", "", "serve Prometheus /metrics on this separate address only (127.0.0.1:9090); with neither this nor KONULLU_METRICS_TOKEN, /metrics is 404"},
+	{"KONULLU_METRICS_TOKEN", "", "bearer token (16+ characters) that /metrics asks for; without KONULLU_METRICS_ADDR it serves /metrics on the main address"},
 	{"KONULLU_DEV", "0", "1: development mode: GraphQL introspection open to everyone (else admins only)"},
 }
 
@@ -246,7 +254,8 @@ func parseDuration(s string) (time.Duration, error) {
 }
 
 // LogValue describes the configuration for the start-up log line without
-// passwords: URLs are redacted and the admin password is left out.
+// secrets: URLs lose their user information and query values (redact.URL),
+// the webhook all but its host, and the admin password is left out.
 func (c Config) LogValue() slog.Value {
 	redis := c.RedisURL
 	if redis == "" {
@@ -263,12 +272,12 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
 		slog.String("public_url", public),
-		slog.String("database", redact(c.DatabaseURL)),
-		slog.String("redis", redact(redis)),
-		slog.String("smtp", redact(smtp)),
+		slog.String("database", redact.URL(c.DatabaseURL)),
+		slog.String("redis", redact.URL(redis)),
+		slog.String("smtp", redact.URL(smtp)),
 		slog.String("admin", maskedEmail(c.AdminEmail)),
 		slog.Bool("jobs", c.Jobs),
-		slog.String("webhook", redact(c.Notify.WebhookURL)),
+		slog.String("webhook", redact.Origin(c.Notify.WebhookURL)), // a chat gateway's path may be its token,
 		slog.String("timezone", c.Notify.Location.String()),
 		slog.Bool("demo", c.Demo),
 		slog.Bool("require_approval", c.Rules.RequireApproval),
@@ -279,22 +288,21 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("cors_origins", c.CORSOrigins),
 		slog.Bool("dev", c.Dev),
 		slog.String("trusted_proxies", c.TrustedProxies.String()),
+		slog.String("metrics", c.metricsWhere()),
 	)
 }
 
-// redact hides the password of a URL, in its user part or its query.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		scheme, _, _ := strings.Cut(raw, ":")
-		return scheme + ":(unparsable, hidden)"
+// metricsWhere says where /metrics is served, for the start-up log line (never the token).
+func (c Config) metricsWhere() string {
+	switch {
+	case c.MetricsAddr != "" && c.MetricsToken != "":
+		return c.MetricsAddr + " with a bearer token"
+	case c.MetricsAddr != "":
+		return c.MetricsAddr
+	case c.MetricsToken != "":
+		return "main address with a bearer token"
 	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
+	return "off (404)"
 }
 
 // printEnv writes the table of environment variables with their defaults.

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,6 +23,7 @@ import (
 	"github.com/konullu/konullu/jobs"
 	"github.com/konullu/konullu/metrics"
 	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/redact"
 	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
 )
@@ -103,11 +107,13 @@ type serverOptions struct {
 	limiter     schema.RateLimiter          // limits of the public pages; nil: none
 	proxies     trustedProxies              // see proxy.go
 	links       linkOptions                 // time zone and public address of the reports (routes.go)
+	metricsAt   metricsOptions              // where /metrics is served (KONULLU_METRICS_*)
 }
 
 type serverOption func(*serverOptions)
 
-// withMetrics serves /metrics and counts every request.
+// withMetrics counts every request; withMetricsEndpoint decides whether the
+// main listener serves /metrics.
 func withMetrics(m *metrics.Metrics) serverOption {
 	return func(o *serverOptions) { o.metrics = m }
 }
@@ -262,29 +268,38 @@ func countRequests(m *metrics.Metrics, next http.Handler) http.Handler {
 	})
 }
 
-// Contact details never reach the log: whatever a log line carries is
-// passed through redactContacts, which masks email addresses and phone numbers.
+// Contact details and secrets never reach the log: whatever a log line
+// carries is passed through redactLog, which masks email addresses and phone
+// numbers, and the secrets of URLs and secret paths (redact.Text) that an
+// error message may quote.
 var (
 	emailInLog = regexp.MustCompile(`[^\s<>"'@:,;()\[\]]+@[^\s<>"'@,;()\[\]]+\.[A-Za-z]{2,}`)
 	phoneInLog = regexp.MustCompile(`\+\d[\d ().-]{6,}\d`)
 )
 
-// redactContacts is a slog ReplaceAttr that masks contact details in string values.
-func redactContacts(_ []string, a slog.Attr) slog.Attr {
+// redactLog is a slog ReplaceAttr that masks contact details and secrets in string values.
+func redactLog(_ []string, a slog.Attr) slog.Attr {
 	if a.Value.Kind() != slog.KindString {
 		return a
 	}
-	s := a.Value.String()
-	if !strings.ContainsAny(s, "@+") {
+	orig := a.Value.String()
+	s := redact.Text(orig)
+	if strings.ContainsAny(s, "@+") {
+		s = emailInLog.ReplaceAllStringFunc(s, konullu.MaskEmail)
+		s = phoneInLog.ReplaceAllString(s, "+***")
+	}
+	if s == orig {
 		return a
 	}
-	s = emailInLog.ReplaceAllStringFunc(s, konullu.MaskEmail)
-	s = phoneInLog.ReplaceAllString(s, "+***")
 	return slog.String(a.Key, s)
 }
 
-// parseHardening reads KONULLU_RATE_LIMITS, KONULLU_CORS_ORIGINS, KONULLU_DEV
-// and KONULLU_TRUSTED_PROXIES.
+// minMetricsToken is the shortest KONULLU_METRICS_TOKEN accepted: a short
+// token could be guessed, and /metrics tells much about the deployment.
+const minMetricsToken = 16
+
+// parseHardening reads KONULLU_RATE_LIMITS, KONULLU_CORS_ORIGINS, KONULLU_DEV,
+// KONULLU_TRUSTED_PROXIES, KONULLU_METRICS_ADDR and KONULLU_METRICS_TOKEN.
 func parseHardening(h *Hardening, get func(string) string, bad func(name, format string, args ...any) error) error {
 	var err error
 	if h.RateLimits, err = ratelimit.ParseRules(get("KONULLU_RATE_LIMITS")); err != nil {
@@ -306,7 +321,58 @@ func parseHardening(h *Hardening, get func(string) string, bad func(name, format
 	if h.TrustedProxies, err = parseTrustedProxies(get("KONULLU_TRUSTED_PROXIES")); err != nil {
 		return bad("KONULLU_TRUSTED_PROXIES", "%v", err)
 	}
+	if h.MetricsAddr = get("KONULLU_METRICS_ADDR"); h.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(h.MetricsAddr); err != nil || port == "" {
+			return bad("KONULLU_METRICS_ADDR", "%q is not host:port (e.g. 127.0.0.1:9090)", h.MetricsAddr)
+		}
+	}
+	h.MetricsToken = get("KONULLU_METRICS_TOKEN")
+	if n := len(h.MetricsToken); n > 0 && n < minMetricsToken {
+		return bad("KONULLU_METRICS_TOKEN", "too short (%d characters): at least %d, e.g. from `openssl rand -hex 24`", n, minMetricsToken)
+	}
+	if strings.ContainsFunc(h.MetricsToken, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return bad("KONULLU_METRICS_TOKEN", "must not hold spaces or control characters")
+	}
 	return nil
+}
+
+// metricsOptions say where /metrics is served: on its own listener
+// (KONULLU_METRICS_ADDR), or on the main one behind a bearer token
+// (KONULLU_METRICS_TOKEN); with neither, nowhere (404).
+type metricsOptions struct {
+	token      string // the bearer token /metrics asks for; "": none
+	onMainPort bool   // served on the main listener (only with a token)
+}
+
+// withMetricsEndpoint decides where /metrics is served (routes.go).
+func withMetricsEndpoint(token string, onMainPort bool) serverOption {
+	return func(o *serverOptions) { o.metricsAt = metricsOptions{token: token, onMainPort: onMainPort} }
+}
+
+// requireBearer answers 401 unless the request carries the token as a
+// bearer token, compared in constant time.
+func requireBearer(token string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		// Hashes of equal length: the comparison takes as long whatever the guess.
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			w.Header().Set("Cache-Control", "no-store")
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// metricsHandler is /metrics as configured: behind the bearer token when there is one.
+func metricsHandler(m *metrics.Metrics, token string) http.Handler {
+	if token == "" {
+		return m.Handler()
+	}
+	return requireBearer(token, m.Handler())
 }
 
 // maskedEmail is an address as logs may show it (l***@example.az), or "" for none.

@@ -104,7 +104,7 @@ func TestHardeningConfig(t *testing.T) {
 		t.Errorf("config: %+v", c.Hardening)
 	}
 	for name, val := range map[string]string{"KONULLU_CORS_ORIGINS": "*", "KONULLU_RATE_LIMITS": "login=lots", "KONULLU_DEV": "maybe",
-		"KONULLU_TRUSTED_PROXIES": "10.0.0.0/33"} {
+		"KONULLU_TRUSTED_PROXIES": "10.0.0.0/33", "KONULLU_METRICS_ADDR": "9090", "KONULLU_METRICS_TOKEN": "fifteen-chars15"} {
 		_, err := parseConfig(env(map[string]string{name: val}))
 		if ce, ok := err.(*configError); !ok || ce.name != name {
 			t.Errorf("%s=%s: %v", name, val, err)
@@ -185,7 +185,7 @@ func TestNoContactDetailsInLogs(t *testing.T) {
 
 func TestRedactContacts(t *testing.T) {
 	var buf bytes.Buffer
-	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: redactContacts}))
+	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: redactLog}))
 	log.Info("mail to aysel@example.az failed", "err", "550 <nigar.h@mail.az>: no such user", "phone", "+994 (50) 123-45-67",
 		"at", "2025-03-30T09:00:00Z", "duration_ms", 12.5, "id", "9f8e7d6c5b4a39281706")
 	out := buf.String()
@@ -212,6 +212,7 @@ func TestRedisGone(t *testing.T) {
 		"KONULLU_ADMIN_PASSWORD": adminPassword,
 		"KONULLU_RATE_LIMITS":    "login=3/1h",
 		"KONULLU_JOBS":           "off",
+		"KONULLU_METRICS_TOKEN":  testMetricsToken,
 	})
 	login := func(pw string) (int, http.Header, string) {
 		return post(t, srv.url, "", `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, map[string]any{"e": adminEmail, "p": pw})
@@ -243,7 +244,7 @@ func TestRedisGone(t *testing.T) {
 		map[string]any{"e": "nobody@example.org", "p": "whatever it is"}); status != 200 || !strings.Contains(body, "UNAUTHENTICATED") {
 		t.Errorf("another account: %d %s", status, body)
 	}
-	_, metricsText := get(t, srv.url+"/metrics")
+	_, metricsText := get(t, srv.url+"/metrics", "Authorization", "Bearer "+testMetricsToken)
 	for _, want := range []string{"konullu_ratelimit_in_memory 1", "konullu_redis_up 0", `konullu_rate_limited_total{rule="login"} 1`,
 		`konullu_graphql_requests_total{code="OK",operation="mutation:login"} 4`, "konullu_database_up 1", "go_sql_open_connections"} {
 		if !strings.Contains(metricsText, want) {

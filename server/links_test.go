@@ -25,6 +25,7 @@ type linkFixture struct {
 	url                   string // of the database
 	cert                  *konullu.Certificate
 	volunteerTok, staffTk string
+	feedShown             bool // the volunteer's calendarUrl was shown once
 }
 
 func newLinkFixture(t *testing.T) *linkFixture {
@@ -126,6 +127,7 @@ func (f *linkFixture) reportOf(t *testing.T, srvURL, day string) (timezone strin
 }
 
 // links asks the API for the volunteer's feed address and certificate links.
+// The feed's address is shown once: later asks rotate it.
 func (f *linkFixture) links(t *testing.T, srvURL string) (calendar, verify, download string) {
 	t.Helper()
 	var out struct {
@@ -136,11 +138,21 @@ func (f *linkFixture) links(t *testing.T, srvURL string) (calendar, verify, down
 			}
 		}
 	}
-	mustGraphQL(t, srvURL, f.volunteerTok, `{ me { volunteer { calendarUrl certificates { code verifyUrl downloadUrl } } } }`, nil, &out)
+	query := `{ me { volunteer { calendarUrl certificates { code verifyUrl downloadUrl } } } }`
+	if f.feedShown {
+		query = `{ me { volunteer { certificates { code verifyUrl downloadUrl } } } }`
+	}
+	mustGraphQL(t, srvURL, f.volunteerTok, query, nil, &out)
 	v := out.Me.Volunteer
 	if len(v.Certificates) != 1 || v.Certificates[0].Code != f.cert.Code {
 		t.Fatalf("certificates: %+v", v.Certificates)
 	}
+	if f.feedShown {
+		var rot struct{ RotateCalendarUrl string }
+		mustGraphQL(t, srvURL, f.volunteerTok, `mutation { rotateCalendarUrl }`, nil, &rot)
+		v.CalendarUrl = rot.RotateCalendarUrl
+	}
+	f.feedShown = true
 	return v.CalendarUrl, v.Certificates[0].VerifyUrl, v.Certificates[0].DownloadUrl
 }
 

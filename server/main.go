@@ -26,6 +26,7 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/demo"
+	"github.com/konullu/konullu/redact"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/konullu/konullu/frontend"
@@ -71,10 +72,13 @@ func (e *usageError) ExitCode() int { return 2 }
 
 // runOptions are what tests change about run; production uses the defaults.
 type runOptions struct {
-	onListen func(addr string)    // called with the address once the server listens
-	argon2   konullu.Argon2Params // cost of password hashes
-	now      func() time.Time
-	demo     demo.Options // size of the demo data seeded by serve (KONULLU_DEMO=1)
+	onListen func(addr string) // called with the address once the server listens
+	// onMetricsListen is called with the address of the metrics listener
+	// (KONULLU_METRICS_ADDR) once it listens.
+	onMetricsListen func(addr string)
+	argon2          konullu.Argon2Params // cost of password hashes
+	now             func() time.Time
+	demo            demo.Options // size of the demo data seeded by serve (KONULLU_DEMO=1)
 }
 
 type option func(*runOptions)
@@ -145,7 +149,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redactContacts}))
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redactLog}))
 
 	switch cmd {
 	case "migrate":
@@ -154,7 +158,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer db.Close()
-		logger.Info("database is up to date", "database", redact(cfg.DatabaseURL))
+		logger.Info("database is up to date", "database", redact.URL(cfg.DatabaseURL))
 		return nil
 	case "seed":
 		db, err := openStore(ctx, cfg, logger, o)
@@ -199,7 +203,7 @@ func openStore(ctx context.Context, cfg Config, logger *slog.Logger, o runOption
 	if err != nil {
 		return nil, err
 	}
-	logger.Info("database connected", "database", redact(cfg.DatabaseURL), "dialect", db.Dialect())
+	logger.Info("database connected", "database", redact.URL(cfg.DatabaseURL), "dialect", db.Dialect())
 	// Every command works on an up-to-date schema; instances that start
 	// together take turns (see store.DB.Migrate).
 	if err := db.Migrate(ctx); err != nil {
@@ -311,7 +315,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Unavailable: store.IsUnavailable,
 		Dev:         cfg.Dev,
 	})
-	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics), withCORS(cfg.CORSOrigins), withRedis(rdb),
+	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics),
+		withMetricsEndpoint(cfg.MetricsToken, cfg.MetricsAddr == ""), withCORS(cfg.CORSOrigins), withRedis(rdb),
 		withRateLimits(hard), withTrustedProxies(cfg.TrustedProxies), withLinks(cfg.Notify.Location, cfg.PublicURL))
 	srv := &http.Server{
 		Handler:           handler,
@@ -332,16 +337,43 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		o.onListen(addr)
 	}
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	// /metrics on its own listener (KONULLU_METRICS_ADDR): an address that
+	// only the monitoring network reaches; the main listener answers 404.
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metricsHandler(hard.metrics, cfg.MetricsToken))
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+			WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: 64 << 10,
+			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("listen on %s (KONULLU_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		logger.Info("metrics listening", "addr", mln.Addr().String(), "token", cfg.MetricsToken != "")
+		if o.onMetricsListen != nil {
+			o.onMetricsListen(mln.Addr().String())
+		}
+		go func() { errc <- metricsSrv.Serve(mln) }()
+	}
 	select {
 	case err := <-errc:
+		srv.Close()
+		if metricsSrv != nil {
+			metricsSrv.Close()
+		}
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", shutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	if metricsSrv != nil {
+		metricsSrv.Shutdown(sctx)
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

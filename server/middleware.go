@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/konullu/konullu/redact"
 )
 
 // requestIDHeader carries the request id. The server sets it on the request
@@ -51,7 +53,8 @@ func newRequestID() string {
 }
 
 // logRequests writes one log line per request: method, path (without the
-// query, which may hold GraphQL variables), status, size and duration.
+// query, which may hold GraphQL variables, and with its secrets hidden by
+// redact.Path), status, size and duration.
 // Headers are never logged: they carry bearer tokens. "remote" is the
 // client's address, resolved through trusted proxies (proxy.go); "proxy" is
 // the peer when a trusted proxy forwarded the request. Successful health
@@ -71,7 +74,7 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		attrs := []slog.Attr{
 			slog.String("request_id", r.Header.Get(requestIDHeader)),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", redact.Path(r.URL.Path)), // feed secrets and certificate codes are hidden
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),

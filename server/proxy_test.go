@@ -272,6 +272,7 @@ func TestPublicPageLimits(t *testing.T) {
 		"KONULLU_JOBS":            "off",
 		"KONULLU_RATE_LIMITS":     "verify-ip=3/1h,calendar-ip=3/1h",
 		"KONULLU_TRUSTED_PROXIES": "127.0.0.1",
+		"KONULLU_METRICS_TOKEN":   testMetricsToken,
 	})
 	for _, tc := range []struct{ rule, path string }{
 		{"verify-ip", "/verify/NOSUCHCODE"},
@@ -310,7 +311,7 @@ func TestPublicPageLimits(t *testing.T) {
 			}
 		})
 	}
-	_, metricsText := get(t, srv.url+"/metrics")
+	_, metricsText := get(t, srv.url+"/metrics", "Authorization", "Bearer "+testMetricsToken)
 	for _, want := range []string{`konullu_rate_limited_total{rule="verify-ip"} 1`, `konullu_rate_limited_total{rule="calendar-ip"} 1`} {
 		if !strings.Contains(metricsText, want) {
 			t.Errorf("/metrics lacks %q", want)

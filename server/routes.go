@@ -15,8 +15,12 @@ import (
 func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Handler, web fs.FS, o serverOptions) {
 	mux.Handle("/graphql", api)
 	mux.Handle("GET /me/export", api) // the signed-in user's data as JSON, bearer token
-	if o.metrics != nil {
-		mux.Handle("GET /metrics", o.metrics.Handler()) // Prometheus
+	// Prometheus, on the main listener only behind its bearer token; else
+	// 404 here (it may be served on KONULLU_METRICS_ADDR, main.go).
+	if o.metrics != nil && o.metricsAt.onMainPort && o.metricsAt.token != "" {
+		mux.Handle("GET /metrics", metricsHandler(o.metrics, o.metricsAt.token))
+	} else {
+		mux.Handle("/metrics", http.NotFoundHandler())
 	}
 	mux.Handle("GET /healthz", handleHealthz())
 	checks := []check{{name: "database", ping: db.Ping, essential: true}}

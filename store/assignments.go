@@ -124,9 +124,10 @@ func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinat
 	var out *konullu.Assignment
 	var repeated int64                   // the active assignment a repeated signup returns
 	var outcome konullu.AssignmentStatus // set when this call wrote the assignment (metrics)
+	var wantsConsent int64               // the centre a minor applied at, refused for want of consent
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		now := d.now()
-		out, repeated, outcome = nil, 0, ""
+		out, repeated, outcome, wantsConsent = nil, 0, "", 0
 		v, err := d.lockVolunteer(ctx, tx, volunteerID)
 		if err != nil {
 			return err
@@ -148,6 +149,9 @@ func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinat
 			return err
 		}
 		if err := konullu.CheckGuardianConsent(v, &s.Shift, f.consent); err != nil {
+			if !byCoordinator {
+				wantsConsent = s.CentreID
+			}
 			return err
 		}
 		if f.overlapping != 0 {
@@ -187,6 +191,13 @@ func (d *DB) SignUp(ctx context.Context, shiftID, volunteerID int64, byCoordinat
 		return d.enqueueKnown(ctx, tx, now, map[int64]int{v.UserID: f.channels}, nil, evs...)
 	})
 	if err != nil {
+		if wantsConsent != 0 {
+			// The refusal is the answer; failing to note the application
+			// only means the centre cannot record consent yet.
+			if rerr := d.recordConsentRequest(ctx, volunteerID, shiftID, wantsConsent); rerr != nil {
+				d.log.ErrorContext(ctx, "consent request not recorded", "err", rerr)
+			}
+		}
 		return nil, err
 	}
 	if repeated != 0 {

@@ -45,7 +45,8 @@ func (d *DB) RecordAudit(ctx context.Context, e *konullu.AuditEntry) error {
 }
 
 // CompleteAudit records how an entry written ahead (PENDING) ended: its
-// outcome and error code, and its changes as e.Changes lists them. The
+// outcome and error code, its actor when it had none (an anonymous request
+// that signed in as e.ActorUserID), and its changes as e.Changes lists them. The
 // before state the entry already holds is kept; changes it holds that are
 // not listed (objects the action named but left as they were) are removed.
 func (d *DB) CompleteAudit(ctx context.Context, e *konullu.AuditEntry) error {
@@ -53,7 +54,12 @@ func (d *DB) CompleteAudit(ctx context.Context, e *konullu.AuditEntry) error {
 		return fmt.Errorf("store: complete audit: entry %d without id or outcome", e.ID)
 	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := d.exec(ctx, tx, `UPDATE audit_log SET outcome = ?, error_code = ? WHERE id = ?`, string(e.Outcome), e.ErrorCode, e.ID)
+		var actor any // the account an anonymous sign-in opened, when e names one
+		if e.ActorUserID != 0 {
+			actor = e.ActorUserID
+		}
+		res, err := d.exec(ctx, tx, `UPDATE audit_log SET outcome = ?, error_code = ?, actor_user_id = COALESCE(actor_user_id, ?) WHERE id = ?`,
+			string(e.Outcome), e.ErrorCode, actor, e.ID)
 		if err != nil {
 			return fmt.Errorf("store: complete audit: %w", err)
 		}

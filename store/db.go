@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -33,6 +34,21 @@ import (
 
 //go:embed migrations
 var migrations embed.FS
+
+// SQLite has no SHA-256 of its own: konullu_sha256(text) gives the hash of a
+// secret as the store keeps it (feedTokenHash), for the migration that
+// stopped keeping calendar feeds' secrets in plain text.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("konullu_sha256", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return feedTokenHash(v), nil
+		case []byte:
+			return feedTokenHash(string(v)), nil
+		}
+		return nil, nil
+	})
+}
 
 // Dialects.
 const (

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,8 +19,9 @@ import (
 
 var _ konullu.PrivacyStore = (*DB)(nil)
 
-// RecordGuardianConsent records a minor's guardian consent, replacing an
-// earlier one.
+// RecordGuardianConsent records a minor's guardian consent. The consent it
+// supersedes is kept in guardian_consent_history with who recorded it and
+// who superseded it, in the same transaction.
 func (d *DB) RecordGuardianConsent(ctx context.Context, c konullu.GuardianConsent) (*konullu.GuardianConsent, error) {
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = d.now()
@@ -29,16 +31,38 @@ func (d *DB) RecordGuardianConsent(ctx context.Context, c konullu.GuardianConsen
 	if c.RecordedBy != 0 {
 		recordedBy = c.RecordedBy
 	}
-	_, err := d.exec(ctx, d.db, `INSERT INTO guardian_consents (volunteer_id, guardian_name, relationship, contact, note, recorded_by, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (volunteer_id) DO UPDATE SET guardian_name = excluded.guardian_name, relationship = excluded.relationship,
-			contact = excluded.contact, note = excluded.note, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
-		c.VolunteerID, c.GuardianName, c.Relationship, c.Contact, c.Note, recordedBy, c.RecordedAt)
-	if isForeignKeyViolation(err) {
-		return nil, &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
-	}
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		// The volunteer's row is the lock: two coordinators recording at
+		// once each supersede what the other wrote, and nothing is lost.
+		var one int
+		err := d.queryRow(ctx, tx, `SELECT 1 FROM volunteers WHERE id = ?`+d.forUpdate(), c.VolunteerID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
+		}
+		if err != nil {
+			return fmt.Errorf("store: record guardian consent: %w", err)
+		}
+		if _, err := d.exec(ctx, tx, `INSERT INTO guardian_consent_history (volunteer_id, guardian_name, relationship, contact, note,
+				recorded_by, recorded_at, superseded_by, superseded_at)
+			SELECT volunteer_id, guardian_name, relationship, contact, note, recorded_by, recorded_at, ?, ?
+			FROM guardian_consents WHERE volunteer_id = ?`, recordedBy, c.RecordedAt, c.VolunteerID); err != nil {
+			return fmt.Errorf("store: record guardian consent: history: %w", err)
+		}
+		_, err = d.exec(ctx, tx, `INSERT INTO guardian_consents (volunteer_id, guardian_name, relationship, contact, note, recorded_by, recorded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (volunteer_id) DO UPDATE SET guardian_name = excluded.guardian_name, relationship = excluded.relationship,
+				contact = excluded.contact, note = excluded.note, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
+			c.VolunteerID, c.GuardianName, c.Relationship, c.Contact, c.Note, recordedBy, c.RecordedAt)
+		if isForeignKeyViolation(err) {
+			return &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
+		}
+		if err != nil {
+			return fmt.Errorf("store: record guardian consent: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: record guardian consent: %w", err)
+		return nil, err
 	}
 	return &c, nil
 }
@@ -50,22 +74,101 @@ func (d *DB) GuardianConsents(ctx context.Context, volunteerIDs []int64) (map[in
 		return out, nil
 	}
 	in, args := inList(volunteerIDs)
-	rows, err := d.query(ctx, d.db, `SELECT volunteer_id, guardian_name, relationship, contact, note, COALESCE(recorded_by, 0), recorded_at
-		FROM guardian_consents WHERE volunteer_id IN (`+in+`)`, args...)
+	rows, err := d.query(ctx, d.db, `SELECT g.volunteer_id, g.guardian_name, g.relationship, g.contact, g.note, COALESCE(g.recorded_by, 0),
+		COALESCE(rv.full_name, ''), g.recorded_at, NULL, 0
+		FROM guardian_consents g LEFT JOIN volunteers rv ON rv.user_id = g.recorded_by WHERE g.volunteer_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: guardian consents: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		c := &konullu.GuardianConsent{}
-		var at nullTime
-		if err := rows.Scan(&c.VolunteerID, &c.GuardianName, &c.Relationship, &c.Contact, &c.Note, &c.RecordedBy, &at); err != nil {
-			return nil, fmt.Errorf("store: guardian consents: %w", err)
-		}
-		c.RecordedAt = at.Time
+	list, err := scanConsents(rows)
+	for _, c := range list {
 		out[c.VolunteerID] = c
 	}
+	return out, err
+}
+
+// GuardianConsentHistory returns every consent recorded for the volunteers:
+// the one on record, then those it superseded, newest first.
+func (d *DB) GuardianConsentHistory(ctx context.Context, volunteerIDs []int64) (map[int64][]*konullu.GuardianConsent, error) {
+	out := map[int64][]*konullu.GuardianConsent{}
+	if volunteerIDs = uniqueIDs(volunteerIDs); len(volunteerIDs) == 0 {
+		return out, nil
+	}
+	current, err := d.GuardianConsents(ctx, volunteerIDs)
+	if err != nil {
+		return nil, err
+	}
+	for id, c := range current {
+		out[id] = []*konullu.GuardianConsent{c}
+	}
+	in, args := inList(volunteerIDs)
+	rows, err := d.query(ctx, d.db, `SELECT h.volunteer_id, h.guardian_name, h.relationship, h.contact, h.note, COALESCE(h.recorded_by, 0),
+		COALESCE(rv.full_name, ''), h.recorded_at, h.superseded_at, COALESCE(h.superseded_by, 0)
+		FROM guardian_consent_history h LEFT JOIN volunteers rv ON rv.user_id = h.recorded_by
+		WHERE h.volunteer_id IN (`+in+`) ORDER BY h.volunteer_id, h.superseded_at DESC, h.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: guardian consent history: %w", err)
+	}
+	list, err := scanConsents(rows)
+	for _, c := range list {
+		out[c.VolunteerID] = append(out[c.VolunteerID], c)
+	}
+	return out, err
+}
+
+// scanConsents reads consents: volunteer, guardian, relationship, contact,
+// note, recorder, recorder's name, recorded at, superseded at, superseded by.
+func scanConsents(rows *sql.Rows) ([]*konullu.GuardianConsent, error) {
+	defer rows.Close()
+	var out []*konullu.GuardianConsent
+	for rows.Next() {
+		c := &konullu.GuardianConsent{}
+		var at, superseded nullTime
+		if err := rows.Scan(&c.VolunteerID, &c.GuardianName, &c.Relationship, &c.Contact, &c.Note, &c.RecordedBy,
+			&c.RecordedByName, &at, &superseded, &c.SupersededBy); err != nil {
+			return nil, fmt.Errorf("store: guardian consents: %w", err)
+		}
+		c.RecordedAt, c.SupersededAt = at.Time, superseded.ptr()
+		out = append(out, c)
+	}
 	return out, rows.Err()
+}
+
+// ConsentCentres lists the centres whose coordinators may record the
+// volunteer's guardian consent: where the volunteer holds a place that is
+// not cancelled in a shift that is not cancelled (drafts too), or applied
+// for one (a signup refused for want of consent), within
+// konullu.ConsentTieWindow of the shift's end or of the application.
+func (d *DB) ConsentCentres(ctx context.Context, volunteerID int64) ([]int64, error) {
+	since := d.now().Add(-konullu.ConsentTieWindow)
+	rows, err := d.query(ctx, d.db, `SELECT s.centre_id FROM assignments a JOIN shifts s ON s.id = a.shift_id
+			WHERE a.volunteer_id = ? AND a.status <> 'CANCELLED' AND s.status <> 'CANCELLED' AND s.ends_at > ?
+		UNION SELECT centre_id FROM guardian_consent_requests WHERE volunteer_id = ? AND requested_at > ?
+		ORDER BY 1`, volunteerID, since, volunteerID, since)
+	if err != nil {
+		return nil, fmt.Errorf("store: consent centres: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var c int64
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("store: consent centres: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// recordConsentRequest notes a minor's signup refused for want of a
+// guardian's consent: the application that lets the shift's centre record one.
+func (d *DB) recordConsentRequest(ctx context.Context, volunteerID, shiftID, centreID int64) error {
+	_, err := d.exec(ctx, d.db, `INSERT INTO guardian_consent_requests (volunteer_id, shift_id, centre_id, requested_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (volunteer_id, shift_id) DO UPDATE SET requested_at = excluded.requested_at`, volunteerID, shiftID, centreID, d.now())
+	if err != nil {
+		return fmt.Errorf("store: consent request: %w", err)
+	}
+	return nil
 }
 
 // Tables whose rows are exported or moved by hand; every other table with a
@@ -402,9 +505,13 @@ func (d *DB) anonymiseVolunteer(ctx context.Context, tx *sql.Tx, volunteerID int
 	return nil
 }
 
+// likeEscaper escapes a LIKE pattern's wildcards (ESCAPE '\').
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // forgetInAudit erases what the audit trail recorded about an account: the
 // before and after of the user and volunteer, the arguments of those
-// actions, and the account as an actor.
+// actions and of the account's own actions (and of any naming its email),
+// and the account as an actor.
 func (d *DB) forgetInAudit(ctx context.Context, tx *sql.Tx, userID, volunteerID int64) error {
 	const about = `(kind = 'User' AND object_id = ?) OR (kind = 'Volunteer' AND object_id = ?)`
 	if _, err := d.exec(ctx, tx, `UPDATE audit_log SET arguments = ? WHERE id IN (SELECT audit_id FROM audit_changes WHERE `+about+`)`,
@@ -413,6 +520,18 @@ func (d *DB) forgetInAudit(ctx context.Context, tx *sql.Tx, userID, volunteerID 
 	}
 	if _, err := d.exec(ctx, tx, `UPDATE audit_changes SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END,
 		after = CASE WHEN after IS NULL THEN NULL ELSE ? END WHERE `+about, erased, erased, userID, volunteerID); err != nil {
+		return fmt.Errorf("store: delete account: audit: %w", err)
+	}
+	// What the person did themselves (register, sign in, edit their profile)
+	// holds their email, name and contact details in its arguments; so may a
+	// sign-in that failed, made before the account was known.
+	var email string
+	if err := d.queryRow(ctx, tx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
+		return fmt.Errorf("store: delete account: audit: %w", err)
+	}
+	quoted, _ := json.Marshal(strings.ToLower(email))
+	if _, err := d.exec(ctx, tx, `UPDATE audit_log SET arguments = ? WHERE actor_user_id = ? OR LOWER(arguments) LIKE ? ESCAPE '\'`,
+		erased, userID, "%"+likeEscaper.Replace(string(quoted))+"%"); err != nil {
 		return fmt.Errorf("store: delete account: audit: %w", err)
 	}
 	if _, err := d.exec(ctx, tx, `UPDATE audit_log SET actor_user_id = NULL WHERE actor_user_id = ?`, userID); err != nil {

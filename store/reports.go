@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/base32"
 	"encoding/binary"
@@ -635,6 +636,14 @@ func newFeedToken() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
+// feedTokenHash is what the store keeps of a feed's secret: its SHA-256,
+// like a session's. The secret has 256 random bits, so a plain hash is
+// enough; nobody can try candidates against it.
+func feedTokenHash(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
 func feedOwner(userID, volunteerID, centreID int64) string {
 	if centreID == 0 {
 		return fmt.Sprintf("v:%d", volunteerID)
@@ -642,71 +651,76 @@ func feedOwner(userID, volunteerID, centreID int64) string {
 	return fmt.Sprintf("c:%d:%d", userID, centreID)
 }
 
-const feedSelect = `SELECT token, user_id, COALESCE(volunteer_id, 0), COALESCE(centre_id, 0), created_at FROM calendar_feeds`
+// errFeedShown answers a second ask for a feed's address: the secret is kept
+// only as a hash, so the address was shown once, when it was made.
+var errFeedShown = &konullu.Error{Code: konullu.ECONFLICT,
+	Message: "the calendar address was shown when it was made and is not kept; rotateCalendarUrl gives a new one (the old one stops working)"}
 
-func scanFeed(row interface{ Scan(...any) error }) (*konullu.CalendarFeed, error) {
-	f := &konullu.CalendarFeed{}
-	var created nullTime
-	err := row.Scan(&f.Token, &f.UserID, &f.VolunteerID, &f.CentreID, &created)
-	f.CreatedAt = created.Time
-	return f, err
+// feedArgs are the owner columns of a feed's row.
+func feedArgs(userID, volunteerID, centreID int64) (owner string, vol, centre any) {
+	if centreID == 0 {
+		return feedOwner(userID, volunteerID, 0), volunteerID, nil
+	}
+	return feedOwner(userID, 0, centreID), nil, centreID
 }
 
-// CalendarFeedOf returns the feed of a volunteer (centreID 0) or of a centre
-// for a user, creating it when there is none.
-func (d *DB) CalendarFeedOf(ctx context.Context, userID, volunteerID, centreID int64) (*konullu.CalendarFeed, error) {
-	owner := feedOwner(userID, volunteerID, centreID)
-	f, err := scanFeed(d.queryRow(ctx, d.db, feedSelect+` WHERE owner = ?`, owner))
-	if err == nil {
-		return f, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: calendar feed: %w", err)
-	}
-	var vol, centre any
-	if centreID == 0 {
-		vol = volunteerID
-	} else {
-		centre = centreID
-	}
-	if _, err := d.exec(ctx, d.db, `INSERT INTO calendar_feeds (token, owner, user_id, volunteer_id, centre_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner) DO NOTHING`, newFeedToken(), owner, userID, vol, centre, d.now()); err != nil {
+// CreateCalendarFeed makes the feed of a volunteer (centreID 0) or of a
+// centre for a user and returns it with its secret, which is not kept: when
+// the feed exists already it is CONFLICT (RotateCalendarFeed gives a new
+// secret).
+func (d *DB) CreateCalendarFeed(ctx context.Context, userID, volunteerID, centreID int64) (*konullu.CalendarFeed, error) {
+	owner, vol, centre := feedArgs(userID, volunteerID, centreID)
+	f := &konullu.CalendarFeed{Token: newFeedToken(), UserID: userID, VolunteerID: volunteerID, CentreID: centreID, CreatedAt: d.now()}
+	res, err := d.exec(ctx, d.db, `INSERT INTO calendar_feeds (token_hash, owner, user_id, volunteer_id, centre_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner) DO NOTHING`, feedTokenHash(f.Token), owner, userID, vol, centre, f.CreatedAt)
+	if err != nil {
 		if isForeignKeyViolation(err) {
 			return nil, konullu.NotFound("volunteer or centre")
 		}
 		return nil, fmt.Errorf("store: create calendar feed: %w", err)
 	}
-	f, err = scanFeed(d.queryRow(ctx, d.db, feedSelect+` WHERE owner = ?`, owner))
-	if err != nil {
-		return nil, fmt.Errorf("store: calendar feed: %w", err)
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, fmt.Errorf("store: create calendar feed: %w", err)
+	} else if n == 0 {
+		return nil, errFeedShown
 	}
 	return f, nil
 }
 
-// RotateCalendarFeed gives the feed a new secret; the old address stops working at once.
+// RotateCalendarFeed gives the feed a new secret, making the feed when there
+// is none; the old address stops working at once. The answer carries the
+// new secret, which is not kept.
 func (d *DB) RotateCalendarFeed(ctx context.Context, userID, volunteerID, centreID int64) (*konullu.CalendarFeed, error) {
-	if _, err := d.CalendarFeedOf(ctx, userID, volunteerID, centreID); err != nil {
-		return nil, err
-	}
-	owner := feedOwner(userID, volunteerID, centreID)
-	if _, err := d.exec(ctx, d.db, `UPDATE calendar_feeds SET token = ?, created_at = ? WHERE owner = ?`, newFeedToken(), d.now(), owner); err != nil {
+	owner, vol, centre := feedArgs(userID, volunteerID, centreID)
+	f := &konullu.CalendarFeed{Token: newFeedToken(), UserID: userID, VolunteerID: volunteerID, CentreID: centreID, CreatedAt: d.now()}
+	if _, err := d.exec(ctx, d.db, `INSERT INTO calendar_feeds (token_hash, owner, user_id, volunteer_id, centre_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
+		feedTokenHash(f.Token), owner, userID, vol, centre, f.CreatedAt); err != nil {
+		if isForeignKeyViolation(err) {
+			return nil, konullu.NotFound("volunteer or centre")
+		}
 		return nil, fmt.Errorf("store: rotate calendar feed: %w", err)
 	}
-	return d.CalendarFeedOf(ctx, userID, volunteerID, centreID)
+	return f, nil
 }
 
-// CalendarFeedByToken returns the feed of a secret.
+// CalendarFeedByToken returns the feed of a secret, found by its hash; the
+// answer's Token is empty.
 func (d *DB) CalendarFeedByToken(ctx context.Context, token string) (*konullu.CalendarFeed, error) {
 	if len(token) != 52 {
 		return nil, konullu.NotFound("calendar feed")
 	}
-	f, err := scanFeed(d.queryRow(ctx, d.db, feedSelect+` WHERE token = ?`, token))
+	f := &konullu.CalendarFeed{}
+	var created nullTime
+	err := d.queryRow(ctx, d.db, `SELECT user_id, COALESCE(volunteer_id, 0), COALESCE(centre_id, 0), created_at
+		FROM calendar_feeds WHERE token_hash = ?`, feedTokenHash(token)).Scan(&f.UserID, &f.VolunteerID, &f.CentreID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, konullu.NotFound("calendar feed")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: calendar feed: %w", err)
 	}
+	f.CreatedAt = created.Time
 	return f, nil
 }
 

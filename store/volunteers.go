@@ -78,26 +78,64 @@ func (d *DB) volunteer(ctx context.Context, q queryer, id int64) (*konullu.Volun
 	return nil, konullu.NotFound("volunteer")
 }
 
-// VolunteerCentres returns, per volunteer, the centres of the shifts they
-// hold or held an assignment in (any status): their coordinators may contact them.
-func (d *DB) VolunteerCentres(ctx context.Context, volunteerIDs []int64) (map[int64][]int64, error) {
+// ContactCentres returns, per volunteer, the centres whose coordinators may
+// see the volunteer's contact details (konullu.VolunteerTies.ContactCentres):
+// an active place in a published shift, or an attended one that ended within
+// konullu.ContactWindow, taken before the shift began (a place recorded after
+// the fact is a coordinator's claim, not a tie). A shift that ended longer ago
+// gives nothing whatever its assignment's status.
+func (d *DB) ContactCentres(ctx context.Context, volunteerIDs []int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
 	if volunteerIDs = uniqueIDs(volunteerIDs); len(volunteerIDs) == 0 {
 		return out, nil
 	}
 	in, args := inList(volunteerIDs)
+	args = append(args, d.now().Add(-konullu.ContactWindow))
 	rows, err := d.query(ctx, d.db, `SELECT DISTINCT a.volunteer_id, s.centre_id FROM assignments a
-		JOIN shifts s ON s.id = a.shift_id WHERE a.volunteer_id IN (`+in+`) ORDER BY a.volunteer_id, s.centre_id`, args...)
+		JOIN shifts s ON s.id = a.shift_id
+		WHERE a.volunteer_id IN (`+in+`) AND s.status = 'PUBLISHED'
+			AND a.status IN ('CONFIRMED', 'WAITLISTED', 'CHECKED_IN', 'COMPLETED')
+			AND s.ends_at > ? AND a.created_at < s.starts_at
+		ORDER BY a.volunteer_id, s.centre_id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: volunteer centres: %w", err)
+		return nil, fmt.Errorf("store: contact centres: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var v, c int64
 		if err := rows.Scan(&v, &c); err != nil {
-			return nil, fmt.Errorf("store: volunteer centres: %w", err)
+			return nil, fmt.Errorf("store: contact centres: %w", err)
 		}
 		out[v] = append(out[v], c)
+	}
+	return out, rows.Err()
+}
+
+// ShiftMates returns which of the volunteers share a published shift with
+// viewer: both hold a place in it that is not cancelled. A viewer whose
+// account is not ACTIVE (PENDING, SUSPENDED) shares nothing.
+func (d *DB) ShiftMates(ctx context.Context, viewer int64, volunteerIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if volunteerIDs = uniqueIDs(volunteerIDs); len(volunteerIDs) == 0 || viewer == 0 {
+		return out, nil
+	}
+	in, args := inList(volunteerIDs)
+	rows, err := d.query(ctx, d.db, `SELECT DISTINCT other.volunteer_id FROM assignments mine
+		JOIN volunteers me ON me.id = mine.volunteer_id AND me.status = 'ACTIVE'
+		JOIN shifts s ON s.id = mine.shift_id AND s.status = 'PUBLISHED'
+		JOIN assignments other ON other.shift_id = mine.shift_id AND other.status <> 'CANCELLED'
+		WHERE mine.volunteer_id = ? AND mine.status <> 'CANCELLED' AND other.volunteer_id IN (`+in+`)`,
+		append([]any{viewer}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: shift mates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("store: shift mates: %w", err)
+		}
+		out[v] = true
 	}
 	return out, rows.Err()
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -114,11 +116,28 @@ func (f *fault) outage() (away, recovery time.Duration) {
 
 var metricLine = regexp.MustCompile(`(?m)^(konullu_redis_up|konullu_ratelimit_in_memory|konullu_waitlist_promotions_total) ([0-9.e+]+)$`)
 
-// metricsOf reads a few figures of an instance's /metrics.
+// metricsToken is the instances' KONULLU_METRICS_TOKEN: a new one each run.
+var metricsToken = func() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}()
+
+// metricsOf reads a few figures of an instance's /metrics, with the bearer token it asks for.
 func metricsOf(url string) map[string]float64 {
 	out := map[string]float64{}
-	res, err := http.Get(url + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, url+"/metrics", nil)
 	if err != nil {
+		return out
+	}
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return out
+	}
+	if res.StatusCode != http.StatusOK {
+		res.Body.Close()
+		logf("GET %s/metrics: %s", url, res.Status)
 		return out
 	}
 	defer res.Body.Close()

@@ -203,7 +203,9 @@ func run(ctx context.Context, o options) (bool, error) {
 		return false, err
 	}
 
-	env := []string{"KONULLU_DATABASE_URL=" + dbURL, "KONULLU_REDIS_URL=" + rds.url(), "KONULLU_LOG_LEVEL=warn"}
+	// /metrics is served only behind a bearer token (or on its own address).
+	env := []string{"KONULLU_DATABASE_URL=" + dbURL, "KONULLU_REDIS_URL=" + rds.url(), "KONULLU_LOG_LEVEL=warn",
+		"KONULLU_METRICS_TOKEN=" + metricsToken}
 	var instances []*instance
 	defer func() {
 		for _, in := range instances {

@@ -360,10 +360,27 @@ describe('coordinator: volunteers and guardians’ consent', () => {
         console.log('e2e: volunteers is not in the API yet; the page says so, consent was not recorded');
         return;
       }
-      const reg = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { user { volunteer { id } } } }', {
+      const reg = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { token user { volunteer { id } } } }', {
         i: { email: `minor.${Date.now()}@example.az`, password: 'a-long-enough-password', fullName: minor.name, birthDate: minorBirthDate(), city: 'Gəncə' },
       });
       minor.id = reg.register.user.volunteer.id;
+      // Only a coordinator of a centre the minor applied at may record the
+      // consent: the minor signs up for a shift of the coordinator's centre
+      // (one any 16-year-old may take) and is refused for want of it.
+      const coord = (await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { user { coordinatedCentres { id } } } }`)).login;
+      const now = Date.now();
+      const open = await gql(
+        server.url,
+        `query($c: ID!, $from: DateTime!, $to: DateTime!) { shifts(centreId: $c, from: $from, to: $to, openOnly: true, first: 100) { edges { node { id position { requiredSkills minimumAge } } } } }`,
+        { c: coord.user.coordinatedCentres[0].id, from: new Date(now + 86400_000).toISOString(), to: new Date(now + 10 * 86400_000).toISOString() },
+        reg.register.token,
+      );
+      const applied = open.shifts.edges.map((e) => e.node).find((s) => s.position.requiredSkills.length === 0 && !s.position.minimumAge);
+      assert.ok(applied, 'an open shift at the coordinator’s centre that a minor may take');
+      await assert.rejects(
+        gql(server.url, 'mutation($s: ID!) { signUp(shiftId: $s) { id } }', { s: applied.id }, reg.register.token),
+        /REQUIREMENT_NOT_MET/,
+      );
 
       await login(page, demo.coordinator);
       await page.click('nav.sidebar a[href="/coordinate/volunteers"]');

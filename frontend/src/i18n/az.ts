@@ -283,7 +283,8 @@ export const az: Messages = {
   'feed.rotate': 'Yeni ünvan yarat',
   'feed.rotateText': 'Hazırkı ünvan dərhal işləməyi dayandırır; ona abunə olan təqvimlərə yenisi lazımdır.',
   'feed.rotateConfirm': 'Yeni ünvan yarat',
-  'feed.create': 'Təqvim ünvanı yarat',
+  'feed.create': 'Təqvim ünvanı al',
+  'feed.once': 'Ünvan yalnız bir dəfə göstərilir: server onun surətini saxlamır. Sonra yenisini alsanız, əvvəlki işləməyi dayandırır.',
   'feed.centre': 'Təqvim lenti',
   'feed.centreLead': 'Bu mərkəzin bütün növbələri, təqvim proqramınız üçün.',
 

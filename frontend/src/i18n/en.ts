@@ -282,7 +282,8 @@ export const en = {
   'feed.rotate': 'Make a new address',
   'feed.rotateText': 'The current address stops working at once; calendars subscribed to it need the new one.',
   'feed.rotateConfirm': 'Make a new address',
-  'feed.create': 'Create a calendar address',
+  'feed.create': 'Get a calendar address',
+  'feed.once': 'The address is shown only once: the server keeps no copy of it. Getting another one later stops the one you had.',
   'feed.centre': 'Calendar feed',
   'feed.centreLead': 'All shifts of this centre, for your calendar program.',
 

@@ -48,9 +48,9 @@ export default function MyHours() {
               </h2>
               <p className="muted">{t('feed.lead')}</p>
               {rotateState.error && <ErrorAlert error={rotateState.error} />}
-              {(feed ?? v.calendarUrl) ? (
+              {feed ? (
                 <FeedLink
-                  url={(feed ?? v.calendarUrl)!}
+                  url={feed}
                   rotating={rotateState.pending}
                   onRotate={async () => {
                     const d = await rotate({ centreId: null });
@@ -59,15 +59,18 @@ export default function MyHours() {
                   }}
                 />
               ) : (
-                <Button
-                  busy={rotateState.pending}
-                  onClick={async () => {
-                    const d = await rotate({ centreId: null });
-                    if (d) setFeed(d.rotateCalendarUrl);
-                  }}
-                >
-                  {t('feed.create')}
-                </Button>
+                <>
+                  <p className="muted small">{t('feed.once')}</p>
+                  <Button
+                    busy={rotateState.pending}
+                    onClick={async () => {
+                      const d = await rotate({ centreId: null });
+                      if (d) setFeed(d.rotateCalendarUrl);
+                    }}
+                  >
+                    {t('feed.create')}
+                  </Button>
+                </>
               )}
             </Card>
           </div>
