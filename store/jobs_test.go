@@ -215,7 +215,7 @@ func TestReminders(t *testing.T) {
 // every reminder is written once (the unique key decides), with its messages.
 func TestRemindersAcrossInstances(t *testing.T) {
 	ctx := context.Background()
-	c := &clock{t: monday}
+	c := storetest.NewClock(monday)
 	url := storetest.URL(t)
 	var dbs []*store.DB
 	for i := 0; i < 4; i++ {
