@@ -243,6 +243,7 @@ func TestLoginDefaults(t *testing.T) {
 		t.Errorf("ParseRules: %+v %v", r, err)
 	}
 }
+
 // hungRedis is a client, made as the server makes its own, of a Redis that
 // accepts connections and never answers.
 func hungRedis(tb testing.TB) redis.UniversalClient {
