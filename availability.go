@@ -400,19 +400,6 @@ func VolunteerLocation(name string) *time.Location {
 	return loc
 }
 
-// BornOnOrBefore returns the latest birth date of someone who is at least
-// age years old on day (AgeOn(birth, day) >= age exactly when birth is on or
-// before it); someone born on 29 February counts as born on 1 March in
-// other years, as AgeOn does.
-func BornOnOrBefore(day time.Time, age int) time.Time {
-	y, m, d := day.Date()
-	t := time.Date(y-age, m, d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d { // 29 February of a year that has none: normalised to 1 March
-		t = t.AddDate(0, 0, -1)
-	}
-	return t
-}
-
 // MonthOf returns the calendar month of t in loc as [from, to).
 func MonthOf(t time.Time, loc *time.Location) (from, to time.Time) {
 	lt := t.In(loc)
@@ -438,8 +425,8 @@ type VolunteerMatch struct {
 
 // RankQuery orders the volunteers who may take a shift: fewest minutes in
 // [MonthFrom, MonthTo) first, then those living in City, then by id; only
-// those born on or before BornOnOrBefore (when set) or whose birth date is
-// unknown, at most Limit.
+// those born on or before BornOnOrBefore when it is set (an unknown birth
+// date is not), at most Limit.
 type RankQuery struct {
 	Candidates         []int64
 	BornOnOrBefore     time.Time

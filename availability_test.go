@@ -243,20 +243,6 @@ func randomAvailability(rng *rand.Rand, today time.Time) konullu.Availability {
 	return av
 }
 
-func TestBornOnOrBefore(t *testing.T) {
-	for day := date(2027, 1, 1); day.Before(date(2033, 1, 1)); day = day.AddDate(0, 0, 1) {
-		for _, age := range []int{16, 18} {
-			cut := konullu.BornOnOrBefore(day, age)
-			if konullu.AgeOn(cut, day) < age {
-				t.Fatalf("%s age %d: born %s is %d", day.Format(time.DateOnly), age, cut.Format(time.DateOnly), konullu.AgeOn(cut, day))
-			}
-			if next := cut.AddDate(0, 0, 1); konullu.AgeOn(next, day) >= age {
-				t.Fatalf("%s age %d: born %s is old enough too", day.Format(time.DateOnly), age, next.Format(time.DateOnly))
-			}
-		}
-	}
-}
-
 func TestVolunteerLocation(t *testing.T) {
 	if got := konullu.VolunteerLocation("").String(); got != "Asia/Baku" {
 		t.Errorf("empty: %s", got)

@@ -159,6 +159,9 @@ type TallyOptions struct {
 	// FullEvery forces a full run when the last one is older (0: never by age).
 	FullEvery time.Duration
 	Bands     AwardBands
+	// Location is the deployment's time zone: an award's age band counts on
+	// the run's date there (nil: DefaultTimezone).
+	Location *time.Location
 }
 
 // TallyResult says what an hour-tally run did.

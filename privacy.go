@@ -8,8 +8,9 @@ import (
 
 // Youth protection and privacy. Könüllü holds minors' personal data:
 //
-//   - A volunteer under AdultAge on the day of a shift may hold a place in it
-//     only once a coordinator has recorded a guardian's consent
+//   - A volunteer under AdultAge on the day of a shift (its date where the
+//     centre is, see age.go) or of unknown age may hold a place in it only
+//     once a coordinator has recorded a guardian's consent
 //     (REQUIREMENT_NOT_MET until then). Positions may also set a minimum age.
 //   - A volunteer may download everything the system holds about them
 //     (PersonalData) and delete their account: what identifies them is
@@ -38,17 +39,12 @@ type GuardianConsent struct {
 	SupersededBy int64
 }
 
-// NeedsGuardianConsent reports whether someone born on birth is a minor on
-// the day of a shift starting at start. An unknown birth date needs none:
-// registration requires one, so only imports lack it.
-func NeedsGuardianConsent(birth, start time.Time) bool {
-	return !birth.IsZero() && AgeOn(birth, start.UTC()) < AdultAge
-}
-
 // CheckGuardianConsent is the youth-protection rule of a signup: a minor
 // takes a place only with a guardian's consent on record.
-func CheckGuardianConsent(v *Volunteer, s *Shift, consented bool) error {
-	if consented || !NeedsGuardianConsent(v.BirthDate, s.StartsAt) {
+// The age is counted on the shift's date in its centre's time zone (loc);
+// a volunteer of unknown age needs a consent too.
+func CheckGuardianConsent(v *Volunteer, s *Shift, loc *time.Location, consented bool) error {
+	if consented || !NeedsGuardianConsent(v.BirthDate, s.StartsAt, loc) {
 		return nil
 	}
 	return Errorf(EREQUIREMENT, "volunteers under %d need a guardian's consent before their first shift; a coordinator records it", AdultAge)

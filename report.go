@@ -373,7 +373,7 @@ type shiftAgg struct {
 	centre, pos, month int32
 	capacity           int32
 	published          bool
-	day                civilDate // the local date of the start
+	day                civilDate // the date of the start in the centre's time zone
 }
 
 type addCounts struct {
@@ -462,6 +462,10 @@ func NewReportBuilder(q ReportQuery, centres []*Centre, positions []*Position, s
 		b.positions = append(b.positions, p)
 	}
 	start, end := q.Bounds()
+	zones := make([]*time.Location, len(b.centres))
+	for i, c := range b.centres {
+		zones[i] = c.Location()
+	}
 	var ids []int64
 	for _, s := range shifts {
 		ci, ok1 := b.centreIdx[s.CentreID]
@@ -469,10 +473,12 @@ func NewReportBuilder(q ReportQuery, centres []*Centre, positions []*Position, s
 		if !ok1 || !ok2 || s.StartsAt.Before(start) || !s.StartsAt.Before(end) {
 			continue
 		}
-		local := s.StartsAt.In(q.loc())
+		// Months are the report's (read in its time zone); ages count on the
+		// shift's date where its centre is, as the signup rules count them.
+		month := s.StartsAt.In(q.loc()).Format("2006-01")
 		ids = append(ids, s.ID)
-		b.shifts = append(b.shifts, shiftAgg{centre: int32(ci), pos: int32(pi), month: int32(b.monthIdx[local.Format("2006-01")]),
-			capacity: int32(s.Capacity), published: s.Status == ShiftPublished, day: civil(local)})
+		b.shifts = append(b.shifts, shiftAgg{centre: int32(ci), pos: int32(pi), month: int32(b.monthIdx[month]),
+			capacity: int32(s.Capacity), published: s.Status == ShiftPublished, day: civil(LocalDate(s.StartsAt, zones[ci]))})
 	}
 	b.shiftIx = newIDIndex(ids)
 	ids = make([]int64, len(volunteers))

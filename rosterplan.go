@@ -306,8 +306,8 @@ func (pl *RosterPlanner) Plan(ctx context.Context, req RosterRequest) (*RosterPl
 			if v == nil {
 				continue
 			}
-			req := SignupRequest{Now: started, Shift: &s.Shift, Position: &s.Position, Volunteer: &v.Volunteer, ByCoordinator: true}
-			if pl.Rules.CheckSignup(req) != nil || CheckGuardianConsent(&v.Volunteer, &s.Shift, v.Consent) != nil {
+			req := SignupRequest{Now: started, Shift: &s.Shift, Position: &s.Position, Volunteer: &v.Volunteer, Location: loc, ByCoordinator: true}
+			if pl.Rules.CheckSignup(req) != nil || CheckGuardianConsent(&v.Volunteer, &s.Shift, loc, v.Consent) != nil {
 				continue
 			}
 			if eligible[vid] == nil {

@@ -37,6 +37,9 @@ type SignupRequest struct {
 	Shift     *Shift
 	Position  *Position
 	Volunteer *Volunteer
+	// Location is the time zone of the shift's centre: ages count on the
+	// shift's date there (nil: DefaultTimezone).
+	Location *time.Location
 	// ByCoordinator: a coordinator assigns; the shift may be a draft or in the
 	// past (to record activity) and the horizon does not apply.
 	ByCoordinator bool
@@ -71,11 +74,11 @@ func (r Rules) CheckSignup(q SignupRequest) error {
 	if missing := MissingSkills(p.RequiredSkills, v.Skills); len(missing) > 0 {
 		return Errorf(EREQUIREMENT, "the position needs the skills: %s", strings.Join(missing, ", "))
 	}
-	if p.MinimumAge > 0 && !v.BirthDate.IsZero() {
-		loc := time.UTC
-		if age := AgeOn(v.BirthDate, s.StartsAt.In(loc)); age < p.MinimumAge {
-			return Errorf(EREQUIREMENT, "the position needs volunteers aged %d or over", p.MinimumAge)
+	if !MeetsMinimumAge(v.BirthDate, s.StartsAt, q.Location, p.MinimumAge) {
+		if v.BirthDate.IsZero() {
+			return Errorf(EREQUIREMENT, "the position needs volunteers aged %d or over, and the volunteer's birth date is not on record", p.MinimumAge)
 		}
+		return Errorf(EREQUIREMENT, "the position needs volunteers aged %d or over", p.MinimumAge)
 	}
 	return nil
 }
@@ -148,7 +151,9 @@ func Overlaps(aStart, aEnd, bStart, bEnd time.Time) bool {
 	return aStart.Before(bEnd) && bStart.Before(aEnd)
 }
 
-// AgeOn returns the age in whole years on the given day of someone born on birth.
+// AgeOn returns the age in whole years on the given day of someone born on
+// birth; day's own calendar date counts, so pass a date (LocalDate), not an
+// instant: age decisions go through AgeAt.
 func AgeOn(birth, day time.Time) int {
 	y1, m1, d1 := birth.Date()
 	y2, m2, d2 := day.Date()

@@ -138,10 +138,12 @@ type VolunteerFilter struct {
 	// matched literally (% and _ are not wildcards). "": no filter.
 	Search string
 	Status VolunteerStatus // "": any status
-	// NeedsGuardianConsent keeps those under AdultAge on Now's (UTC) date
-	// with no guardian's consent on record.
+	// NeedsGuardianConsent keeps those under AdultAge on Now's date in
+	// Location (the deployment's time zone; nil: DefaultTimezone), or of
+	// unknown age, with no guardian's consent on record.
 	NeedsGuardianConsent bool
 	Now                  time.Time
+	Location             *time.Location
 	After                *VolunteerCursor // keyset pagination
 	Limit                int
 }

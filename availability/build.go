@@ -2,8 +2,6 @@ package availability
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -15,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/redisconn/lease"
 )
 
 // Status is the state of the index in Redis.
@@ -71,7 +70,9 @@ func (ix *Index) autoRebuild() {
 }
 
 func (ix *Index) maybeRebuild(ctx context.Context) {
-	st, err := ix.Status(ctx)
+	sctx, cancel := ix.bounded(ctx)
+	st, err := ix.Status(sctx)
+	cancel()
 	if err != nil {
 		return // Redis is away; staleness is remembered and looked at again
 	}
@@ -104,16 +105,10 @@ func (ix *Index) CheckAndRepair(ctx context.Context) (drift int, err error) {
 	return ix.build(ctx, nil, true)
 }
 
-// Scripts of the rebuild lock and of the switch to a new generation.
+// switchScript makes the new generation current if this rebuild still
+// holds the lock (the lease's token), releases it and returns the old
+// generation.
 var (
-	renewScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`)
-	releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`)
-	// switchScript makes the new generation current if this rebuild still
-	// holds the lock, releases it and returns the old generation.
 	switchScript = redis.NewScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {0} end
 local old = redis.call('GET', KEYS[1]) or ''
@@ -129,8 +124,7 @@ func (ix *Index) build(ctx context.Context, progress func(done, total int), comp
 	defer ix.rebuildMu.Unlock()
 	began := time.Now()
 	gen := strconv.FormatInt(time.Now().UnixNano(), 36)
-	token := gen + "|" + randomHex()
-	ok, err := ix.rdb.SetNX(ctx, ix.lockKey(), token, ix.opts.LockTTL).Result()
+	lock, ok, err := lease.Acquire(ctx, ix.rdb, ix.lockKey(), ix.opts.LockTTL)
 	if err != nil {
 		return 0, fmt.Errorf("availability: rebuild lock: %w", err)
 	}
@@ -138,33 +132,16 @@ func (ix *Index) build(ctx context.Context, progress func(done, total int), comp
 		return 0, ErrRebuildRunning
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	renewed := make(chan struct{})
-	go func() {
-		defer close(renewed)
-		t := time.NewTicker(ix.opts.LockTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				n, err := renewScript.Run(ctx, ix.rdb, []string{ix.lockKey()}, token, ix.opts.LockTTL.Milliseconds()).Int()
-				if err == nil && n == 0 {
-					cancel(errLockLost)
-					return
-				}
-			}
-		}
-	}()
+	stopKeeping := lock.Keep(ctx, ix.opts.LockTTL, func(error) { cancel(errLockLost) })
 	switched := false
 	defer func() {
 		cancel(nil)
-		<-renewed
+		stopKeeping()
 		if !switched {
 			// Best effort, on a fresh context: the build's may be cancelled.
 			bg, stop := context.WithTimeout(context.Background(), 30*time.Second)
 			defer stop()
-			releaseScript.Run(bg, ix.rdb, []string{ix.lockKey()}, token)
+			lock.Release(bg)
 			ix.deleteGeneration(bg, gen)
 		}
 		if err != nil && context.Cause(ctx) == errLockLost {
@@ -222,7 +199,7 @@ func (ix *Index) build(ctx context.Context, progress func(done, total int), comp
 		}
 	}
 
-	res, err := switchScript.Run(ctx, ix.rdb, []string{ix.genKey(), ix.lockKey()}, token, gen).Slice()
+	res, err := switchScript.Run(ctx, ix.rdb, []string{ix.genKey(), ix.lockKey()}, lock.Token(), gen).Slice()
 	if err != nil {
 		return 0, fmt.Errorf("availability: switch generation: %w", err)
 	}
@@ -281,12 +258,6 @@ func (ix *Index) drain(ctx context.Context) error {
 			}
 		}
 	}
-}
-
-func randomHex() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // builder assembles a generation in memory; write stores it with whole-key

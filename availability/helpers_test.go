@@ -2,14 +2,10 @@ package availability_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,23 +13,10 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/availability"
-	"github.com/konullu/konullu/redisconn"
+	"github.com/konullu/konullu/redisconn/redistest"
 	"github.com/konullu/konullu/store"
 	"github.com/konullu/konullu/store/storetest"
 )
-
-// EnvRedisURL names the Redis that tests use when set (CI sets
-// redis://127.0.0.1:6379/0); otherwise each test gets its own embedded one.
-const EnvRedisURL = "KONULLU_TEST_REDIS_URL"
-
-// clock is a settable clock shared by the store, the index and the test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 var baku = konullu.VolunteerLocation("Asia/Baku")
 
@@ -44,7 +27,7 @@ var now = time.Date(2030, 3, 20, 14, 0, 0, 0, baku)
 type env struct {
 	t        *testing.T
 	ctx      context.Context
-	clock    *clock
+	clock    *storetest.Clock
 	db       *store.DB
 	rdb      redis.UniversalClient
 	prefix   string
@@ -57,12 +40,19 @@ type env struct {
 type envOption func(*envSetup)
 
 type envSetup struct {
-	rdb  redis.UniversalClient
-	opts availability.Options
+	rdb     redis.UniversalClient
+	opts    availability.Options
+	noClean bool
 }
 
 // withRedis makes the test use the given client (the test owns it).
 func withRedis(rdb redis.UniversalClient) envOption { return func(s *envSetup) { s.rdb = rdb } }
+
+// withHungRedis makes the test use a client of a Redis that never answers:
+// its keys are not looked for at the end.
+func withHungRedis(rdb redis.UniversalClient) envOption {
+	return func(s *envSetup) { s.rdb, s.noClean = rdb, true }
+}
 
 func withOptions(o availability.Options) envOption { return func(s *envSetup) { s.opts = o } }
 
@@ -73,18 +63,19 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		o(&setup)
 	}
 	ctx := context.Background()
-	c := &clock{t: now}
+	c := storetest.NewClock(now)
 	e := &env{t: t, ctx: ctx, clock: c, db: storetest.Open(t, store.Options{Now: c.Now})}
-	e.rdb = setup.rdb
-	if e.rdb == nil {
-		e.rdb = testRedis(t)
+	if setup.rdb == nil {
+		r := redistest.Open(t)
+		e.rdb, e.prefix = r.Client, r.Prefix
+	} else {
+		// A prefix of its own per test: tests of several packages may share
+		// one real Redis, and none may see or delete another's keys.
+		e.rdb, e.prefix = setup.rdb, redistest.NewPrefix()
+		if !setup.noClean {
+			t.Cleanup(func() { redistest.DeletePrefix(e.rdb, e.prefix) })
+		}
 	}
-	// A prefix of its own per test: tests of several packages may share
-	// one real Redis, and none may see or delete another's keys.
-	b := make([]byte, 6)
-	rand.Read(b)
-	e.prefix = "{kt-" + hex.EncodeToString(b) + "}"
-	t.Cleanup(func() { deletePrefix(e.rdb, e.prefix) })
 	o := setup.opts
 	o.Prefix, o.Now = e.prefix, c.Now
 	if o.Logger == nil {
@@ -102,32 +93,6 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	return e
-}
-
-func testRedis(t *testing.T) redis.UniversalClient {
-	t.Helper()
-	rdb, closeFn, err := redisconn.Open(context.Background(), os.Getenv(EnvRedisURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { closeFn() })
-	return rdb
-}
-
-func deletePrefix(rdb redis.UniversalClient, prefix string) {
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-		if len(keys) == 500 {
-			rdb.Unlink(ctx, keys...)
-			keys = keys[:0]
-		}
-	}
-	if len(keys) > 0 {
-		rdb.Unlink(ctx, keys...)
-	}
 }
 
 type volunteerOption func(*store.SeedVolunteer)

@@ -112,6 +112,12 @@ type Options struct {
 	CheckEvery time.Duration
 	// RetryAfter is the least time between two automatic rebuilds. Default 5s.
 	RetryAfter time.Duration
+	// RedisTimeout bounds each match and each update in Redis (one round
+	// trip, about a millisecond): a Redis that accepts and never answers
+	// costs a match this long before it is answered from SQL, and a
+	// mutation this long before its update is given up (and the index
+	// rebuilt later). Default 500 ms.
+	RedisTimeout time.Duration
 }
 
 // ErrNotReady is returned by Match while there is no index to answer from.
@@ -199,6 +205,9 @@ func New(rdb redis.UniversalClient, store Store, opts Options) *Index {
 	if opts.RetryAfter <= 0 {
 		opts.RetryAfter = 5 * time.Second
 	}
+	if opts.RedisTimeout <= 0 {
+		opts.RedisTimeout = 500 * time.Millisecond
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ix := &Index{
 		rdb: rdb, store: store, prefix: opts.Prefix, log: opts.Logger.With("component", "availability"),
@@ -216,6 +225,13 @@ func (ix *Index) Close() error {
 	ix.cancel()
 	ix.wg.Wait()
 	return nil
+}
+
+// bounded gives one call to Redis at most RedisTimeout. The deadline
+// reaches the socket only on a client with ContextTimeoutEnabled (as
+// redisconn makes them); elsewhere it still bounds the pool wait and retries.
+func (ix *Index) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, ix.opts.RedisTimeout)
 }
 
 func (ix *Index) key(parts ...string) string {
@@ -259,6 +275,8 @@ func (ix *Index) FreeVolunteers(ctx context.Context, q konullu.FreeQuery) ([]int
 // gained a time zone since this process last looked). It returns ErrNotReady
 // when there is no index.
 func (ix *Index) Match(ctx context.Context, q konullu.FreeQuery) ([]int64, error) {
+	ctx, cancel := ix.bounded(ctx)
+	defer cancel()
 	ix.mu.Lock()
 	zones := ix.zones
 	ix.mu.Unlock()
@@ -385,7 +403,9 @@ func (ix *Index) updateVolunteer(ctx context.Context, id int64) error {
 	for _, x := range e.exceptions {
 		args = append(args, x.day, x.free, x.expireAt)
 	}
-	n, err := volunteerScript.Run(ctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()}, args...).Int()
+	rctx, cancel := ix.bounded(ctx)
+	defer cancel()
+	n, err := volunteerScript.Run(rctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()}, args...).Int()
 	if err != nil {
 		return fmt.Errorf("availability: update volunteer %d: %w", id, err)
 	}
@@ -422,7 +442,9 @@ func (ix *Index) updateShift(ctx context.Context, id int64) error {
 	for _, v := range s.Volunteers {
 		args = append(args, v)
 	}
-	n, err := shiftScript.Run(ctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()}, args...).Int()
+	rctx, cancel := ix.bounded(ctx)
+	defer cancel()
+	n, err := shiftScript.Run(rctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()}, args...).Int()
 	if err != nil {
 		return fmt.Errorf("availability: update shift %d: %w", id, err)
 	}
@@ -457,7 +479,9 @@ func (ix *Index) AddBusy(ctx context.Context, shiftID, volunteerID int64) error 
 		return nil
 	}
 	b := busyOf(shiftID, p.start, p.end)
-	n, err := busyScript.Run(ctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()},
+	rctx, cancel := ix.bounded(ctx)
+	defer cancel()
+	n, err := busyScript.Run(rctx, ix.rdb, []string{ix.genKey(), ix.lockKey(), ix.dirtyKey()},
 		ix.prefix, shiftID, b.start, b.end, b.expireAt, volunteerID).Int()
 	if err != nil {
 		err = fmt.Errorf("availability: add busy %d to shift %d: %w", volunteerID, shiftID, err)

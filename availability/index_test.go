@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -18,6 +16,7 @@ import (
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/availability"
 	"github.com/konullu/konullu/redisconn"
+	"github.com/konullu/konullu/redisconn/redistest"
 )
 
 // nextMonday is Monday 25 March 2030 in Baku.
@@ -115,7 +114,7 @@ func TestSkillsAndRanking(t *testing.T) {
 
 	from, to := konullu.MonthOf(now, baku)
 	matches, err := e.db.RankVolunteers(ctx, konullu.RankQuery{
-		Candidates: e.free(start, end, "first aid"), BornOnOrBefore: konullu.BornOnOrBefore(start.UTC(), 18),
+		Candidates: e.free(start, end, "first aid"), BornOnOrBefore: konullu.BornOnOrBefore(start, baku, 18),
 		City: "Bakı", MonthFrom: from, MonthTo: to, Limit: 10,
 	})
 	if err != nil {
@@ -196,26 +195,11 @@ func TestFlushHealsItself(t *testing.T) {
 // or database 9 of the test Redis, which no other test uses.
 func flushableRedis(t *testing.T) (redis.UniversalClient, func()) {
 	t.Helper()
-	raw := os.Getenv(EnvRedisURL)
-	if raw == "" {
-		rdb, closeFn, err := redisconn.Open(context.Background(), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { closeFn() })
-		return rdb, func() { rdb.FlushAll(context.Background()) }
+	if _, rdb := redistest.OwnDB(t, 9); rdb != nil {
+		return rdb, func() { rdb.FlushDB(context.Background()) }
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + strconv.Itoa(9)
-	rdb, closeFn, err := redisconn.Open(context.Background(), u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { closeFn() })
-	return rdb, func() { rdb.FlushDB(context.Background()) }
+	r := redistest.Open(t) // an embedded one of its own
+	return r.Client, func() { r.Client.FlushAll(context.Background()) }
 }
 
 // TestCheckAndRepair: deliberately corrupted entries are found, counted and
@@ -393,4 +377,33 @@ func TestSignupsOnTwoInstancesAllCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantIDs(t, e.free(nextMonday(11, 0), nextMonday(12, 0)), first.VolunteerID, bystander)
+}
+
+// TestHungRedisIsBounded: a Redis that accepts connections and never
+// answers costs a match at most RedisTimeout, then the database answers;
+// an update gives up as soon and marks the index for a rebuild. Nothing
+// waits on it for the client's read timeout (seconds, on every retry).
+func TestHungRedisIsBounded(t *testing.T) {
+	rdb, err := redisconn.NewClient(redistest.Silent(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rdb.Close() })
+	e := newEnv(t, withHungRedis(rdb))
+	wide := e.volunteer(weekly(win(1, "09:00", "15:00")))
+	e.volunteer(weekly(win(2, "10:00", "14:00")))
+	const bound = 2 * time.Second // generous: the default RedisTimeout is 500 ms
+
+	start := time.Now()
+	ids, err := e.ix.FreeVolunteers(e.ctx, konullu.FreeQuery{Start: nextMonday(10, 0), End: nextMonday(14, 0)})
+	if took := time.Since(start); err != nil || took > bound {
+		t.Fatalf("a match on a hung Redis: %v after %v", err, took)
+	}
+	wantIDs(t, ids, wide)
+
+	start = time.Now()
+	err = e.ix.UpdateVolunteer(e.ctx, wide)
+	if took := time.Since(start); err == nil || took > bound {
+		t.Fatalf("an update on a hung Redis: %v after %v", err, took)
+	}
 }

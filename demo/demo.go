@@ -630,7 +630,7 @@ func (s *seeder) free(v *volunteer, sh *konullu.Shift, pos *konullu.Position) bo
 	if len(konullu.MissingSkills(pos.RequiredSkills, v.skills)) > 0 {
 		return false
 	}
-	if pos.MinimumAge > 0 && konullu.AgeOn(v.birth, sh.StartsAt) < pos.MinimumAge {
+	if !konullu.MeetsMinimumAge(v.birth, sh.StartsAt, s.loc, pos.MinimumAge) { // every demo centre is in Baku
 		return false
 	}
 	day := sh.StartsAt.In(s.loc)

@@ -48,7 +48,7 @@ func (s *Scheduler) rosterProposals() Job {
 				if fresh {
 					continue
 				}
-				plan, err := pl.Plan(ctx, konullu.RosterRequest{CentreID: c.ID, Location: konullu.VolunteerLocation(c.Timezone),
+				plan, err := pl.Plan(ctx, konullu.RosterRequest{CentreID: c.ID, Location: konullu.ZoneLocation(c.Timezone),
 					From: now, To: now.Add(s.set.RosterWindow), TimeLimit: s.set.RosterTimeout, Seed: now.Unix() / 86400})
 				if err != nil {
 					return planned, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/jobs"
+	"github.com/konullu/konullu/redisconn/redistest"
 )
 
 // TestRosterProposalsOnceAcrossInstances: the daily job plans each centre's
@@ -18,7 +19,8 @@ import (
 func TestRosterProposalsOnceAcrossInstances(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, "Asia/Baku")
-	client, prefix, _, _ := testRedis(t)
+	r := redistest.Open(t)
+	client, prefix := r.Client, r.Prefix+":"
 	s1 := w.shiftAt(monday.Add(26*time.Hour), 4*time.Hour, 2) // Tuesday 12:00 Baku
 	s2 := w.shiftAt(monday.Add(50*time.Hour), 4*time.Hour, 1) // Wednesday
 	w.shiftAt(monday.Add(10*24*time.Hour), 4*time.Hour, 3)    // beyond the coming week

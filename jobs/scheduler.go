@@ -28,6 +28,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/konullu/konullu"
+	"github.com/konullu/konullu/redisconn/lease"
 )
 
 // Func is the work of a job at now; it returns how many items it handled.
@@ -95,7 +96,7 @@ var DefaultSchedules = map[string]string{
 // Config holds a scheduler's dependencies.
 type Config struct {
 	Store     konullu.JobStore
-	Lease     Lease                  // nil: no cross-instance lease (a single instance)
+	Lease     *RedisLease            // nil: no cross-instance lease (a single instance)
 	Reindexer Reindexer              // nil: reindex is skipped
 	Roster    *konullu.RosterPlanner // nil: roster-proposals is skipped
 	Centres   CentreLister           // required with Roster
@@ -309,18 +310,18 @@ func (s *Scheduler) run(ctx context.Context, j Job, tick time.Time) (*konullu.Jo
 	}
 	defer mu.(*sync.Mutex).Unlock()
 
-	var held Held
+	var held *lease.Lease
 	if s.cfg.Lease != nil {
 		// A Redis that does not answer must not hold the jobs up for long.
 		actx, acancel := context.WithTimeout(ctx, 2*time.Second)
 		defer acancel()
 		if !tick.IsZero() {
-			_, ok, err := s.cfg.Lease.Acquire(actx, j.Name+"@"+tick.Format("2006-01-02T15:04Z"), tickTTL)
+			_, ok, err := s.cfg.Lease.acquire(actx, j.Name+"@"+tick.Format("2006-01-02T15:04Z"), tickTTL)
 			if err == nil && !ok {
 				return nil, errLeaseHeld // another instance has run, or is running, this tick
 			}
 		}
-		h, ok, err := s.cfg.Lease.Acquire(actx, j.Name, s.set.LeaseTTL)
+		h, ok, err := s.cfg.Lease.acquire(actx, j.Name, s.set.LeaseTTL)
 		switch {
 		case err != nil:
 			s.log.Warn("job lease unavailable; running without it", "job", j.Name, "err", err)
@@ -338,12 +339,13 @@ func (s *Scheduler) run(ctx context.Context, j Job, tick time.Time) (*konullu.Jo
 		jctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
-	renewed := make(chan struct{})
 	if held != nil {
-		go s.renew(jctx, j.Name, held, renewed)
+		// A lost lease is logged, not fatal: the job is safe to finish.
+		stop := held.Keep(jctx, s.set.LeaseTTL, func(err error) {
+			s.log.Warn("job lease lost; another instance may run the job too", "job", j.Name, "err", err)
+		})
 		defer func() {
-			cancel()
-			<-renewed
+			stop()
 			rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer rcancel()
 			if err := held.Release(rctx); err != nil {
@@ -397,28 +399,6 @@ func (s *Scheduler) call(ctx context.Context, j Job, now time.Time) (items int, 
 		}
 	}()
 	return j.Run(ctx, now)
-}
-
-// renew extends the lease every third of its TTL until ctx ends. A lost
-// lease is logged, not fatal: the job is safe to finish.
-func (s *Scheduler) renew(ctx context.Context, name string, h Held, done chan<- struct{}) {
-	defer close(done)
-	t := time.NewTicker(s.set.LeaseTTL / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			ok, err := h.Renew(ctx, s.set.LeaseTTL)
-			if err != nil && ctx.Err() == nil {
-				s.log.Warn("renewing job lease", "job", name, "err", err)
-			} else if !ok && err == nil {
-				s.log.Warn("job lease lost; another instance may run the job too", "job", name)
-				return
-			}
-		}
-	}
 }
 
 // prune deletes old job runs, at most once an hour per instance.

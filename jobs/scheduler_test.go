@@ -15,17 +15,10 @@ import (
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/jobs"
 	"github.com/konullu/konullu/notify"
+	"github.com/konullu/konullu/redisconn/redistest"
 	"github.com/konullu/konullu/store"
 	"github.com/konullu/konullu/store/storetest"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 var monday = time.Date(2030, 3, 4, 6, 0, 0, 0, time.UTC) // 10:00 in Baku
 
@@ -35,7 +28,7 @@ var quiet = slog.New(slog.DiscardHandler)
 // connection pool, scheduler and dispatcher.
 type world struct {
 	t        *testing.T
-	clock    *clock
+	clock    *storetest.Clock
 	url      string
 	db       *store.DB // the first instance's, for setting up
 	centre   *konullu.Centre
@@ -45,7 +38,7 @@ type world struct {
 
 func newWorld(t *testing.T, tz string) *world {
 	t.Helper()
-	w := &world{t: t, clock: &clock{t: monday}, url: storetest.URL(t)}
+	w := &world{t: t, clock: storetest.NewClock(monday), url: storetest.URL(t)}
 	w.db = w.open()
 	if err := w.db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
@@ -75,7 +68,7 @@ func (w *world) volunteer() int64 {
 	w.t.Helper()
 	w.n++
 	u, err := w.db.CreateAccount(context.Background(), konullu.NewAccount{Email: fmt.Sprintf("v%d@example.az", w.n),
-		FullName: fmt.Sprintf("Könüllü %d", w.n), Status: konullu.VolunteerActive})
+		FullName: fmt.Sprintf("Könüllü %d", w.n), BirthDate: time.Date(2000, 1, 2, 0, 0, 0, 0, time.UTC), Status: konullu.VolunteerActive})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -106,7 +99,7 @@ func (w *world) signUp(s *konullu.Shift, n int) []int64 {
 	return ids
 }
 
-func (w *world) scheduler(db *store.DB, lease jobs.Lease, set jobs.Settings) *jobs.Scheduler {
+func (w *world) scheduler(db *store.DB, lease *jobs.RedisLease, set jobs.Settings) *jobs.Scheduler {
 	w.t.Helper()
 	s, err := jobs.New(jobs.Config{Store: db, Lease: lease, Logger: quiet, Now: w.clock.Now, Settings: set})
 	if err != nil {
@@ -172,7 +165,8 @@ func (w *world) inAppReminders() map[int64]int {
 func TestRemindersRunOnceAcrossInstances(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, "Asia/Baku")
-	client, prefix, _, mini := testRedis(t)
+	r := redistest.Open(t)
+	client, prefix, mini := r.Client, r.Prefix+":", r.Mini
 	const instances = 5
 	var assignments []int64
 	for i := 0; i < 20; i++ {
@@ -412,9 +406,22 @@ func TestJobRunsAreRecorded(t *testing.T) {
 func TestLeaseHeldWhileRunning(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, "Asia/Baku")
-	client, prefix, _, _ := testRedis(t)
+	// Leases run out with the wall clock here, on miniredis too: without
+	// renewal, b would take the lease while a still runs.
+	r := redistest.Open(t, redistest.WallClock())
+	client, prefix := r.Client, r.Prefix+":"
 	release := make(chan struct{})
-	slow := &reindexer{fn: func(ctx context.Context) (int, error) { <-release; return 1, nil }}
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce()
+	var first atomic.Bool
+	// The first run waits to be released; a second one (the lease was not
+	// kept) returns at once, so the test fails fast instead of hanging.
+	slow := &reindexer{fn: func(ctx context.Context) (int, error) {
+		if first.CompareAndSwap(false, true) {
+			<-release
+		}
+		return 1, nil
+	}}
 	set := jobs.Settings{LeaseTTL: 150 * time.Millisecond}
 	mk := func() *jobs.Scheduler {
 		s, err := jobs.New(jobs.Config{Store: w.open(), Lease: &jobs.RedisLease{Client: client, Prefix: prefix},
@@ -435,7 +442,7 @@ func TestLeaseHeldWhileRunning(t *testing.T) {
 	if _, err := b.Run(ctx, konullu.JobReindex, 300*time.Millisecond); !errors.Is(err, jobs.ErrBusy) {
 		t.Fatalf("manual run while held: %v", err)
 	}
-	close(release)
+	releaseOnce()
 	<-done
 	if slow.calls.Load() != 1 {
 		t.Fatalf("the job ran %d times", slow.calls.Load())

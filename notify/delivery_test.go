@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,21 +23,12 @@ import (
 	"github.com/konullu/konullu/store/storetest"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time)         { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 var monday = time.Date(2030, 3, 4, 6, 0, 0, 0, time.UTC) // 10:00 in Baku
 
 type fixture struct {
 	t        *testing.T
 	db       *store.DB
-	clock    *clock
+	clock    *storetest.Clock
 	centre   *konullu.Centre
 	position *konullu.Position
 	n        int
@@ -44,7 +36,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	c := &clock{t: monday}
+	c := storetest.NewClock(monday)
 	f := &fixture{t: t, db: storetest.Open(t, store.Options{Now: c.Now}), clock: c}
 	ctx := context.Background()
 	f.centre = &konullu.Centre{Name: "ASAN xidmət №1", City: "Bakı", Address: "Heydər Əliyev pr. 1", Timezone: "Asia/Baku"}
@@ -314,7 +306,7 @@ func TestEmailFailures(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			return logs.Write(p)
-		}), nil))})
+		}), &slog.HandlerOptions{Level: slog.LevelDebug}))}) // each kept email is a debug line
 		vol, user := f.volunteer(konullu.LanguageEn, konullu.ChannelEmail)
 		f.db.SignUp(ctx, f.shift(48*time.Hour, time.Hour).ID, vol, false)
 		d.Drain(ctx)
@@ -449,5 +441,34 @@ func TestParseSMTPURL(t *testing.T) {
 	}
 	if _, err := notify.ParseSMTPURL("smtp://u:secretpw@h:bad"); err == nil || strings.Contains(err.Error(), "secretpw") {
 		t.Fatalf("error leaks the password: %v", err)
+	}
+}
+
+// TestKeptEmailsLoggedOnce: without SMTP, emails are kept in-app and logged
+// as one line per drain with their count, not one line each (the demo
+// starts with thousands), across several batches.
+func TestKeptEmailsLoggedOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	var logs bytes.Buffer
+	d := f.dispatcher(notify.Config{Batch: 2, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	s := f.shift(48*time.Hour, 4*time.Hour)
+	for range 5 {
+		vol, _ := f.volunteer(konullu.LanguageEn, konullu.ChannelEmail)
+		if _, err := f.db.SignUp(ctx, s.ID, vol, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if strings.Contains(l, "not sent") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], `"emails":5`) {
+		t.Fatalf("want one line for the 5 kept emails, got %d:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
 }

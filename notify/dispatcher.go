@@ -150,10 +150,11 @@ func (d *Dispatcher) Wake() {
 
 // Drain delivers batches until none is due and returns how many messages it handled.
 func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
-	total := 0
+	total, kept := 0, 0
+	defer func() { d.logKept(kept) }()
 	for {
-		n, err := d.DeliverBatch(ctx)
-		total += n
+		n, k, err := d.deliverBatch(ctx)
+		total, kept = total+n, kept+k
 		if err != nil || n < d.cfg.Batch {
 			return total, err
 		}
@@ -163,11 +164,19 @@ func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
 // DeliverBatch claims one batch of due messages, delivers them and records
 // the outcomes; it returns how many it claimed.
 func (d *Dispatcher) DeliverBatch(ctx context.Context) (int, error) {
+	n, kept, err := d.deliverBatch(ctx)
+	d.logKept(kept)
+	return n, err
+}
+
+// deliverBatch is DeliverBatch; kept counts the emails kept in-app for want
+// of an SMTP server, which the caller logs in one line.
+func (d *Dispatcher) deliverBatch(ctx context.Context) (n, kept int, err error) {
 	now := d.cfg.Now()
 	token := fmt.Sprintf("%s-%d", d.cfg.Instance, d.claims.Add(1))
 	msgs, err := d.cfg.Store.ClaimOutbox(ctx, konullu.OutboxClaim{Token: token, Now: now, Lease: d.cfg.Lease, Limit: d.cfg.Batch})
 	if err != nil || len(msgs) == 0 {
-		return 0, err
+		return 0, 0, err
 	}
 	// Sending stops well before the claim's lease ends: a message still being
 	// sent when another dispatcher may claim it again would go out twice.
@@ -189,17 +198,32 @@ func (d *Dispatcher) DeliverBatch(ctx context.Context) (int, error) {
 		}()
 	}
 	wg.Wait()
+	for _, r := range results {
+		if r.Error == noSMTP {
+			kept++
+		}
+	}
 	if d.beforeFinish != nil && !d.beforeFinish() {
-		return len(msgs), errors.New("notify: abandoned before recording (test crash)")
+		return len(msgs), kept, errors.New("notify: abandoned before recording (test crash)")
 	}
 	// Record the outcome even if ctx ended meanwhile: what was sent must not
 	// be sent again for want of one write.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := d.cfg.Store.FinishOutbox(fctx, token, results); err != nil {
-		return len(msgs), err
+		return len(msgs), kept, err
 	}
-	return len(msgs), nil
+	return len(msgs), kept, nil
+}
+
+const noSMTP = "no SMTP server configured; kept in-app"
+
+// logKept logs in one line the n emails that were kept in-app for want of
+// an SMTP server: the demo starts with thousands of them.
+func (d *Dispatcher) logKept(n int) {
+	if n > 0 {
+		d.log.Info("emails not sent: no SMTP server configured (kept in-app)", "emails", n)
+	}
 }
 
 // deliver renders and sends one message and says what became of it.
@@ -223,10 +247,11 @@ func (d *Dispatcher) deliver(ctx context.Context, now time.Time, m *konullu.Outb
 		return res
 	case konullu.ChannelEmail:
 		if d.cfg.Email == nil {
-			// DESIGN: without SMTP, mail is kept in-app and logged.
-			d.log.Info("email not sent: no SMTP server configured (kept in-app)", "message", m.ID, "kind", m.Kind,
+			// DESIGN: without SMTP, mail is kept in-app and logged: each
+			// message at debug level, and one line per Drain with their count.
+			d.log.Debug("email not sent: no SMTP server configured (kept in-app)", "message", m.ID, "kind", m.Kind,
 				"to", konullu.MaskEmail(m.Recipient.Email), "subject", msg.Title)
-			res.Status, res.Error = konullu.OutboxSkipped, "no SMTP server configured; kept in-app"
+			res.Status, res.Error = konullu.OutboxSkipped, noSMTP
 			return res
 		}
 		err = d.cfg.Email.Send(ctx, m, msg)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +14,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/konullu/konullu/ratelimit"
+	"github.com/konullu/konullu/redisconn"
+	"github.com/konullu/konullu/redisconn/redistest"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -237,5 +241,83 @@ func TestLoginDefaults(t *testing.T) {
 	r, err := ratelimit.ParseRules("login-account-ip=5/1m,reset=off,reset-ip=2/1h")
 	if err != nil || r.LoginAccountAddress.Rate != 5 || !r.ResetAccount.Unlimited() || r.ResetAddress.Rate != 2 {
 		t.Errorf("ParseRules: %+v %v", r, err)
+	}
+}
+
+// hungRedis is a client, made as the server makes its own, of a Redis that
+// accepts connections and never answers.
+func hungRedis(tb testing.TB) redis.UniversalClient {
+	tb.Helper()
+	client, err := redisconn.NewClient(redistest.Silent(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { client.Close() })
+	return client
+}
+
+// TestHungRedisFallsBackInTime: the README promises a decision within
+// 150 ms when Redis does not answer. Against a Redis that accepts and never
+// answers, the first decision waits that long and comes from memory, the
+// next ones come from memory at once, and the limit still holds.
+func TestHungRedisFallsBackInTime(t *testing.T) {
+	l := ratelimit.New(hungRedis(t), ratelimit.Options{Logger: quiet})
+	const bound = 2 * time.Second // generous for a loaded machine; BenchmarkDecisionLatency gives the real figure
+	start := time.Now()
+	d := l.Allow(context.Background(), fivePerHour, "k")
+	if took := time.Since(start); took > bound || !d.Allowed || !d.Fallback {
+		t.Fatalf("first decision after %v: %+v", took, d)
+	}
+	start = time.Now()
+	n, last := allowed(l, fivePerHour, "k", 5)
+	if took := time.Since(start); took > bound {
+		t.Fatalf("5 more decisions took %v", took)
+	}
+	if n != 4 || last.Allowed || !last.Fallback {
+		t.Fatalf("in memory: %d of 5 more allowed, last %+v; want the 4 left of 5", n, last)
+	}
+}
+
+// BenchmarkDecisionLatency prints the latency of a decision with a Redis
+// that answers (KONULLU_TEST_REDIS_URL, else miniredis) and with one that
+// never does: each round is a fresh limiter, as after a restart, whose
+// first decision asks Redis, then 99 more. Run it with
+//
+//	go test -run '^$' -bench DecisionLatency -benchtime 1x ./ratelimit
+func BenchmarkDecisionLatency(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		client func(testing.TB) redis.UniversalClient
+	}{
+		{"answering", func(tb testing.TB) redis.UniversalClient { return redistest.Open(tb).Client }},
+		{"hung", hungRedis},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			client := c.client(b)
+			rule := ratelimit.Rule{Name: "bench-" + redistest.NewPrefix(), Limit: ratelimit.Limit{Rate: 1000, Period: time.Second, Burst: 1000}}
+			var first, all []time.Duration
+			for range b.N {
+				for round := range 20 {
+					l := ratelimit.New(client, ratelimit.Options{Logger: quiet})
+					for i := range 100 {
+						start := time.Now()
+						l.Allow(context.Background(), rule, strconv.Itoa(round))
+						took := time.Since(start)
+						if i == 0 {
+							first = append(first, took)
+						}
+						all = append(all, took)
+					}
+				}
+			}
+			ms := func(ds []time.Duration, q float64) float64 {
+				slices.Sort(ds)
+				return float64(ds[int(q*float64(len(ds)-1))]) / 1e6
+			}
+			b.ReportMetric(ms(first, 0.5), "first-p50-ms")
+			b.ReportMetric(ms(first, 0.99), "first-p99-ms")
+			b.ReportMetric(ms(all, 0.5), "p50-ms")
+			b.ReportMetric(ms(all, 0.99), "p99-ms")
+		})
 	}
 }

@@ -38,7 +38,7 @@ func Open(ctx context.Context, url string) (redis.UniversalClient, func() error,
 	if url == "" {
 		return openEmbedded(ctx)
 	}
-	client, err := newClient(url)
+	client, err := NewClient(url)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,7 +56,7 @@ func openEmbedded(ctx context.Context) (redis.UniversalClient, func() error, err
 	if err := srv.Start(); err != nil {
 		return nil, nil, fmt.Errorf("redisconn: start embedded redis: %w", err)
 	}
-	client := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	client := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
 		srv.Close()
@@ -75,27 +75,37 @@ func Check(url string) error {
 	if Embedded(url) {
 		return nil
 	}
-	c, err := newClient(strings.TrimSpace(url))
+	c, err := NewClient(url)
 	if err != nil {
 		return err
 	}
 	return c.Close()
 }
 
-// newClient builds the go-redis client for a non-empty URL.
-func newClient(raw string) (redis.UniversalClient, error) {
+// NewClient builds the client of a URL (see the package documentation; not
+// the empty one) without connecting.
+//
+// Every client honours the deadlines of the contexts it is given, down to
+// the socket (go-redis's ContextTimeoutEnabled): without it a command on a
+// connection that Redis accepted and never answers waits out ReadTimeout
+// on every attempt, whatever the caller's deadline, and the limits and the
+// availability index that bound their calls would wait with it.
+func NewClient(raw string) (redis.UniversalClient, error) {
+	raw = strings.TrimSpace(raw)
 	switch {
 	case strings.HasPrefix(raw, "redis+cluster://"), strings.HasPrefix(raw, "rediss+cluster://"):
 		opts, err := parseCluster(raw)
 		if err != nil {
 			return nil, err
 		}
+		opts.ContextTimeoutEnabled = true
 		return redis.NewClusterClient(opts), nil
 	case strings.HasPrefix(raw, "redis://"), strings.HasPrefix(raw, "rediss://"):
 		opts, err := redis.ParseURL(raw)
 		if err != nil {
 			return nil, fmt.Errorf("redisconn: %s: %w", redact(raw), err)
 		}
+		opts.ContextTimeoutEnabled = true
 		return redis.NewClient(opts), nil
 	}
 	return nil, fmt.Errorf("redisconn: unsupported Redis URL %s: use redis://, rediss:// or redis+cluster://", redact(raw))

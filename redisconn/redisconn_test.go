@@ -71,7 +71,7 @@ func TestClusterURLs(t *testing.T) {
 		{url: "rediss+cluster://u:p@a:1,b:2,c:3?dial_timeout=2s", addrs: []string{"a:1", "b:2", "c:3"}, user: "u", pass: "p", tls: true},
 	} {
 		t.Run(tc.url, func(t *testing.T) {
-			c, err := newClient(tc.url)
+			c, err := NewClient(tc.url)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -104,11 +104,6 @@ func QRBitmap(text string) ([][]bool, error) {
 	return q.Bitmap(), nil
 }
 
-// QRPNG returns the QR code of a text as a PNG image of the given width.
-func QRPNG(text string, size int) ([]byte, error) {
-	return qrcode.Encode(text, qrcode.Medium, size)
-}
-
 // WriteCertificate renders a certificate as an A4 landscape PDF in its
 // language, with the verification code and a QR code of verifyURL.
 func WriteCertificate(w io.Writer, c *konullu.Certificate, verifyURL string) error {

@@ -48,7 +48,7 @@ var participationTable = table{
 				zones[r.CentreTimezone] = loc
 			}
 			start, end := r.StartsAt.In(loc), r.EndsAt.In(loc)
-			day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
+			day := konullu.LocalDate(r.StartsAt, loc) // ages count on the shift's date at the centre
 			row[0] = strconv.FormatInt(r.AssignmentID, 10)
 			row[1] = start.Format(time.DateOnly)
 			row[2] = start.Format("15:04")

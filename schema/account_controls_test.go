@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -559,7 +560,10 @@ func TestLoginLockout(t *testing.T) {
 	login := `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`
 	wrong := map[string]any{"e": email, "p": "a wrong guess!"}
 	right := map[string]any{"e": email, "p": password}
-	const attacker, owner = "203.0.113.5:4000", "198.51.100.7:5000"
+	// Addresses are the run's own too: the per-address counts outlive a run.
+	run := hex.EncodeToString(suffix)
+	addr := func(host string) string { return "[2001:db8:" + run[:4] + ":" + run[4:] + "::" + host + "]:4000" }
+	attacker, owner := addr("a"), addr("b")
 
 	for i := range 10 {
 		if r := e.postAs(attacker, "", "", login, wrong); r.code() != konullu.EUNAUTHENTICATED {
@@ -583,12 +587,12 @@ func TestLoginLockout(t *testing.T) {
 	// A guess spread over many addresses meets the per-account limit (100
 	// per 15 minutes): 10 refused-or-counted tries from each of 10 more.
 	for a := range 10 {
-		addr := "192.0.2." + string(rune('1'+a/10)) + string(rune('0'+a%10)) + ":80"
+		from := addr(fmt.Sprintf("c%d", a))
 		for range 10 {
-			e.postAs(addr, "", "", login, wrong)
+			e.postAs(from, "", "", login, wrong)
 		}
 	}
-	e.postAs("198.51.100.99:1", "", "", login, right).wantError(t, konullu.ERATELIMITED, "")
+	e.postAs(addr("d"), "", "", login, right).wantError(t, konullu.ERATELIMITED, "")
 }
 
 // loggerOf is a logger that writes where the env's logs are read.

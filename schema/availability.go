@@ -200,8 +200,9 @@ func (r *root) AvailableVolunteers(ctx context.Context, args struct {
 	}
 	q := konullu.RankQuery{Candidates: ids, City: c.City, Limit: first}
 	if p.MinimumAge > 0 {
-		// As konullu.Rules.CheckSignup decides it: the age on the shift's UTC date.
-		q.BornOnOrBefore = konullu.BornOnOrBefore(s.StartsAt.UTC(), p.MinimumAge)
+		// As konullu.Rules.CheckSignup decides it: the age on the shift's
+		// date where its centre is; unknown ages are left out.
+		q.BornOnOrBefore = konullu.BornOnOrBefore(s.StartsAt, c.Location(), p.MinimumAge)
 	}
 	q.MonthFrom, q.MonthTo = konullu.MonthOf(r.now(), konullu.VolunteerLocation(c.Timezone))
 	matches, err := r.store.RankVolunteers(ctx, q)

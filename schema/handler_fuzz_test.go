@@ -34,7 +34,7 @@ func FuzzHandler(f *testing.F) {
 	} {
 		f.Add(s, false)
 	}
-	e := &env{clock: &clock{t: t0}, logs: &syncBuffer{}}
+	e := &env{clock: storetest.NewClock(t0), logs: &syncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.logs, nil))
 	e.db = storetest.Open(f, store.Options{Now: e.clock.Now, Logger: logger})
 	e.h = schema.NewHandler(schema.Config{Store: e.db, Logger: logger, Now: e.clock.Now, Argon2: testArgon2, Unavailable: store.IsUnavailable})

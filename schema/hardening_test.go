@@ -24,7 +24,7 @@ import (
 // newHardEnv is newEnv with the hardening settings of a test.
 func newHardEnv(t *testing.T, set func(*schema.Config), wrap func(konullu.Store) konullu.Store) *env {
 	t.Helper()
-	e := &env{t: t, clock: &clock{t: t0}, logs: &syncBuffer{}}
+	e := &env{t: t, clock: storetest.NewClock(t0), logs: &syncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.logs, nil))
 	e.db = storetest.Open(t, store.Options{Now: e.clock.Now, Logger: logger})
 	cfg := schema.Config{Store: e.db, Logger: logger, Now: e.clock.Now, Argon2: testArgon2, Unavailable: store.IsUnavailable}

@@ -27,24 +27,6 @@ const password = "correct horse battery"
 // t0 is "now" in most tests: Monday 10 March 2025, 12:00 in Baku.
 var t0 = time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC)
 
-// clock is a settable clock shared by the store and the API.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // syncBuffer collects log output written from many goroutines.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -68,7 +50,7 @@ type env struct {
 	t     *testing.T
 	db    *store.DB
 	h     http.Handler
-	clock *clock
+	clock *storetest.Clock
 	logs  *syncBuffer
 }
 
@@ -95,7 +77,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	for _, o := range opts {
 		o(&c)
 	}
-	e := &env{t: t, clock: &clock{t: t0}, logs: &syncBuffer{}}
+	e := &env{t: t, clock: storetest.NewClock(t0), logs: &syncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.logs, nil))
 	e.db = storetest.Open(t, store.Options{Now: e.clock.Now, Rules: c.rules, Logger: logger})
 	var st konullu.Store = e.db

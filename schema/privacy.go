@@ -46,7 +46,7 @@ func (v *volunteerResolver) NeedsGuardianConsent(ctx context.Context) (bool, err
 	if ok, err := v.may(ctx, konullu.AccessProfile); !ok || err != nil {
 		return false, orHidden(err)
 	}
-	return konullu.NeedsGuardianConsent(v.v.BirthDate, v.r.now()), nil
+	return konullu.NeedsGuardianConsent(v.v.BirthDate, v.r.now(), v.r.loc), nil
 }
 
 // HasGuardianConsent resolves Volunteer.hasGuardianConsent.

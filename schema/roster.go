@@ -394,7 +394,7 @@ func (r *root) PlanRoster(ctx context.Context, args struct{ Input planRosterInpu
 		return nil, err
 	}
 	vw := konullu.ViewerFrom(ctx)
-	plan, err := planner.Plan(ctx, konullu.RosterRequest{CentreID: c.ID, Location: konullu.VolunteerLocation(c.Timezone),
+	plan, err := planner.Plan(ctx, konullu.RosterRequest{CentreID: c.ID, Location: konullu.ZoneLocation(c.Timezone),
 		From: in.From.Time, To: in.To.Time, PositionIDs: positions, TimeLimit: limit, Seed: seed, CreatedBy: vw.UserID})
 	if err != nil {
 		return nil, err
@@ -519,7 +519,7 @@ func (r *root) ApplyRosterPlan(ctx context.Context, args struct {
 	if err := rs.SkipRosterProposals(ctx, p.ID, skip); err != nil {
 		return nil, err
 	}
-	loc := konullu.VolunteerLocation(c.Timezone)
+	loc := konullu.ZoneLocation(c.Timezone)
 	res := &rosterApplyResolver{scope: r.scope()}
 	for _, pr := range p.Proposals {
 		if slices.Contains(skip, pr.ID) {

@@ -44,6 +44,7 @@ func (r *root) Volunteers(ctx context.Context, args volunteersArgs) (*volunteerC
 	f := konullu.VolunteerFilter{
 		NeedsGuardianConsent: deref(args.NeedsGuardianConsent),
 		Now:                  r.now(),
+		Location:             r.loc,
 		Limit:                first + 1, // one more tells whether another page follows
 	}
 	if args.Search != nil {

@@ -4,16 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/redisconn"
+	"github.com/konullu/konullu/redisconn/redistest"
 	"github.com/konullu/konullu/store/storetest"
 )
 
@@ -25,24 +23,8 @@ const testRedisDB = 11
 // Redis) when KONULLU_TEST_REDIS_URL is not set.
 func ownRedisURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("KONULLU_TEST_REDIS_URL")
-	if base == "" {
-		return ""
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + strconv.Itoa(testRedisDB)
-	rdb, closeRedis, err := redisconn.Open(context.Background(), u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdb.FlushDB(context.Background()); closeRedis() })
-	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
-		t.Fatal(err)
-	}
-	return u.String()
+	u, _ := redistest.OwnDB(t, testRedisDB)
+	return u
 }
 
 // TestAvailabilityOverHTTP is the story of the issue through the running

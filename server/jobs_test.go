@@ -21,7 +21,8 @@ func seedShiftSoon(t *testing.T, url string, in time.Duration) (email string) {
 	defer db.Close()
 	hash, _ := konullu.HashPassword(adminPassword, cheap)
 	email = "aysel@example.az"
-	u, err := db.CreateAccount(ctx, konullu.NewAccount{Email: email, PasswordHash: hash, FullName: "Aysel", Status: konullu.VolunteerActive})
+	u, err := db.CreateAccount(ctx, konullu.NewAccount{Email: email, PasswordHash: hash, FullName: "Aysel",
+		BirthDate: time.Date(2000, 1, 2, 0, 0, 0, 0, time.UTC), Status: konullu.VolunteerActive})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,14 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/konullu/konullu/redisconn"
+	"github.com/konullu/konullu/redisconn/redistest"
 	"github.com/konullu/konullu/store/storetest"
 )
 
@@ -143,22 +141,9 @@ func TestProxyHeadersInServer(t *testing.T) {
 // flush that one), or "" (the embedded Redis) when the variable is not set.
 func limitRedisURL(t *testing.T) (string, func(pattern string) int) {
 	t.Helper()
-	base := os.Getenv("KONULLU_TEST_REDIS_URL")
-	if base == "" {
+	u, rdb := redistest.OwnDB(t, 12)
+	if rdb == nil {
 		return "", nil
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/12"
-	rdb, closeRedis, err := redisconn.Open(context.Background(), u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdb.FlushDB(context.Background()); closeRedis() })
-	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
-		t.Fatal(err)
 	}
 	keys := func(pattern string) int {
 		k, err := rdb.Keys(context.Background(), pattern).Result()
@@ -167,7 +152,7 @@ func limitRedisURL(t *testing.T) (string, func(pattern string) int) {
 		}
 		return len(k)
 	}
-	return u.String(), keys
+	return u, keys
 }
 
 // postVia sends a GraphQL request as a proxy that forwards for the given X-Forwarded-For.

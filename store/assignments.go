@@ -160,7 +160,8 @@ func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signup
 			repeated = f.existing
 			return nil
 		}
-		req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, ByCoordinator: byCoordinator}
+		loc := konullu.ZoneLocation(s.centreTimezone)
+		req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, Location: loc, ByCoordinator: byCoordinator}
 		if err := d.rules.CheckSignup(req); err != nil {
 			return err
 		}
@@ -169,7 +170,7 @@ func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signup
 				return err
 			}
 		}
-		if err := konullu.CheckGuardianConsent(v, &s.Shift, f.consent); err != nil {
+		if err := konullu.CheckGuardianConsent(v, &s.Shift, loc, f.consent); err != nil {
 			if !byCoordinator {
 				wantsConsent = s.CentreID
 			}
@@ -252,7 +253,8 @@ func (d *DB) lockVolunteer(ctx context.Context, tx *sql.Tx, id int64) (*konullu.
 	return v, nil
 }
 
-// lockShiftWithPosition is lockShift that also reads the shift's position.
+// lockShiftWithPosition is lockShift that also reads the shift's position
+// and its centre's time zone (ages count on the shift's date there).
 func (d *DB) lockShiftWithPosition(ctx context.Context, tx *sql.Tx, id int64) (*lockedShift, *konullu.Position, error) {
 	lock := ""
 	if d.dialect == Postgres {
@@ -263,10 +265,10 @@ func (d *DB) lockShiftWithPosition(ctx context.Context, tx *sql.Tx, id int64) (*
 	var status string
 	var skills jsonList
 	err := d.queryRow(ctx, tx, `SELECT s.id, s.centre_id, s.position_id, s.starts_at, s.ends_at, s.capacity, s.status, s.queue_seq,
-		p.id, p.name, p.description, p.required_skills, p.minimum_age
-		FROM shifts s JOIN positions p ON p.id = s.position_id WHERE s.id = ?`+lock, id).
+		p.id, p.name, p.description, p.required_skills, p.minimum_age, c.timezone
+		FROM shifts s JOIN positions p ON p.id = s.position_id JOIN centres c ON c.id = s.centre_id WHERE s.id = ?`+lock, id).
 		Scan(&s.ID, &s.CentreID, &s.PositionID, &start, &end, &s.Capacity, &status, &s.queueSeq,
-			&p.ID, &p.Name, &p.Description, &skills, &p.MinimumAge)
+			&p.ID, &p.Name, &p.Description, &skills, &p.MinimumAge, &s.centreTimezone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, konullu.NotFound("shift")
 	}

@@ -442,7 +442,7 @@ func (d *DB) RankVolunteers(ctx context.Context, q konullu.RankQuery) ([]konullu
 		WHERE ` + candidates
 	args := []any{q.MonthFrom, q.MonthTo, idsArg}
 	if !q.BornOnOrBefore.IsZero() {
-		query += ` AND (v.birth_date IS NULL OR v.birth_date <= ?)`
+		query += ` AND v.birth_date <= ?` // NULL (unknown age) meets no minimum age
 		args = append(args, dateArg(q.BornOnOrBefore))
 	}
 	query += ` ORDER BY 2, CASE WHEN lower(v.city) = lower(?) THEN 0 ELSE 1 END, v.id LIMIT ?`

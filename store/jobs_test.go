@@ -215,7 +215,7 @@ func TestReminders(t *testing.T) {
 // every reminder is written once (the unique key decides), with its messages.
 func TestRemindersAcrossInstances(t *testing.T) {
 	ctx := context.Background()
-	c := &clock{t: monday}
+	c := storetest.NewClock(monday)
 	url := storetest.URL(t)
 	var dbs []*store.DB
 	for i := 0; i < 4; i++ {
@@ -455,17 +455,19 @@ func TestAwards(t *testing.T) {
 	f := newFixture(t)
 	young := f.volunteer() // born 2004: 25 in March 2030
 	older := f.volunteer(func(a *konullu.NewAccount) { a.BirthDate = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC) })
+	// 26 on 4 March 2030: at the run below, already so in Baku, still 25 in UTC.
+	turning := f.volunteer(func(a *konullu.NewAccount) { a.BirthDate = time.Date(2004, 3, 4, 0, 0, 0, 0, time.UTC) })
 	// 180 hours each within the last year: 15-25 reaches 100 and 175, 26+ only 100.
 	day := monday.AddDate(0, -6, 0)
 	f.clock.Set(day.Add(-48 * time.Hour))
 	for i := 0; i < 18; i++ {
 		st := day.Add(time.Duration(i*24) * time.Hour)
-		s, err := f.db.CreateShifts(ctx, konullu.NewShifts{CentreID: f.centre.ID, PositionID: f.position.ID, Capacity: 2, Publish: true,
+		s, err := f.db.CreateShifts(ctx, konullu.NewShifts{CentreID: f.centre.ID, PositionID: f.position.ID, Capacity: 3, Publish: true,
 			Periods: []konullu.Period{{StartsAt: st, EndsAt: st.Add(10 * time.Hour)}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, v := range []int64{young, older} {
+		for _, v := range []int64{young, older, turning} {
 			a, err := f.db.SignUp(ctx, s[0].ID, v, true)
 			if err != nil {
 				t.Fatal(err)
@@ -477,11 +479,17 @@ func TestAwards(t *testing.T) {
 			f.clock.Set(day.Add(-48 * time.Hour))
 		}
 	}
-	f.clock.Set(monday)
-	res, err := f.db.TallyHours(ctx, monday, konullu.TallyOptions{})
-	if err != nil || res.Awards != 3 {
+	// 02:00 on Monday 4 March in Baku, the deployment's zone; 22:00 on the 3rd in UTC.
+	run := time.Date(2030, 3, 3, 22, 0, 0, 0, time.UTC)
+	f.clock.Set(run)
+	res, err := f.db.TallyHours(ctx, run, konullu.TallyOptions{Location: konullu.ZoneLocation("Asia/Baku")})
+	if err != nil || res.Awards != 4 {
 		t.Fatalf("%+v %v", res, err)
 	}
+	if ta, _ := f.db.Awards(ctx, turning); len(ta) != 1 || ta[0].Band != "26+" {
+		t.Fatalf("26 on the day of the run in Baku: %+v", ta)
+	}
+	f.clock.Set(monday)
 	if res, _ := f.db.TallyHours(ctx, monday.Add(time.Hour), konullu.TallyOptions{Full: true}); res.Awards != 0 {
 		t.Fatal("awards granted twice")
 	}
@@ -490,7 +498,7 @@ func TestAwards(t *testing.T) {
 	if len(ya) != 2 || ya[0].ThresholdHours != 100 || ya[1].ThresholdHours != 175 || ya[0].Band != "15-25" || len(oa) != 1 || oa[0].Band != "26+" {
 		t.Fatalf("young %+v, older %+v", ya, oa)
 	}
-	if c := countKind(outboxRows(t, f.db), konullu.NotifyAward, konullu.ChannelInApp); c != 3 {
+	if c := countKind(outboxRows(t, f.db), konullu.NotifyAward, konullu.ChannelInApp); c != 4 {
 		t.Fatalf("%d award messages", c)
 	}
 	// A year later the hours have left the window: nothing; more hours would award again.

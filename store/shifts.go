@@ -231,7 +231,8 @@ func (d *DB) shift(ctx context.Context, q queryer, id int64) (*konullu.Shift, er
 // lockedShift is a shift read under its row lock, with its signup counter.
 type lockedShift struct {
 	konullu.Shift
-	queueSeq int64
+	queueSeq       int64
+	centreTimezone string // read by lockShiftWithPosition only
 }
 
 // lockShift reads a shift and locks its row until the transaction ends: every

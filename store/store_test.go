@@ -14,21 +14,12 @@ import (
 	"github.com/konullu/konullu/store/storetest"
 )
 
-// clock is a settable clock shared by the store and the test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 var monday = time.Date(2030, 3, 4, 6, 0, 0, 0, time.UTC) // Monday 10:00 in Baku
 
 type fixture struct {
 	t        *testing.T
 	db       *store.DB
-	clock    *clock
+	clock    *storetest.Clock
 	centre   *konullu.Centre
 	position *konullu.Position
 	n        int
@@ -36,7 +27,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	c := &clock{t: monday}
+	c := storetest.NewClock(monday)
 	db := storetest.Open(t, store.Options{Now: c.Now})
 	f := &fixture{t: t, db: db, clock: c}
 	f.centre = &konullu.Centre{Name: "ASAN xidmət №1", City: "Bakı", Timezone: "Asia/Baku"}

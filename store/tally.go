@@ -149,7 +149,7 @@ func (d *DB) TallyHours(ctx context.Context, now time.Time, opts konullu.TallyOp
 		}
 	}
 	res.Volunteers, res.Rows = len(volunteers), len(t.cells)
-	if res.Awards, err = d.grantAwards(ctx, now, t, opts.Bands); err != nil {
+	if res.Awards, err = d.grantAwards(ctx, now, opts.Location, t, opts.Bands); err != nil {
 		return res, err
 	}
 	if err := d.setJobState(ctx, d.db, tallySince, now.Add(-tallyMargin).UTC().Format(time.RFC3339Nano)); err != nil {
@@ -251,7 +251,7 @@ func (d *DB) replaceTallies(ctx context.Context, t *tallier, volunteers []int64)
 // of their age band the award for it, unless they received it within the
 // last 12 months. The award's key (volunteer, threshold, seq) makes two runs
 // deciding at once collide, and its message is enqueued with it.
-func (d *DB) grantAwards(ctx context.Context, now time.Time, t *tallier, bands konullu.AwardBands) (int, error) {
+func (d *DB) grantAwards(ctx context.Context, now time.Time, loc *time.Location, t *tallier, bands konullu.AwardBands) (int, error) {
 	lowest := 0
 	for _, b := range bands {
 		for _, th := range b.Thresholds {
@@ -333,11 +333,11 @@ func (d *DB) grantAwards(ctx context.Context, now time.Time, t *tallier, bands k
 			var values []string
 			var vals []any
 			for _, v := range chunk {
-				birth, ok := births[v]
-				if !ok {
+				age, known := konullu.AgeAt(births[v], now, loc)
+				if !known {
 					continue // without a birth date there is no age band
 				}
-				band, ok := bands.For(konullu.AgeOn(birth, now.UTC()))
+				band, ok := bands.For(age)
 				if !ok {
 					continue
 				}

@@ -246,7 +246,18 @@ func (d *DB) GrantRole(ctx context.Context, userID int64, role konullu.Role, cen
 
 // EnsureAdmin creates the bootstrap administrator unless an account with the
 // email exists; an existing account is given the ADMIN role but keeps its password.
+//
+// Instances starting together may race to create it: the one whose insert
+// meets the other's row reads it on a second try instead of failing to start.
 func (d *DB) EnsureAdmin(ctx context.Context, email, passwordHash string) (bool, error) {
+	created, err := d.ensureAdmin(ctx, email, passwordHash)
+	if isUniqueViolation(err) {
+		created, err = d.ensureAdmin(ctx, email, passwordHash)
+	}
+	return created, err
+}
+
+func (d *DB) ensureAdmin(ctx context.Context, email, passwordHash string) (bool, error) {
 	created := false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/konullu/konullu"
@@ -204,11 +203,12 @@ func (d *DB) FindVolunteers(ctx context.Context, f konullu.VolunteerFilter) ([]*
 		args = append(args, string(f.Status))
 	}
 	if f.NeedsGuardianConsent {
-		// Unknown birth dates need no consent (konullu.NeedsGuardianConsent):
-		// NULL never compares true.
-		where = append(where, "v.birth_date >= ?",
+		// As konullu.NeedsGuardianConsent decides it: under AdultAge on
+		// Now's date in Location (born after the day someone turning
+		// AdultAge today was born), or of unknown age.
+		where = append(where, "(v.birth_date IS NULL OR v.birth_date > ?)",
 			"NOT EXISTS (SELECT 1 FROM guardian_consents g WHERE g.volunteer_id = v.id)")
-		args = append(args, dateArg(minorsBornFrom(f.Now)))
+		args = append(args, dateArg(konullu.BornOnOrBefore(f.Now, f.Location, konullu.AdultAge)))
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -326,17 +326,4 @@ func sqliteFoldPattern(lower string) string {
 // escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
-}
-
-// minorsBornFrom returns the earliest birth date of someone under
-// konullu.AdultAge on now's UTC date, as konullu.AgeOn counts: those born
-// after the same month and day AdultAge years earlier. When that day does
-// not exist (29 February), the first day after it is the bound.
-func minorsBornFrom(now time.Time) time.Time {
-	y, m, day := now.UTC().Date()
-	same := time.Date(y-konullu.AdultAge, m, day, 0, 0, 0, 0, time.UTC)
-	if same.Day() != day { // normalised past a missing 29 February
-		return same
-	}
-	return same.AddDate(0, 0, 1)
 }

@@ -31,7 +31,7 @@ func TestFindVolunteers(t *testing.T) {
 	pending := named("Zaur Pending", func(a *konullu.NewAccount) { a.Status = konullu.VolunteerPending })
 	// 16 on monday (2030-03-04).
 	teen := named("Nigar Teen", func(a *konullu.NewAccount) { a.BirthDate = time.Date(2013, 6, 1, 0, 0, 0, 0, time.UTC) })
-	named("No Birth Date", func(a *konullu.NewAccount) { a.BirthDate = time.Time{} })
+	noBirth := named("No Birth Date", func(a *konullu.NewAccount) { a.BirthDate = time.Time{} })
 	// 18 today exactly: no consent needed; 18 tomorrow: still a minor.
 	named("Eighteen Today", func(a *konullu.NewAccount) { a.BirthDate = time.Date(2012, 3, 4, 0, 0, 0, 0, time.UTC) })
 	tomorrow := named("Eighteen Tomorrow", func(a *konullu.NewAccount) { a.BirthDate = time.Date(2012, 3, 5, 0, 0, 0, 0, time.UTC) })
@@ -114,20 +114,32 @@ func TestFindVolunteers(t *testing.T) {
 		}
 	})
 	t.Run("NeedsGuardianConsent", func(t *testing.T) {
+		// Minors, and those whose age is unknown (konullu.NeedsGuardianConsent).
 		list, total := find(t, konullu.VolunteerFilter{NeedsGuardianConsent: true})
-		if total != 2 || len(list) != 2 || list[0].ID != tomorrow || list[1].ID != teen {
+		if total != 3 || len(list) != 3 || list[0].ID != tomorrow || list[1].ID != teen || list[2].ID != noBirth {
 			t.Fatalf("%d %v", total, names(list))
+		}
+		// At 00:30 on the 5th in Baku (20:30 UTC on the 4th) the one born on
+		// 5 March is 18 in the deployment's zone, not yet in UTC.
+		late := time.Date(2030, 3, 4, 20, 30, 0, 0, time.UTC)
+		list, _ = find(t, konullu.VolunteerFilter{NeedsGuardianConsent: true, Now: late, Location: konullu.ZoneLocation("Asia/Baku")})
+		if len(list) != 2 || list[0].ID != teen {
+			t.Fatalf("00:30 in Baku: %v", names(list))
+		}
+		list, _ = find(t, konullu.VolunteerFilter{NeedsGuardianConsent: true, Now: late, Location: time.UTC})
+		if len(list) != 3 || list[0].ID != tomorrow {
+			t.Fatalf("20:30 in UTC: %v", names(list))
 		}
 		if _, err := f.db.RecordGuardianConsent(ctx, konullu.GuardianConsent{VolunteerID: teen, GuardianName: "Leyla", Relationship: "mother"}); err != nil {
 			t.Fatal(err)
 		}
 		list, total = find(t, konullu.VolunteerFilter{NeedsGuardianConsent: true})
-		if total != 1 || len(list) != 1 || list[0].ID != tomorrow {
+		if total != 2 || len(list) != 2 || list[0].ID != tomorrow || list[1].ID != noBirth {
 			t.Fatalf("after consent: %d %v", total, names(list))
 		}
-		// The next day the other one is 18.
+		// The next day the other one is 18; the unknown age stays.
 		list, _ = find(t, konullu.VolunteerFilter{NeedsGuardianConsent: true, Now: monday.Add(24 * time.Hour)})
-		if len(list) != 0 {
+		if len(list) != 1 || list[0].ID != noBirth {
 			t.Fatalf("next day: %v", names(list))
 		}
 	})

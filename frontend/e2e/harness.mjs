@@ -66,7 +66,8 @@ export async function startServer({ log = console.log, env = {} } = {}) {
   child.stderr.pipe(out);
   let exited = null;
   child.on('exit', (code, signal) => (exited = { code, signal }));
-  const deadline = Date.now() + 180_000;
+  // The demo seed takes about a minute on an idle 2-core machine, several on a busy one.
+  const deadline = Date.now() + Number(process.env.KONULLU_E2E_READY_SECONDS ?? 600) * 1000;
   for (;;) {
     if (exited) throw new Error(`the server exited (${JSON.stringify(exited)}); see ${serverLog}`);
     try {
@@ -196,4 +197,53 @@ export function screenshotDir() {
 
 export async function shot(page, dir, name) {
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * What does not fit a phone: the page wider than the viewport, any element
+ * that reaches past its left or right edge, and any text cut off by a box
+ * that hides its overflow. Boxes made to scroll sideways (overflow-x: auto,
+ * a wide table in its wrapper), fields (their text scrolls inside) and text
+ * cut on purpose (text-overflow: ellipsis) are allowed; so is what is hidden
+ * from sight (visually-hidden, the skip link). Of nested culprits only the
+ * innermost are named: that is where the long word or the rigid box is.
+ */
+export async function misfits(page) {
+  return page.evaluate(() => {
+    const view = document.documentElement.clientWidth;
+    const width = document.documentElement.scrollWidth;
+    const name = (el) => {
+      const text = (el.innerText ?? el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 50);
+      const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      return `<${el.tagName.toLowerCase()}${cls}> "${text}"`;
+    };
+    const scrolls = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll') return true;
+      }
+      return false;
+    };
+    const found = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.closest('.visually-hidden, .skip-link, svg, [hidden], [aria-hidden="true"]')) continue;
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || style.visibility === 'hidden') continue;
+      const r = el.getBoundingClientRect();
+      // 1 px or less: text for screen readers only (.visually-hidden and the like).
+      if (r.width <= 1 || r.height <= 1 || scrolls(el)) continue;
+      if (r.right > view + 0.5 || r.left < -0.5) {
+        found.push([el, `${name(el)} spans ${Math.round(r.left)}…${Math.round(r.right)}px of ${view}px`]);
+      } else if (
+        !['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) &&
+        (style.overflowX === 'hidden' || style.overflowX === 'clip') &&
+        style.textOverflow !== 'ellipsis' &&
+        el.scrollWidth > el.clientWidth + 1
+      ) {
+        found.push([el, `${name(el)} cuts off its content: ${el.scrollWidth}px in ${el.clientWidth}px`]);
+      }
+    }
+    const innermost = found.filter(([el]) => !found.some(([other]) => other !== el && el.contains(other))).map(([, m]) => m);
+    return width > view ? [`the page is ${width}px wide in a ${view}px viewport`, ...innermost] : innermost;
+  });
 }
