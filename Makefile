@@ -43,15 +43,23 @@ DB_PACKAGES = $(GO) list -test -f '{{if .ForTest}}{{.ForTest}}{{range .Deps}} {{
 	awk '{for (i = 2; i <= NF; i++) if ($$i == "github.com/konullu/konullu/store") { print $$1; break }}' | sort -u
 
 ## test-go: every Go test with the race detector on SQLite (the default
-## database), then the packages that use a database again on the PostgreSQL
-## server of KONULLU_TEST_DATABASE_URL when it is set
+## database) and, at the same time, the packages that use a database again
+## on the PostgreSQL server of KONULLU_TEST_DATABASE_URL when it is set.
+## The PostgreSQL pass mostly waits on the server (each test makes its own
+## database), so it runs beside the CPU-bound race pass, without -race: the
+## race detector already ran over the same code in the first pass.
 test-go:
-	env -u KONULLU_TEST_DATABASE_URL $(GO) test -race -count=1 ./...
-	@if [ -n "$$KONULLU_TEST_DATABASE_URL" ]; then \
+	@pglog=$$(mktemp); pgstatus=0; pgpid=; \
+	if [ -n "$$KONULLU_TEST_DATABASE_URL" ]; then \
 		pkgs=$$($(DB_PACKAGES)) || exit 1; \
-		echo "PostgreSQL: go test -race -count=1" $$pkgs; \
-		$(GO) test -race -count=1 $$pkgs; \
-	else echo "KONULLU_TEST_DATABASE_URL is not set: the PostgreSQL pass is skipped"; fi
+		echo "PostgreSQL (beside the SQLite pass): go test -count=1" $$pkgs; \
+		$(GO) test -count=1 $$pkgs >$$pglog 2>&1 & pgpid=$$!; \
+	else echo "KONULLU_TEST_DATABASE_URL is not set: the PostgreSQL pass is skipped"; fi; \
+	echo "SQLite: go test -race -count=1 ./..."; \
+	env -u KONULLU_TEST_DATABASE_URL $(GO) test -race -count=1 ./...; sqlitestatus=$$?; \
+	if [ -n "$$pgpid" ]; then wait $$pgpid; pgstatus=$$?; echo "PostgreSQL pass:"; cat $$pglog; fi; \
+	rm -f $$pglog; \
+	[ $$sqlitestatus -eq 0 ] && [ $$pgstatus -eq 0 ]
 
 ## test-frontend: the web app's type check and unit tests (vitest), then its
 ## end-to-end tests: Debian's headless Chromium (apt-get install chromium)

@@ -753,8 +753,11 @@ describe('account controls', () => {
 });
 
 describe('every page in every language', () => {
-  for (const viewport of ['phone', 'desktop']) {
-    for (const lang of ['az', 'en', 'ru']) {
+  // Every language on a phone, where words run out of room first; on a
+  // desktop Russian, whose strings are the longest (the other suites' desktop
+  // flows cover the desktop layout besides).
+  for (const [viewport, langs] of [['phone', ['az', 'en', 'ru']], ['desktop', ['ru']]]) {
+    for (const lang of langs) {
       it(`${viewport}, ${lang}`, async () => {
         const b = await openBrowser(viewport, { locale: 'az-AZ' });
         const { page } = b;
