@@ -18,21 +18,9 @@ var _ konullu.RosterStore = (*DB)(nil)
 type idList []int64
 
 func (l *idList) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*l = []int64{}
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("store: cannot scan %T as ids", src)
-	}
 	out := []int64{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return fmt.Errorf("store: bad ids %q: %w", b, err)
+	if err := scanJSONArray(src, &out, "list of ids"); err != nil {
+		return err
 	}
 	*l = out
 	return nil

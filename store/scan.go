@@ -53,23 +53,31 @@ func (n nullTime) ptr() *time.Time {
 type jsonList []string
 
 func (l *jsonList) Scan(src any) error {
+	var out []string
+	if err := scanJSONArray(src, &out, "list"); err != nil {
+		return err
+	}
+	*l = out
+	return nil
+}
+
+// scanJSONArray decodes a text column holding a JSON array into out; a NULL
+// leaves out as it is.
+func scanJSONArray(src, out any, what string) error {
 	var b []byte
 	switch v := src.(type) {
 	case nil:
-		*l = nil
 		return nil
 	case string:
 		b = []byte(v)
 	case []byte:
 		b = v
 	default:
-		return fmt.Errorf("store: cannot scan %T as a list", src)
+		return fmt.Errorf("store: cannot scan %T as a %s", src, what)
 	}
-	var out []string
-	if err := json.Unmarshal(b, &out); err != nil {
-		return fmt.Errorf("store: bad list %q: %w", b, err)
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("store: bad %s %q: %w", what, b, err)
 	}
-	*l = out
 	return nil
 }
 
