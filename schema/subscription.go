@@ -164,10 +164,10 @@ type liveSub struct {
 	centreID int64 // centreActivity
 	userID   int64 // myNotifications
 
-	in      chan delivery   // from the hub
+	in      chan delivery // from the hub
 	loaders atomic.Pointer[loaders]
-	ready   chan struct{}   // the previous event's answer was written
-	stop    chan struct{}   // closed when the subscription ends
+	ready   chan struct{} // the previous event's answer was written
+	stop    chan struct{} // closed when the subscription ends
 	stopped sync.Once
 	endErr  atomic.Pointer[konullu.Error] // why it ended, when not asked to
 	dropped atomic.Int64

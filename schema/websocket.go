@@ -27,8 +27,8 @@ const subprotocol = "graphql-transport-ws"
 
 // Limits of live connections, unless Config says otherwise.
 const (
-	defaultMaxLiveConnsPerUser = 10              // per user and instance
-	defaultMaxSubscriptions    = 20              // per connection
+	defaultMaxLiveConnsPerUser = 10               // per user and instance
+	defaultMaxSubscriptions    = 20               // per connection
 	defaultInitTimeout         = 10 * time.Second // to send connection_init
 	liveRecheckEvery           = 2 * time.Minute  // the session is read again at least this often
 	livePingEvery              = 30 * time.Second // a dead peer is noticed within two of these
