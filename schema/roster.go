@@ -574,6 +574,7 @@ func (r *root) ApplyRosterPlan(ctx context.Context, args struct {
 	}
 	for _, a := range made {
 		auditCreated(ctx, kindAssignment, a.ID)
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreSignedUp, CentreID: p.CentreID, ShiftID: a.ShiftID, AssignmentID: a.ID})
 	}
 	return res, nil
 }
