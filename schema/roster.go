@@ -556,6 +556,7 @@ func (r *root) ApplyRosterPlan(ctx context.Context, args struct {
 	l.primeAssignments(res.assigned)
 	for _, a := range res.assigned {
 		auditCreated(ctx, kindAssignment, a.ID)
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreSignedUp, CentreID: p.CentreID, ShiftID: a.ShiftID, AssignmentID: a.ID})
 	}
 	return res, nil
 }
