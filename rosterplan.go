@@ -119,6 +119,7 @@ type RosterPlan struct {
 	Seed           int64
 	OpenBefore     int
 	OpenAfter      int
+	Bound          int // the most places any plan could fill (the engine's exact maximum flow); not stored
 	FairnessBefore RosterFairness
 	FairnessAfter  RosterFairness
 	CreatedAt      time.Time
@@ -177,6 +178,10 @@ type RosterStore interface {
 	AssignRosterProposal(ctx context.Context, p *RosterProposal, loc *time.Location) (*Assignment, error)
 	// SkipRosterProposals records proposals the coordinator dropped.
 	SkipRosterProposals(ctx context.Context, planID int64, ids []int64) error
+	// ReopenRosterPlan moves an APPLIED plan back to PROPOSED after an
+	// apply the database failed midway: the proposals made keep their
+	// outcomes, so applying it again makes only the rest.
+	ReopenRosterPlan(ctx context.Context, id int64) error
 	// NotifyRosterPlan tells the centre's coordinators that a plan waits.
 	NotifyRosterPlan(ctx context.Context, p *RosterPlan) (int, error)
 }
@@ -361,6 +366,7 @@ func (pl *RosterPlanner) Plan(ctx context.Context, req RosterRequest) (*RosterPl
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	plan.Bound = res.Bound
 	after := maps(load)
 	for _, a := range res.Assignments {
 		vid, _ := strconv.ParseInt(a.PersonID, 10, 64)
