@@ -61,13 +61,29 @@ test-go:
 	rm -f $$pglog; \
 	[ $$sqlitestatus -eq 0 ] && [ $$pgstatus -eq 0 ]
 
-## test-frontend: the web app's type check and unit tests (vitest), then its
-## end-to-end tests: Debian's headless Chromium (apt-get install chromium)
-## against the real server with demo data; screenshots go to the folder printed
+## test-frontend: the web app's build (codegen, type check, bundle sizes) and
+## unit tests (vitest), then its end-to-end tests: Debian's headless Chromium
+## (apt-get install chromium) against the real server with demo data;
+## screenshots go to the folder printed.
+## The web app is built once for both (npm test and npm run test:e2e would
+## each run codegen and the type check again). The demo data the e2e
+## server needs takes a minute or more to seed on one core: it is seeded
+## beside the build (`konullu seed --demo --seed 0`, what `serve` seeds),
+## and the e2e servers get copies of it (KONULLU_E2E_DEMO_DB), as they get
+## the server binary built once (KONULLU_E2E_SERVER).
 test-frontend: frontend-deps
 ifneq ($(wildcard frontend/package.json),)
-	cd frontend && npm test
-	cd frontend && npm run test:e2e
+	@e2e=$$(mktemp -d); trap 'rm -rf $$e2e' EXIT; \
+	echo "e2e demo data (seeded beside the build): $$e2e/demo.db"; \
+	( $(GO) build -o $$e2e/seed ./server && \
+	  KONULLU_DATABASE_URL=sqlite:$$e2e/demo.db KONULLU_LOG_LEVEL=warn $$e2e/seed seed --demo --seed 0 ) \
+	  >$$e2e/seed.log 2>&1 & seedpid=$$!; \
+	(set -x; cd frontend && npm run build && npx vitest run); status=$$?; \
+	wait $$seedpid; seedstatus=$$?; \
+	if [ $$seedstatus -ne 0 ]; then cat $$e2e/seed.log; exit 1; fi; \
+	[ $$status -eq 0 ] || exit $$status; \
+	set -x; $(GO) build -o $$e2e/konullu ./server && \
+	cd frontend && KONULLU_E2E_SERVER=$$e2e/konullu KONULLU_E2E_DEMO_DB=$$e2e/demo.db npm run e2e
 endif
 
 ## test-pg: make test against the local PostgreSQL server (PG_URL)

@@ -4,7 +4,7 @@
 // screenshots, and a watch on the browser console.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, createWriteStream } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,22 @@ export function freePort() {
   });
 }
 
+// The server binary: KONULLU_E2E_SERVER when set (make test builds it once
+// for every test file), else built once per test file: every server started
+// runs the same code, and linking it again costs seconds each time.
+let binary = process.env.KONULLU_E2E_SERVER || undefined;
+function serverBinary(log) {
+  if (!binary) {
+    const dir = mkdtempSync(join(tmpdir(), 'konullu-e2e-bin-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const bin = join(dir, 'konullu');
+    log(`e2e: building the server into ${bin}`);
+    execFileSync('go', ['build', '-o', bin, './server'], { cwd: repo, stdio: 'inherit' });
+    binary = bin;
+  }
+  return binary;
+}
+
 /**
  * Builds the server with the app embedded (dist/ must be built) and starts it
  * on a free port with a fresh SQLite database and demo data. env adds to or
@@ -42,10 +58,16 @@ export async function startServer({ log = console.log, env = {} } = {}) {
   if (!existsSync(join(frontend, 'dist', 'index.html'))) {
     throw new Error('frontend/dist is not built: run `npm run build` first (npm run test:e2e does)');
   }
+  const bin = serverBinary(log);
   const work = mkdtempSync(join(tmpdir(), 'konullu-e2e-'));
-  const bin = join(work, 'konullu');
-  log(`e2e: building the server into ${bin}`);
-  execFileSync('go', ['build', '-o', bin, './server'], { cwd: repo, stdio: 'inherit' });
+  // Seeding the demo data takes a minute or more: make test seeds a file
+  // beside the web app's build (konullu seed --demo --seed 0, what serve
+  // seeds) and names it in KONULLU_E2E_DEMO_DB; each server gets a copy.
+  const demoDB = process.env.KONULLU_E2E_DEMO_DB;
+  if (demoDB && (env.KONULLU_DEMO ?? '1') === '1') {
+    copyFileSync(demoDB, join(work, 'konullu.db'));
+    log(`e2e: demo data copied from ${demoDB}`);
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const serverLog = join(work, 'server.log');
