@@ -38,7 +38,7 @@ type world struct {
 
 func newWorld(t *testing.T, tz string) *world {
 	t.Helper()
-	w := &world{t: t, clock: storetest.NewClock(monday), url: storetest.URL(t)}
+	w := &world{t: t, clock: storetest.NewClock(monday), url: storetest.MigratedURL(t)}
 	w.db = w.open()
 	if err := w.db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)

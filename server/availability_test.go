@@ -35,7 +35,7 @@ func ownRedisURL(t *testing.T) string {
 func TestAvailabilityOverHTTP(t *testing.T) {
 	redisURL := ownRedisURL(t)
 	srv := start(t, map[string]string{
-		"KONULLU_DATABASE_URL":   storetest.URL(t),
+		"KONULLU_DATABASE_URL":   storetest.MigratedURL(t),
 		"KONULLU_REDIS_URL":      redisURL,
 		"KONULLU_ADMIN_EMAIL":    adminEmail,
 		"KONULLU_ADMIN_PASSWORD": adminPassword,
@@ -139,7 +139,7 @@ func TestAvailabilityOverHTTP(t *testing.T) {
 // TestReindexCommand: `konullu reindex` rebuilds the index of a shared
 // Redis, and explains itself without one.
 func TestReindexCommand(t *testing.T) {
-	dbURL := storetest.URL(t)
+	dbURL := storetest.MigratedURL(t)
 	var stdout, stderr syncBuffer
 	err := run(context.Background(), []string{"konullu", "reindex"}, env(map[string]string{"KONULLU_DATABASE_URL": dbURL}), &stdout, &stderr)
 	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "KONULLU_REDIS_URL") {

@@ -135,7 +135,7 @@ func post(t *testing.T, url, token, query string, vars map[string]any) (int, htt
 func TestNoContactDetailsInLogs(t *testing.T) {
 	const email, phone, phone2 = "leyla.aliyeva@example.org", "+994 50 555 12 34", "+994 70 999 88 77"
 	srv := start(t, map[string]string{
-		"KONULLU_DATABASE_URL":   storetest.URL(t),
+		"KONULLU_DATABASE_URL":   storetest.MigratedURL(t),
 		"KONULLU_ADMIN_EMAIL":    adminEmail,
 		"KONULLU_ADMIN_PASSWORD": adminPassword,
 		"KONULLU_LOG_LEVEL":      "debug",
@@ -206,7 +206,7 @@ func TestRedactContacts(t *testing.T) {
 func TestRedisGone(t *testing.T) {
 	redis := miniredis.RunT(t)
 	srv := start(t, map[string]string{
-		"KONULLU_DATABASE_URL":   storetest.URL(t),
+		"KONULLU_DATABASE_URL":   storetest.MigratedURL(t),
 		"KONULLU_REDIS_URL":      "redis://" + redis.Addr() + "/0",
 		"KONULLU_ADMIN_EMAIL":    adminEmail,
 		"KONULLU_ADMIN_PASSWORD": adminPassword,

@@ -65,7 +65,7 @@ func openWithCentre(t *testing.T, url string, opts store.Options) (*store.DB, *k
 }
 
 func TestJobsRunCommand(t *testing.T) {
-	url := storetest.URL(t)
+	url := storetest.MigratedURL(t)
 	seedShiftSoon(t, url, 90*time.Minute)
 	vars := env(map[string]string{"KONULLU_DATABASE_URL": url})
 	var out, logs syncBuffer
@@ -91,7 +91,7 @@ func TestJobsRunCommand(t *testing.T) {
 // TestServeRunsJobsAndDelivers: a served instance answers runJob, and the
 // reminder it enqueues reaches the volunteer's notifications.
 func TestServeRunsJobsAndDelivers(t *testing.T) {
-	url := storetest.URL(t)
+	url := storetest.MigratedURL(t)
 	email := seedShiftSoon(t, url, 23*time.Hour)
 	srv := start(t, map[string]string{
 		"KONULLU_DATABASE_URL":   url,

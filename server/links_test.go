@@ -31,7 +31,7 @@ type linkFixture struct {
 func newLinkFixture(t *testing.T) *linkFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &linkFixture{url: storetest.URL(t)}
+	f := &linkFixture{url: storetest.MigratedURL(t)}
 	clock := time.Date(2025, 3, 10, 8, 0, 0, 0, time.UTC)
 	db, c, p := openWithCentre(t, f.url, store.Options{Now: func() time.Time { return clock }})
 	defer db.Close()

@@ -29,7 +29,7 @@ func wantMetrics(t *testing.T, url string, status int, header ...string) {
 // address (KONULLU_METRICS_ADDR) or behind a bearer token
 // (KONULLU_METRICS_TOKEN), and is 404 on the main address otherwise.
 func TestMetricsAreNotPublic(t *testing.T) {
-	db := storetest.URL(t)
+	db := storetest.MigratedURL(t)
 	t.Run("Off", func(t *testing.T) {
 		srv := start(t, map[string]string{"KONULLU_DATABASE_URL": db, "KONULLU_JOBS": "off"})
 		wantMetrics(t, srv.url, http.StatusNotFound)

@@ -178,7 +178,7 @@ func postVia(t *testing.T, srvURL, xff, query string, vars map[string]any) (int,
 // X-Forwarded-For and malformed ones count against the peer.
 func TestRateLimitsBehindProxy(t *testing.T) {
 	redisURL, keys := limitRedisURL(t)
-	db := storetest.URL(t)
+	db := storetest.MigratedURL(t)
 	vars := map[string]string{
 		"KONULLU_DATABASE_URL":    db,
 		"KONULLU_REDIS_URL":       redisURL,
@@ -267,7 +267,7 @@ func TestRateLimitsBehindProxy(t *testing.T) {
 func TestPublicPageLimits(t *testing.T) {
 	redisURL, keys := limitRedisURL(t)
 	srv := start(t, map[string]string{
-		"KONULLU_DATABASE_URL":    storetest.URL(t),
+		"KONULLU_DATABASE_URL":    storetest.MigratedURL(t),
 		"KONULLU_REDIS_URL":       redisURL,
 		"KONULLU_JOBS":            "off",
 		"KONULLU_RATE_LIMITS":     "verify-ip=3/1h,calendar-ip=3/1h",

@@ -32,7 +32,7 @@ func TestNoSecretInLogs(t *testing.T) {
 		smtpPassword      = "smtp-password-5b7d"
 		metricsToken      = "metrics-bearer-token-3e5g7i9k"
 	)
-	dbURL := storetest.URL(t)
+	dbURL := storetest.MigratedURL(t)
 	// A centre and a position, and a clock for a past shift the volunteer attended.
 	var clock atomic.Int64
 	clock.Store(time.Now().Add(-10 * 24 * time.Hour).UnixNano())

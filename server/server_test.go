@@ -192,7 +192,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 
 func TestServe(t *testing.T) {
 	srv := start(t, map[string]string{
-		"KONULLU_DATABASE_URL":   storetest.URL(t),
+		"KONULLU_DATABASE_URL":   storetest.MigratedURL(t),
 		"KONULLU_ADMIN_EMAIL":    adminEmail,
 		"KONULLU_ADMIN_PASSWORD": adminPassword,
 	})
@@ -312,7 +312,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestServeSeedsDemoDataOnce(t *testing.T) {
-	url := storetest.URL(t)
+	url := storetest.MigratedURL(t)
 	small := func(o *runOptions) { o.demo = demo.Options{Volunteers: 20, Weeks: 1} }
 	vars := map[string]string{"KONULLU_DATABASE_URL": url, "KONULLU_DEMO": "1"}
 	srv := start(t, vars, small)

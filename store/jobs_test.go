@@ -216,7 +216,7 @@ func TestReminders(t *testing.T) {
 func TestRemindersAcrossInstances(t *testing.T) {
 	ctx := context.Background()
 	c := storetest.NewClock(monday)
-	url := storetest.URL(t)
+	url := storetest.MigratedURL(t)
 	var dbs []*store.DB
 	for i := 0; i < 4; i++ {
 		db, err := store.Open(ctx, url, store.Options{Now: c.Now})
