@@ -191,11 +191,22 @@ func (r *root) CheckIn(ctx context.Context, args struct{ AssignmentID graphql.ID
 	if err != nil {
 		return nil, err
 	}
-	// AUTHZ: the volunteer, or a coordinator of the centre (or an admin) at the desk.
+	// AUTHZ: the volunteer, or a coordinator of the centre (or an admin) at
+	// the desk; the volunteer alone only where the centre allows self
+	// check-in (presence.go).
 	if !own && !manager {
 		return nil, konullu.ErrForbidden
 	}
-	res, err := r.store.CheckIn(ctx, a.ID)
+	ps := r.presence
+	if ps == nil {
+		res, err := r.store.CheckIn(ctx, a.ID)
+		return r.assignmentResult(ctx, res, err)
+	}
+	c := konullu.CheckIn{AssignmentID: a.ID, Proof: konullu.PresenceCoordinator}
+	if !manager {
+		c.Proof, c.SelfCheckInOnly = konullu.PresenceSelf, true
+	}
+	res, err := ps.CheckInWithProof(ctx, c)
 	return r.assignmentResult(ctx, res, err)
 }
 

@@ -107,6 +107,13 @@ type Config struct {
 	// loopback address.
 	Accounts konullu.AccountStore
 	Mailer   PasswordResetMailer
+
+	// Check-in that proves presence (presence.go). Presence defaults to
+	// Store when it implements it. CheckInSecret is the HMAC key of
+	// check-in codes (KONULLU_CHECKIN_SECRET); empty: one the database
+	// keeps, made on first use.
+	Presence      konullu.PresenceStore
+	CheckInSecret string
 }
 
 func (c Config) withDefaults() Config {
@@ -149,6 +156,7 @@ type root struct {
 	hardeningDeps
 	availabilityDeps
 	accountDeps
+	presenceDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
 	// made up front: made on first use, that first failure would be slower.
@@ -161,6 +169,7 @@ func newRoot(c Config) *root {
 	r.hardeningDeps = c.hardeningDeps()
 	r.availabilityDeps = availabilityDeps{index: c.Availability}
 	r.accountDeps = c.accountDeps()
+	r.presenceDeps = c.presenceDeps()
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed

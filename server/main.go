@@ -320,6 +320,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Dev:         cfg.Dev,
 		// Account controls: reset links by email, straight through SMTP.
 		Mailer: mailer,
+		// Check-in codes: the configured key, or one the database keeps.
+		CheckInSecret: cfg.CheckInSecret,
 	})
 	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics),
 		withMetricsEndpoint(cfg.MetricsToken, cfg.MetricsAddr == ""), withCORS(cfg.CORSOrigins), withRedis(rdb),
