@@ -596,3 +596,6 @@ func (r *root) kioskByID(ctx context.Context, id int64) (*kioskResolver, error) 
 	}
 	return &kioskResolver{k}, nil
 }
+
+// ProvenAssignments resolves Certificate.provenAssignments.
+func (x *certificateResolver) ProvenAssignments() int32 { return int32(x.c.Proven) }

@@ -267,6 +267,21 @@ func TestCheckInThatProvesPresence(t *testing.T) {
 	if got := record("v1"); got.Presence == nil || *got.Presence != "KIOSK" {
 		t.Errorf("a corrected kiosk check-in: %+v", got)
 	}
+	// The certificate and the hours export count the shifts proven at the centre.
+	var cert struct{ IssueCertificate struct{ Assignments, ProvenAssignments int } }
+	e.post(tokens["v1"], `mutation($in: CertificateInput!) { issueCertificate(input: $in) { assignments provenAssignments } }`,
+		map[string]any{"in": map[string]any{"from": "2025-03-01", "to": "2025-03-10"}}).ok(t, &cert)
+	if cert.IssueCertificate.Assignments != 1 || cert.IssueCertificate.ProvenAssignments != 1 {
+		t.Errorf("certificate: %+v", cert.IssueCertificate)
+	}
+	proven := map[int64]int{}
+	if err := e.db.ExportVolunteerHours(ctx, konullu.ReportQuery{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), Location: time.UTC},
+		func(h *konullu.VolunteerHours) error { proven[h.VolunteerID] = h.Proven; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if proven[users["v1"].VolunteerID] != 1 || proven[users["v5"].VolunteerID] != 0 || proven[users["v4"].VolunteerID] != 1 {
+		t.Errorf("hours export, attended with presence proven: %v", proven)
+	}
 	got, err := e.db.AssignmentsByIDs(ctx, []int64{places["v2"].ID, places["v4"].ID, places["v6"].ID})
 	if err != nil {
 		t.Fatal(err)

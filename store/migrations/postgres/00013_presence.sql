@@ -36,7 +36,12 @@ CREATE TABLE used_checkin_codes (
     PRIMARY KEY (volunteer_id, code_window)
 );
 
+-- A certificate says how many of its shifts had presence proven at the
+-- centre (kiosk or coordinator), as it was when issued.
+ALTER TABLE certificates ADD COLUMN proven INTEGER NOT NULL DEFAULT 0;
+
 -- +goose Down
+ALTER TABLE certificates DROP COLUMN proven;
 DROP TABLE used_checkin_codes;
 DROP TABLE server_secrets;
 ALTER TABLE assignments DROP COLUMN presence;
