@@ -268,7 +268,9 @@ func TestCheckInThatProvesPresence(t *testing.T) {
 		t.Errorf("a corrected kiosk check-in: %+v", got)
 	}
 	// The certificate and the hours export count the shifts proven at the centre.
-	var cert struct{ IssueCertificate struct{ Assignments, ProvenAssignments int } }
+	var cert struct {
+		IssueCertificate struct{ Assignments, ProvenAssignments int }
+	}
 	e.post(tokens["v1"], `mutation($in: CertificateInput!) { issueCertificate(input: $in) { assignments provenAssignments } }`,
 		map[string]any{"in": map[string]any{"from": "2025-03-01", "to": "2025-03-10"}}).ok(t, &cert)
 	if cert.IssueCertificate.Assignments != 1 || cert.IssueCertificate.ProvenAssignments != 1 {
