@@ -419,12 +419,17 @@ func pickCheckIn(open []*konullu.Assignment, shifts map[int64]*konullu.Shift, ce
 }
 
 // checkInResult answers a check-in by code with the assignment, reporting
-// it to the audit trail (no argument names it).
-func (r *root) checkInResult(ctx context.Context, a *konullu.Assignment, err error) (*assignmentResolver, error) {
+// it to the audit trail (no argument names it) and, when it was not checked
+// in before, to the centre's live subscribers.
+func (r *root) checkInResult(ctx context.Context, before, a *konullu.Assignment, err error) (*assignmentResolver, error) {
 	if err == nil {
 		auditCreated(ctx, kindAssignment, a.ID)
 	}
-	return r.assignmentResult(ctx, a, err)
+	out, err := r.assignmentResult(ctx, a, err)
+	if before.Status != konullu.AssignmentCheckedIn {
+		r.publishAssignmentEvent(ctx, konullu.CentreCheckedIn, out, err)
+	}
+	return out, err
 }
 
 // CheckInWithCode resolves Mutation.checkInWithCode.
@@ -488,7 +493,7 @@ func (r *root) CheckInWithCode(ctx context.Context, args struct{ Code string }) 
 		return nil, r.noPlaceAt(ctx, volunteerID, matched, now)
 	}
 	res, err := ps.CheckInWithProof(ctx, konullu.CheckIn{AssignmentID: a.ID, Proof: konullu.PresenceKiosk, Again: true})
-	return r.checkInResult(ctx, res, err)
+	return r.checkInResult(ctx, a, res, err)
 }
 
 func boolRank(b bool) int {
@@ -575,7 +580,7 @@ func (r *root) CheckInVolunteerByCode(ctx context.Context, args struct{ Code str
 		return nil, konullu.Errorf(konullu.ENOTFOUND, "the volunteer holds no place in a shift of your centres open for check-in now")
 	}
 	res, err := ps.CheckInWithProof(ctx, konullu.CheckIn{AssignmentID: a.ID, Proof: konullu.PresenceCoordinator, UsedWindow: w, Again: true})
-	return r.checkInResult(ctx, res, err)
+	return r.checkInResult(ctx, a, res, err)
 }
 
 // kioskByID returns a kiosk the viewer may manage, or nil.

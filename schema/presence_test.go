@@ -31,8 +31,10 @@ const checkInFields = `id status presence`
 // assignment and in the audit trail; the per-user limit on codes.
 func TestCheckInThatProvesPresence(t *testing.T) {
 	lim := &countingLimiter{max: map[string]int{schema.RuleCheckInCode: 4}, seen: map[string]int{}}
+	events := &eventRecorder{}
 	e := newHardEnv(t, func(c *schema.Config) {
 		c.Limiter = lim
+		c.Events = events
 		c.CheckInSecret = "a test key that is long enough"
 	}, nil)
 	ctx := context.Background()
@@ -291,6 +293,23 @@ func TestCheckInThatProvesPresence(t *testing.T) {
 	if got[places["v2"].ID].Presence != konullu.PresenceKiosk || got[places["v4"].ID].Presence != konullu.PresenceCoordinator || got[places["v6"].ID].Presence != "" {
 		t.Errorf("presence kept: v2 %q, v4 %q, v6 %q", got[places["v2"].ID].Presence, got[places["v4"].ID].Presence, got[places["v6"].ID].Presence)
 	}
+
+	t.Run("Published", func(t *testing.T) {
+		// v1 (kiosk, scanned twice), v2 (kiosk), v3 (self), v4 (coordinator): one CHECKED_IN each.
+		checkIns := map[int64]int{}
+		events.mu.Lock()
+		for _, ev := range events.centre {
+			if ev.Kind == konullu.CentreCheckedIn {
+				checkIns[ev.AssignmentID]++
+			}
+		}
+		events.mu.Unlock()
+		for _, n := range []string{"v1", "v2", "v3", "v4"} {
+			if checkIns[places[n].ID] != 1 {
+				t.Errorf("%s: %d CHECKED_IN events, want 1 (%v)", n, checkIns[places[n].ID], checkIns)
+			}
+		}
+	})
 
 	t.Run("Audited", func(t *testing.T) {
 		entries := e.auditLog(t, admin, map[string]any{"a": "checkInWithCode"})

@@ -114,6 +114,10 @@ type Config struct {
 	// keeps, made on first use.
 	Presence      konullu.PresenceStore
 	CheckInSecret string
+
+	// Events (events.go) announces committed changes to live subscribers
+	// on every instance; nil announces nothing.
+	Events konullu.EventPublisher
 }
 
 func (c Config) withDefaults() Config {
@@ -157,6 +161,7 @@ type root struct {
 	availabilityDeps
 	accountDeps
 	presenceDeps
+	eventDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
 	// made up front: made on first use, that first failure would be slower.
@@ -170,6 +175,7 @@ func newRoot(c Config) *root {
 	r.availabilityDeps = availabilityDeps{index: c.Availability}
 	r.accountDeps = c.accountDeps()
 	r.presenceDeps = c.presenceDeps()
+	r.eventDeps = eventDeps{events: c.Events}
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed
