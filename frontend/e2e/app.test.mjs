@@ -294,6 +294,29 @@ describe('coordinator at a desk', () => {
       await page.locator('.roster-row', { hasText: '09:10–12:40' }).first().waitFor();
       await step(page, 'desktop-07-attendance-recorded');
 
+      // The live board follows the centre without reloading: a shift that
+      // starts in ten minutes, a volunteer who signs up for it and checks
+      // in through the API (as from a phone), the board showing each step.
+      await page.goto(`${server.url}/coordinate/board?centre=${encodeURIComponent(centreId)}`);
+      await page.getByTestId('board-due').waitFor();
+      const positions = await gql(server.url, '{ positions { id } }', {}, token.token);
+      const soon = new Date(Date.now() + 10 * 60_000);
+      const made = await gql(
+        server.url,
+        'mutation($in: CreateShiftsInput!) { createShifts(input: $in) { id } }',
+        { in: { centreId, positionId: positions.positions[0].id, startsAt: soon.toISOString(), endsAt: new Date(soon.getTime() + 2 * 3600_000).toISOString(), capacity: 3, publish: true } },
+        token.token,
+      );
+      const arriving = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { token } }', {
+        i: { email: `board.${Date.now()}@example.az`, password: 'a-long-enough-password', fullName: 'Nərmin Board Arrival', birthDate: '2000-02-02' },
+      });
+      const place = await gql(server.url, 'mutation($s: ID!) { signUp(shiftId: $s) { id } }', { s: made.createShifts[0].id }, arriving.register.token);
+      await page.getByTestId('board-due').getByText('Nərmin Board Arrival').waitFor();
+      await step(page, 'desktop-07b-live-board-due');
+      await gql(server.url, 'mutation($a: ID!) { checkIn(assignmentId: $a) { id } }', { a: place.signUp.id }, arriving.register.token);
+      await page.getByTestId('board-checkedIn').getByText('Nərmin Board Arrival').waitFor();
+      await step(page, 'desktop-07c-live-board-checked-in');
+
       await page.click('a[href="/coordinate/understaffed"]');
       await page.locator('h1', { hasText: 'Understaffed shifts' }).waitFor();
       await step(page, 'desktop-08-understaffed');
@@ -561,7 +584,7 @@ describe('coordinator on a phone: approving new volunteers', () => {
 // Every page, in every language, in both viewports: axe and a screenshot.
 const tour = [
   [demo.volunteer, ['/shifts', '/my-shifts', '/my-hours', '/availability', '/notifications', '/profile']],
-  [demo.coordinator, ['/coordinate', '/coordinate/new', '/coordinate/understaffed', '/coordinate/volunteers']],
+  [demo.coordinator, ['/coordinate', '/coordinate/board', '/coordinate/new', '/coordinate/understaffed', '/coordinate/volunteers']],
   [demo.staff, ['/reports']],
   [demo.admin, ['/admin', '/admin/audit']],
 ];

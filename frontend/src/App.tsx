@@ -8,6 +8,7 @@ import { useI18n } from './i18n';
 import type { Role } from './gql/graphql';
 
 const Login = lazy(() => import('./pages/auth/Login'));
+const LiveBoard = lazy(() => import('./pages/coordinator/LiveBoard'));
 const Register = lazy(() => import('./pages/auth/Register'));
 const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
 const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
@@ -102,6 +103,7 @@ const router = createBrowserRouter([
       { path: 'notifications', element: <Guard><Notifications /></Guard> },
       { path: 'profile', element: <Guard><Profile /></Guard> },
       { path: 'coordinate', element: <Guard roles={['COORDINATOR', 'ADMIN']}><WeekCalendar /></Guard> },
+      { path: 'coordinate/board', element: <Guard roles={['COORDINATOR', 'ADMIN']}><LiveBoard /></Guard> },
       { path: 'coordinate/new', element: <Guard roles={['COORDINATOR', 'ADMIN']}><CreateShifts /></Guard> },
       { path: 'coordinate/understaffed', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Understaffed /></Guard> },
       { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },

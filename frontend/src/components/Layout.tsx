@@ -41,6 +41,7 @@ const groups: NavGroup[] = [
     roles: ['COORDINATOR', 'ADMIN'],
     items: [
       { to: '/coordinate', label: 'nav.calendar', icon: 'calendar', end: true },
+      { to: '/coordinate/board', label: 'nav.board', icon: 'clock' },
       { to: '/coordinate/understaffed', label: 'nav.understaffed', icon: 'alert' },
       { to: '/coordinate/new', label: 'nav.newShifts', icon: 'plus' },
       { to: '/coordinate/volunteers', label: 'nav.volunteers', icon: 'users' },

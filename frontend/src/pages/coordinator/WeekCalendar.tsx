@@ -1,6 +1,7 @@
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { usePagedShifts } from '../../api/paged';
 import { useMutation } from '../../api/hooks';
+import { useCentreActivity } from '../../api/live';
 import { CentreShiftsDocument, PublishShiftsDocument } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
@@ -38,6 +39,8 @@ export default function WeekCalendar() {
     },
     { skip: !centre },
   );
+  // Signups, withdrawals, check-ins and new shifts anywhere show at once.
+  useCentreActivity(centre?.id, () => void shifts.refetch());
   const [publish, publishState] = useMutation(PublishShiftsDocument);
   const planner = useRosterPlanner(centre?.id, weekFrom, weekTo, () => void shifts.refetch());
   const proposalsOf = useProposalsByShift(planner.plan);
