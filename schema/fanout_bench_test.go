@@ -184,9 +184,11 @@ func BenchmarkFanOut(b *testing.B) {
 // fanOutPublisher drops the store's own events.
 type fanOutPublisher struct{}
 
-func (fanOutPublisher) PublishCentreEvent(context.Context, konullu.CentreEvent) error        { return nil }
-func (fanOutPublisher) PublishNotification(context.Context, konullu.NotificationEvent) error { return nil }
-func (fanOutPublisher) PublishAccountChange(context.Context, int64) error                    { return nil }
+func (fanOutPublisher) PublishCentreEvent(context.Context, konullu.CentreEvent) error { return nil }
+func (fanOutPublisher) PublishNotification(context.Context, konullu.NotificationEvent) error {
+	return nil
+}
+func (fanOutPublisher) PublishAccountChange(context.Context, int64) error { return nil }
 
 func benchPost(b *testing.B, url, token, query string, vars map[string]any) json.RawMessage {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
