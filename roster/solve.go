@@ -34,7 +34,9 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Plan, error) {
 	}
 	st.repair(rng)
 	st.rescore()
-	st.greedy(ctx, rng)
+	// The fill runs to its end whatever the deadline: on a loaded machine
+	// a deadline hit here returned a plan with most places left open.
+	st.greedy(rng)
 
 	s := &search{st: st, rng: rng}
 	s.run(ctx, opt)
@@ -221,8 +223,10 @@ func (st *state) repair(rng *rand.Rand) {
 }
 
 // greedy offers each place still below target to its candidates, scarce
-// slots first, keeping an offer that lowers the score.
-func (st *state) greedy(ctx context.Context, rng *rand.Rand) {
+// slots first, keeping an offer that lowers the score. It is part of the
+// fill and ignores the deadline (it costs a fraction of a second on a
+// centre's week).
+func (st *state) greedy(rng *rand.Rand) {
 	m := st.m
 	order := make([]int, m.nS)
 	for i := range order {
@@ -230,9 +234,6 @@ func (st *state) greedy(ctx context.Context, rng *rand.Rand) {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return len(m.cands[order[a]]) < len(m.cands[order[b]]) })
 	for _, s := range order {
-		if ctx.Err() != nil {
-			return
-		}
 		if st.count[s] >= m.target[s] {
 			continue
 		}
