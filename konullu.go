@@ -183,8 +183,22 @@ func NewContext(ctx context.Context, v *Viewer) context.Context {
 
 // ViewerFrom returns the viewer of the request; an anonymous viewer if none.
 func ViewerFrom(ctx context.Context) *Viewer {
-	if v, ok := ctx.Value(viewerKey{}).(*Viewer); ok && v != nil {
-		return v
+	switch v := ctx.Value(viewerKey{}).(type) {
+	case *Viewer:
+		if v != nil {
+			return v
+		}
+	case func() *Viewer:
+		if cur := v(); cur != nil {
+			return cur
+		}
 	}
 	return &Viewer{}
+}
+
+// NewLiveContext returns a context whose viewer is asked of current at
+// each use: that of a long-lived connection (a subscription), whose rights
+// may change while it stays open.
+func NewLiveContext(ctx context.Context, current func() *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, current)
 }

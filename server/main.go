@@ -31,6 +31,7 @@ import (
 
 	"github.com/konullu/konullu/frontend"
 	"github.com/konullu/konullu/jobs"
+	"github.com/konullu/konullu/live"
 	"github.com/konullu/konullu/redisconn"
 	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
@@ -266,6 +267,14 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	defer closeRedis()
+	// Live events: what this instance changes reaches the subscribers of
+	// every instance through Redis pub/sub, and theirs reach ours.
+	bus := live.New(rdb, "", logger)
+	bctx, stopBus := context.WithCancel(context.WithoutCancel(ctx))
+	busDone := make(chan struct{})
+	go func() { defer close(busDone); bus.Run(bctx) }()
+	defer func() { stopBus(); <-busDone }()
+	db.SetEvents(bus)
 	instance := jobs.InstanceID()
 	disp, err := newDispatcher(cfg, db, logger, instance, o.now)
 	if err != nil {
@@ -320,6 +329,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Dev:         cfg.Dev,
 		// Account controls: reset links by email, straight through SMTP.
 		Mailer: mailer,
+		// Subscriptions over WebSocket, from the origins CORS allows too.
+		Events:      bus,
+		LiveOrigins: cfg.CORSOrigins,
 	})
 	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics),
 		withMetricsEndpoint(cfg.MetricsToken, cfg.MetricsAddr == ""), withCORS(cfg.CORSOrigins), withRedis(rdb),
@@ -382,6 +394,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if l, ok := api.(interface{ CloseLive() }); ok {
+		l.CloseLive()
 	}
 	if w, ok := api.(interface{ Wait() }); ok {
 		w.Wait() // password-reset emails on their way (each bounded to a minute)
