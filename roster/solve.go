@@ -555,7 +555,6 @@ func (s *search) run(ctx context.Context, opt Options) {
 	cycleHard := hardWeight
 	t0, t1 := s.calibrate()
 	best := st.snapshot()
-	initial := best
 	curIsBest := true
 	// With a deadline and no budget, each cycle lasts a third of the time
 	// left at the start (the same seed may then differ from run to run).
@@ -568,13 +567,8 @@ func (s *search) run(ctx context.Context, opt Options) {
 			if best.hard > 0 {
 				cycleHard *= 2
 			}
-			// Each cycle starts again from the first plan (the exact fill
-			// and its repair), the best plan kept apart: with the move that
-			// relocates a shift, runs that settle in a basin one covered
-			// place short are more often left behind by a fresh walk than
-			// by another walk from the same basin.
-			st.restore(initial)
-			curIsBest = !best.score.worse(initial.score) && !initial.score.worse(best.score)
+			st.restore(best)
+			curIsBest = true
 		}
 		ratio := math.Log(t1 / t0)
 		cycleStart := time.Now()
