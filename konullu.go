@@ -83,6 +83,10 @@ type Centre struct {
 	City     string
 	Address  string
 	Timezone string
+	// SelfCheckIn: volunteers may check themselves in (checkIn) rather
+	// than prove presence at the kiosk or to a coordinator. The default is
+	// true until the centre has a kiosk.
+	SelfCheckIn bool
 }
 
 // Position is a kind of work done in a shift.
@@ -166,6 +170,7 @@ type Assignment struct {
 	CheckedInAt      *time.Time
 	CheckedOutAt     *time.Time
 	CreditedMinutes  int
+	Presence         PresenceProof // how presence was proven; "" until checked in
 	Note             string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time

@@ -53,6 +53,9 @@ func TestContract(t *testing.T) {
 	wantQuery = append(wantQuery, "users")
 	wantMutation = append(wantMutation, "changePassword", "requestPasswordReset", "resetPassword", "logoutEverywhere",
 		"suspendUser", "reactivateUser", "revokeRole")
+	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
+	wantQuery = append(wantQuery, "kioskCode")
+	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -164,12 +164,20 @@ type loaders struct {
 	availability     *loader[*konullu.Availability]
 	consents         *loader[*konullu.GuardianConsent]   // guardians' consents, by volunteer
 	consentHistory   *loader[[]*konullu.GuardianConsent] // every consent recorded, by volunteer
+	kiosks           *loader[[]*konullu.Kiosk]           // kiosks of a centre (presence.go)
 
 	store konullu.Store
 }
 
 func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 	l := &loaders{store: st}
+	l.kiosks = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.Kiosk, error) {
+		ps, ok := st.(konullu.PresenceStore)
+		if !ok {
+			return everyKey[*konullu.Kiosk](ids)(nil, nil)
+		}
+		return everyKey[*konullu.Kiosk](ids)(ps.KiosksOfCentres(ctx, ids))
+	})
 	if privacy != nil {
 		l.consents = newLoader(privacy.GuardianConsents)
 		l.consentHistory = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.GuardianConsent, error) {
@@ -324,4 +332,5 @@ func (l *loaders) reset() {
 	l.availability.reset()
 	l.consents.reset()
 	l.consentHistory.reset()
+	l.kiosks.reset()
 }

@@ -108,6 +108,13 @@ type Config struct {
 	Accounts konullu.AccountStore
 	Mailer   PasswordResetMailer
 
+	// Check-in that proves presence (presence.go). Presence defaults to
+	// Store when it implements it. CheckInSecret is the HMAC key of
+	// check-in codes (KONULLU_CHECKIN_SECRET); empty: one the database
+	// keeps, made on first use.
+	Presence      konullu.PresenceStore
+	CheckInSecret string
+
 	// Events (events.go) announces committed changes to live subscribers
 	// on every instance; nil announces nothing. When it is also an
 	// EventSource (package live's bus is), subscriptions are served over
@@ -162,6 +169,7 @@ type root struct {
 	hardeningDeps
 	availabilityDeps
 	accountDeps
+	presenceDeps
 	eventDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
@@ -175,6 +183,7 @@ func newRoot(c Config) *root {
 	r.hardeningDeps = c.hardeningDeps()
 	r.availabilityDeps = availabilityDeps{index: c.Availability}
 	r.accountDeps = c.accountDeps()
+	r.presenceDeps = c.presenceDeps()
 	r.eventDeps = c.eventDeps()
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {

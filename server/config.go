@@ -48,6 +48,9 @@ type Hardening struct {
 	// MetricsToken is the bearer token /metrics asks for (16+ characters);
 	// with it and no MetricsAddr, the main listener serves /metrics.
 	MetricsToken string
+	// CheckInSecret is the HMAC key of check-in codes (16+ characters);
+	// "": one kept in the database, made on first use. Never logged.
+	CheckInSecret string
 }
 
 // envVar is one configuration variable; the list is the single source of
@@ -67,6 +70,7 @@ var envVars = []envVar{
 	{"KONULLU_JOBS", "on", "off: this instance schedules no jobs (it still delivers notifications and answers runJob)"},
 	{"KONULLU_WEBHOOK_URL", "", "gateway (SMS, messengers) that gets notifications as JSON POSTs signed with HMAC-SHA256"},
 	{"KONULLU_WEBHOOK_SECRET", "", "the HMAC key of webhook signatures (required with KONULLU_WEBHOOK_URL)"},
+	{"KONULLU_CHECKIN_SECRET", "", "the HMAC key of kiosk and personal check-in codes, 16+ characters, the same on every instance; empty: one made and kept in the database"},
 	{"KONULLU_TIMEZONE", "Asia/Baku", "the deployment's time zone: days of reports are read in it and Monday digests go out at 08:00 there"},
 	{"KONULLU_REMINDERS", "24h,2h", "lead times of shift reminders, comma-separated"},
 	{"KONULLU_NO_SHOW_GRACE", "30m", "a confirmed assignment without check-in becomes NO_SHOW this long after the end"},

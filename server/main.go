@@ -329,6 +329,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Dev:         cfg.Dev,
 		// Account controls: reset links by email, straight through SMTP.
 		Mailer: mailer,
+		// Check-in codes: the configured key, or one the database keeps.
+		CheckInSecret: cfg.CheckInSecret,
 		// Subscriptions over WebSocket, from the origins CORS allows too.
 		Events:      bus,
 		LiveOrigins: cfg.CORSOrigins,
