@@ -53,12 +53,12 @@ async function checkA11y(page, name) {
 }
 
 /** Screenshot and axe: every step a person sees. */
-async function step(page, name) {
+async function step(page, name, { fullPage = true } = {}) {
   await page.waitForLoadState('networkidle');
   await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
   // From the top, so that the sticky header sits where a person sees it.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, shots, name);
+  await shot(page, shots, name, { fullPage });
   await checkA11y(page, name);
   await checkFits(page, name);
 }
@@ -301,6 +301,101 @@ describe('coordinator at a desk', () => {
       await page.click('a[href="/coordinate/understaffed"]');
       await page.locator('h1', { hasText: 'Understaffed shifts' }).waitFor();
       await step(page, 'desktop-08-understaffed');
+      assertNoConsoleErrors(b);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+// Issue 13 as a new user would try it, on a phone in Azerbaijani: the demo
+// coordinator fills next week automatically, drops two proposals, someone
+// takes one of the proposed places before the apply, and the plan reports
+// that refusal while the rest are assigned; a volunteer sets what they offer.
+describe('roster planning on a phone', () => {
+  it('the coordinator fills next week, drops two proposals, applies, and is told of the place taken meanwhile', async () => {
+    const b = await openBrowser('phone', { locale: 'az-AZ' });
+    const { page } = b;
+    try {
+      await login(page, demo.coordinator);
+      const nextWeek = new Date(Date.now() + 4 * 3600_000 + 7 * 86400_000).toISOString().slice(0, 10);
+      await page.goto(`${server.url}/coordinate?week=${nextWeek}`);
+      await page.locator('.week-grid').waitFor();
+      await page.getByRole('button', { name: 'Avtomatik doldur' }).click();
+      await page.locator('.proposal').first().waitFor({ timeout: 120_000 });
+      const proposals = page.locator('.proposal');
+      const count = await proposals.count();
+      assert.ok(count >= 4, `a plan with a few proposals (${count})`);
+      // A week's plan is many screens long: the screenshot shows the first.
+      await step(page, 'phone-roster-01-plan', { fullPage: false });
+
+      // Two dropped: they stay on the calendar, struck through.
+      for (const i of [0, 1]) await proposals.nth(i).getByRole('button').click();
+      assert.equal(await page.locator('.proposal-dropped').count(), 2);
+
+      // Meanwhile the coordinator assigns the volunteer of a third proposal
+      // directly (as if from the shift's page): that proposal no longer holds.
+      const taken = proposals.nth(2);
+      const name = (await taken.locator('.proposal-name').innerText()).trim();
+      const href = await taken.evaluate((e) => e.closest('li.cal-planned').querySelector('a.cal-shift').getAttribute('href'));
+      const shiftId = href.split('/').pop();
+      const cell = page.locator('li.cal-planned', { has: page.locator(`a[href="${href}"]`) });
+      const [held] = (await cell.locator('.cal-shift-fill').innerText()).split('/').map((x) => Number(x.trim()));
+      const kept = await cell.locator('.proposal:not(.proposal-dropped)').count();
+      const { login: auth } = await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { token user { coordinatedCentres { id } } } }`);
+      const { rosterPlans } = await gql(
+        server.url,
+        'query($c: ID!) { rosterPlans(centreId: $c, status: PROPOSED, first: 5) { proposals { shift { id } volunteer { id fullName } } } }',
+        { c: auth.user.coordinatedCentres[0].id },
+        auth.token,
+      );
+      const volunteer = rosterPlans[0].proposals.find((p) => p.shift.id === shiftId && p.volunteer.fullName === name).volunteer;
+      await gql(server.url, 'mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { status } }', { s: shiftId, v: volunteer.id }, auth.token);
+
+      await page.getByRole('button', { name: 'Planı tətbiq et' }).click();
+      const panel = page.locator('.roster-panel');
+      await panel.locator('.alert-success').waitFor();
+      assert.match(await panel.locator('.alert-success').innerText(), new RegExp(`^${count - 3} yer təyin olundu`));
+      const refusals = panel.locator('.roster-refusals li');
+      assert.equal(await refusals.count(), 1);
+      assert.equal(await refusals.first().getAttribute('data-code'), 'CONFLICT');
+      const said = await refusals.first().innerText();
+      assert.ok(said.includes(name) && said.includes('yeri başqası tutdu'), said);
+      // The calendar shows the result: the place taken meanwhile and the proposals kept.
+      await page.locator(`a.cal-shift[href$="/${shiftId}"] .cal-shift-fill`, { hasText: `${held + kept}/` }).waitFor();
+      assert.equal(await page.locator('.proposal').count(), 0);
+      await step(page, 'phone-roster-02-applied', { fullPage: false });
+      assertNoConsoleErrors(b);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('a volunteer sets what they offer on the profile and finds it saved', async () => {
+    const b = await openBrowser('phone', { locale: 'az-AZ' });
+    const { page } = b;
+    try {
+      await login(page, demo.volunteer);
+      await page.goto(`${server.url}/profile`);
+      const card = page.locator('.card', { has: page.locator('#profile-commitment') });
+      await card.locator('#commitment-maxShifts').fill('-1');
+      await card.getByRole('button', { name: 'Yadda saxla' }).click();
+      await card.locator('#commitment-maxShifts-error').waitFor();
+      assert.equal(await card.locator('#commitment-maxShifts').getAttribute('aria-invalid'), 'true');
+      await card.locator('#commitment-maxShifts').fill('2');
+      await card.locator('#commitment-maxHours').fill('7,5');
+      const centre = card.locator('label.check').first();
+      const centreName = (await centre.innerText()).trim();
+      await centre.locator('input').check();
+      await card.getByRole('button', { name: 'Yadda saxla' }).click();
+      await card.locator('.alert-success').waitFor();
+      await step(page, 'phone-commitment-saved');
+      await page.reload();
+      await card.locator('#commitment-maxShifts').waitFor();
+      assert.equal(await card.locator('#commitment-maxShifts').inputValue(), '2');
+      assert.equal(await card.locator('#commitment-maxHours').inputValue(), '7.5');
+      assert.ok(await card.locator('label.check', { hasText: centreName }).locator('input').isChecked());
+      assert.match(await card.locator('.commitment-now').innerText(), /həftədə ən çox 2 növbə; həftədə ən çox 7,5 saat/);
       assertNoConsoleErrors(b);
     } finally {
       await b.close();

@@ -196,8 +196,8 @@ export function screenshotDir() {
   return dir;
 }
 
-export async function shot(page, dir, name) {
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+export async function shot(page, dir, name, { fullPage = true } = {}) {
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
 
 /**
