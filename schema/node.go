@@ -125,6 +125,12 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = p
+	case kindPlaceOffer:
+		o, err := r.placeOfferByID(ctx, id)
+		if err != nil || o == nil {
+			return nil, err
+		}
+		n = o
 	default:
 		return nil, konullu.Invalid("id", "not a valid id")
 	}

@@ -95,6 +95,8 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 		lim, key = h.rules.RegisterAddress, ratelimit.AddressKey(key)
 	case "mutation":
 		lim = h.rules.MutationUser
+	case schema.RuleMessageUser:
+		lim = h.rules.MessageUser
 	case ruleVerifyAddress:
 		lim, key = h.rules.VerifyAddress, ratelimit.AddressKey(key)
 	case ruleCalendarAddress:
