@@ -197,8 +197,7 @@ func (r *root) OfferPlace(ctx context.Context, args struct{ AssignmentID graphql
 	return &placeOfferResolver{r.scope(), o}, nil
 }
 
-// offerForChange loads an offer a mutation names: NOT_FOUND when it does not
-// exist or the viewer may not see it.
+// offerForChange loads an offer a mutation names: NOT_FOUND when it does not exist.
 func (r *root) offerForChange(ctx context.Context, gid graphql.ID) (*konullu.PlaceOffer, konullu.SwapStore, error) {
 	if _, err := signedIn(ctx); err != nil {
 		return nil, nil, err
@@ -211,14 +210,18 @@ func (r *root) offerForChange(ctx context.Context, gid graphql.ID) (*konullu.Pla
 	if err != nil {
 		return nil, nil, err
 	}
-	o, err := r.placeOfferByID(ctx, id)
+	m, err := st.PlaceOffersByIDs(ctx, []int64{id})
 	if err != nil {
 		return nil, nil, err
 	}
+	// AUTHZ: an offer names nobody, so whoever may change or take one
+	// (decided by each mutation) may learn that it exists: a second taker
+	// is told the place was taken, not that there is no such offer.
+	o := m[id]
 	if o == nil {
 		return nil, nil, &konullu.Error{Code: konullu.ENOTFOUND, Message: "place offer not found", Field: "offerId"}
 	}
-	return o.o, st, nil
+	return o, st, nil
 }
 
 // WithdrawOffer resolves Mutation.withdrawOffer.
