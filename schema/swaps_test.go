@@ -106,8 +106,8 @@ func TestPlaceSwapAPI(t *testing.T) {
 		Shift struct {
 			ConfirmedCount int
 			Assignments    []struct {
-				Status    string
-				Volunteer struct{ FullName string }
+				Status     string
+				Volunteer  struct{ FullName string }
 				PlaceOffer *struct{ Status string }
 			}
 		}
@@ -200,7 +200,9 @@ func TestConfirmAttendanceAPI(t *testing.T) {
 	if r.Shift.Assignments[0].AttendanceConfirmed {
 		t.Fatal("confirmed before anyone confirmed")
 	}
-	var c struct{ ConfirmAttendance struct{ AttendanceConfirmed bool } }
+	var c struct {
+		ConfirmAttendance struct{ AttendanceConfirmed bool }
+	}
 	e.post(f.offerer, confirm, held).ok(t, &c)
 	e.post(f.offerer, confirm, held).ok(t, &c) // again: no change, no error
 	if !c.ConfirmAttendance.AttendanceConfirmed {
