@@ -136,6 +136,7 @@ type serverOptions struct {
 	proxies     trustedProxies              // see proxy.go
 	links       linkOptions                 // time zone and public address of the reports (routes.go)
 	metricsAt   metricsOptions              // where /metrics is served (KONULLU_METRICS_*)
+	inbound     http.Handler                // POST /webhooks/inbound; nil: 404
 }
 
 type serverOption func(*serverOptions)
