@@ -177,6 +177,10 @@ type RosterStore interface {
 	AssignRosterProposal(ctx context.Context, p *RosterProposal, loc *time.Location) (*Assignment, error)
 	// SkipRosterProposals records proposals the coordinator dropped.
 	SkipRosterProposals(ctx context.Context, planID int64, ids []int64) error
+	// ReopenRosterPlan moves an APPLIED plan back to PROPOSED after an
+	// apply the database failed midway: the proposals made keep their
+	// outcomes, so applying it again makes only the rest.
+	ReopenRosterPlan(ctx context.Context, id int64) error
 	// NotifyRosterPlan tells the centre's coordinators that a plan waits.
 	NotifyRosterPlan(ctx context.Context, p *RosterPlan) (int, error)
 }

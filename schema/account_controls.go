@@ -157,6 +157,7 @@ func (r *root) ChangePassword(ctx context.Context, args struct{ Current, New str
 	if err := r.accounts.SetPassword(ctx, v.UserID, newHash, sessionFrom(ctx)); err != nil {
 		return false, err
 	}
+	r.publishAccountChange(ctx, v.UserID) // the other sessions ended
 	r.resetLimit(ctx, RuleLoginAccountAddress, pair)
 	return true, nil
 }
@@ -174,6 +175,7 @@ func (r *root) LogoutEverywhere(ctx context.Context) (bool, error) {
 	if _, err := r.accounts.EndSessions(ctx, v.UserID, nil); err != nil {
 		return false, err
 	}
+	r.publishAccountChange(ctx, v.UserID)
 	return true, nil
 }
 
@@ -432,6 +434,7 @@ func (r *root) changedUser(ctx context.Context, u *konullu.User) *userResolver {
 	l := loadersFrom(ctx)
 	l.reset()
 	l.users.Set(u.ID, u)
+	r.publishAccountChange(ctx, u.ID)
 	return &userResolver{r.scope(), u}
 }
 

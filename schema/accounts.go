@@ -165,5 +165,6 @@ func (r *root) Logout(ctx context.Context) (bool, error) {
 	if err := r.store.DeleteSession(ctx, hash); err != nil {
 		return false, err
 	}
+	r.publishAccountChange(ctx, konullu.ViewerFrom(ctx).UserID)
 	return true, nil
 }

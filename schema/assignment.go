@@ -137,7 +137,9 @@ func (r *root) SignUp(ctx context.Context, args struct{ ShiftID graphql.ID }) (*
 			return nil, serr
 		}
 	}
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	r.publishAssignmentEvent(ctx, konullu.CentreSignedUp, out, err)
+	return out, err
 }
 
 // AssignVolunteer resolves Mutation.assignVolunteer.
@@ -166,7 +168,9 @@ func (r *root) AssignVolunteer(ctx context.Context, args struct {
 		return nil, &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
 	}
 	res, err := r.store.SignUp(ctx, s.ID, volunteerID, true)
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	r.publishAssignmentEvent(ctx, konullu.CentreSignedUp, out, err)
+	return out, err
 }
 
 // Withdraw resolves Mutation.withdraw.
@@ -182,7 +186,9 @@ func (r *root) Withdraw(ctx context.Context, args struct{ AssignmentID graphql.I
 		return nil, konullu.ErrForbidden
 	}
 	res, err := r.store.Withdraw(ctx, a.ID, manager)
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	r.publishAssignmentEvent(ctx, konullu.CentreWithdrawn, out, err)
+	return out, err
 }
 
 // CheckIn resolves Mutation.checkIn.
@@ -196,7 +202,9 @@ func (r *root) CheckIn(ctx context.Context, args struct{ AssignmentID graphql.ID
 		return nil, konullu.ErrForbidden
 	}
 	res, err := r.store.CheckIn(ctx, a.ID)
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	r.publishAssignmentEvent(ctx, konullu.CentreCheckedIn, out, err)
+	return out, err
 }
 
 // CheckOut resolves Mutation.checkOut.
@@ -210,7 +218,9 @@ func (r *root) CheckOut(ctx context.Context, args struct{ AssignmentID graphql.I
 		return nil, konullu.ErrForbidden
 	}
 	res, err := r.store.CheckOut(ctx, a.ID)
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	r.publishAssignmentEvent(ctx, konullu.CentreCheckedOut, out, err)
+	return out, err
 }
 
 // RecordAttendance resolves Mutation.recordAttendance.
@@ -234,7 +244,9 @@ func (r *root) RecordAttendance(ctx context.Context, args struct {
 		return nil, konullu.Invalid("checkedOutAt", "must not be in the future")
 	}
 	res, err := r.store.RecordAttendance(ctx, a.ID, args.CheckedInAt.Time, args.CheckedOutAt.Time)
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	r.publishAssignmentEvent(ctx, konullu.CentreCheckedOut, out, err)
+	return out, err
 }
 
 // MarkNoShow resolves Mutation.markNoShow.
@@ -255,5 +267,7 @@ func (r *root) MarkNoShow(ctx context.Context, args struct {
 		return nil, err
 	}
 	res, err := r.store.MarkNoShow(ctx, a.ID, note)
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	r.publishAssignmentEvent(ctx, konullu.CentreNoShow, out, err)
+	return out, err
 }

@@ -58,8 +58,14 @@ type env struct {
 type envOption func(*envConfig)
 
 type envConfig struct {
-	rules konullu.Rules
-	wrap  func(konullu.Store) konullu.Store
+	rules  konullu.Rules
+	wrap   func(konullu.Store) konullu.Store
+	events konullu.EventPublisher
+}
+
+// withEvents announces committed changes to p, from the API and the store.
+func withEvents(p konullu.EventPublisher) envOption {
+	return func(c *envConfig) { c.events = p }
 }
 
 // withStore serves the API over a wrapper of the database.
@@ -84,7 +90,10 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if c.wrap != nil {
 		st = c.wrap(st)
 	}
-	e.h = schema.NewHandler(schema.Config{Store: st, Logger: logger, Now: e.clock.Now, Argon2: testArgon2, Rules: c.rules})
+	if c.events != nil {
+		e.db.SetEvents(c.events)
+	}
+	e.h = schema.NewHandler(schema.Config{Store: st, Logger: logger, Now: e.clock.Now, Argon2: testArgon2, Rules: c.rules, Events: c.events})
 	return e
 }
 

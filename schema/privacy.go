@@ -222,6 +222,7 @@ func (r *root) DeleteMyAccount(ctx context.Context, args struct{ Password string
 	if err != nil {
 		return nil, err
 	}
+	r.publishAccountChange(ctx, v.UserID)
 	if r.index != nil {
 		// The index re-reads what changed: the volunteer is gone, the places freed.
 		ictx := context.WithoutCancel(ctx)
@@ -231,6 +232,10 @@ func (r *root) DeleteMyAccount(ctx context.Context, args struct{ Password string
 		}
 	}
 	loadersFrom(ctx).reset()
+	for _, s := range d.Shifts {
+		// The account's places are gone (anonymised, not listed one by one).
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreWithdrawn, ShiftID: s})
+	}
 	r.log.InfoContext(ctx, "account deleted", "request_id", RequestID(ctx), "withdrawn", d.Withdrawn, "kept_assignments", d.KeptAssignments)
 	return &accountDeletionResolver{d}, nil
 }

@@ -487,7 +487,9 @@ func (f *refusalResolver) Message() string             { return f.p.ErrorMessage
 // ApplyRosterPlan resolves Mutation.applyRosterPlan. The plan is claimed
 // first (PROPOSED → APPLIED, once), then each proposal goes through the
 // signup transaction on its own: a proposal that no longer holds is
-// refused with its code and the rest go through.
+// refused with its code and the rest go through. Should the database fail
+// midway, the plan goes back to PROPOSED: applying it again makes only the
+// proposals without an outcome, and reports the whole plan.
 func (r *root) ApplyRosterPlan(ctx context.Context, args struct {
 	PlanID          graphql.ID
 	SkipProposalIds *[]graphql.ID
@@ -516,46 +518,63 @@ func (r *root) ApplyRosterPlan(ctx context.Context, args struct {
 	if _, err := rs.DecideRosterPlan(ctx, p.ID, konullu.RosterApplied); err != nil {
 		return nil, err
 	}
+	// The claim is undone whatever stopped the apply (a client gone too):
+	// an APPLIED plan with proposals left unmade could never be finished.
+	reopen := func(cause error) error {
+		if err := rs.ReopenRosterPlan(context.WithoutCancel(ctx), p.ID); err != nil {
+			return errors.Join(cause, err)
+		}
+		return cause
+	}
 	if err := rs.SkipRosterProposals(ctx, p.ID, skip); err != nil {
-		return nil, err
+		return nil, reopen(err)
 	}
 	loc := konullu.ZoneLocation(c.Timezone)
-	res := &rosterApplyResolver{scope: r.scope()}
+	var made []*konullu.Assignment
 	for _, pr := range p.Proposals {
-		if slices.Contains(skip, pr.ID) {
-			continue
+		if pr.Outcome != "" || slices.Contains(skip, pr.ID) {
+			continue // decided by an earlier apply that failed midway, or dropped
 		}
 		a, err := rs.AssignRosterProposal(ctx, pr, loc)
 		if err != nil {
 			var ke *konullu.Error
 			if !errors.As(err, &ke) {
-				return nil, err // the database failed; the outcome of the rest stays unknown
+				return nil, reopen(err) // the database failed; the rest stay to be made
 			}
-			res.refused = append(res.refused, pr)
 			continue
 		}
-		res.assigned = append(res.assigned, a)
+		made = append(made, a)
 		if r.index != nil {
 			// The index learns of the place as after any signup; a failure
 			// repairs itself and must not fail the apply.
 			_ = r.index.AddBusy(ctx, pr.ShiftID, pr.VolunteerID)
 		}
 	}
+	res := &rosterApplyResolver{scope: r.scope()}
 	if res.plan, err = rs.RosterPlan(ctx, p.ID); err != nil {
 		return nil, err
 	}
-	for _, pr := range res.plan.Proposals { // the refusals as recorded
-		for i, x := range res.refused {
-			if x.ID == pr.ID {
-				res.refused[i] = pr
+	l := loadersFrom(ctx)
+	l.reset()
+	l.primeAssignments(made)
+	// The outcome of the whole plan as recorded, earlier attempts included.
+	for _, pr := range res.plan.Proposals {
+		switch pr.Outcome {
+		case konullu.ProposalRefused:
+			res.refused = append(res.refused, pr)
+		case konullu.ProposalAssigned:
+			a, _, err := r.assignmentByID(ctx, res.scope, pr.AssignmentID)
+			if err != nil {
+				return nil, err
+			}
+			if a != nil {
+				res.assigned = append(res.assigned, a)
 			}
 		}
 	}
-	l := loadersFrom(ctx)
-	l.reset()
-	l.primeAssignments(res.assigned)
-	for _, a := range res.assigned {
+	for _, a := range made {
 		auditCreated(ctx, kindAssignment, a.ID)
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreSignedUp, CentreID: p.CentreID, ShiftID: a.ShiftID, AssignmentID: a.ID})
 	}
 	return res, nil
 }

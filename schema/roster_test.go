@@ -2,10 +2,12 @@ package schema_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/konullu/konullu/availability"
 	"github.com/konullu/konullu/redisconn"
 	"github.com/konullu/konullu/schema"
+	"github.com/konullu/konullu/store"
 )
 
 const planRosterQuery = `mutation($in: PlanRosterInput!) { planRoster(input: $in) {
@@ -276,4 +279,104 @@ func TestRosterPlanWithIndex(t *testing.T) {
 	if len(data.PlanRoster.Proposals) != 1 || data.PlanRoster.Proposals[0].Shift.ID != gid("Shift", second.ID) {
 		t.Fatalf("second plan %+v: want the one volunteer still free", data.PlanRoster)
 	}
+}
+
+// lossyRoster is the database losing its connection on one roster
+// proposal (the nth made, counting from 1), as it could at any moment.
+type lossyRoster struct {
+	*store.DB
+	mu     sync.Mutex
+	failAt int
+	calls  int
+}
+
+func (l *lossyRoster) AssignRosterProposal(ctx context.Context, p *konullu.RosterProposal, loc *time.Location) (*konullu.Assignment, error) {
+	l.mu.Lock()
+	l.calls++
+	fail := l.calls == l.failAt
+	l.mu.Unlock()
+	if fail {
+		return nil, errors.New("store: signup: driver: bad connection")
+	}
+	return l.DB.AssignRosterProposal(ctx, p, loc)
+}
+
+// TestRosterApplyFailingMidway: when the database fails in the middle of an
+// apply, the plan is not left APPLIED with proposals never made; it stays
+// PROPOSED, and applying it again makes the rest once and reports the whole
+// plan.
+func TestRosterApplyFailingMidway(t *testing.T) {
+	lossy := &lossyRoster{failAt: 2}
+	e := newEnv(t, withStore(func(s konullu.Store) konullu.Store {
+		lossy.DB = s.(*store.DB)
+		return lossy
+	}))
+	ctx := context.Background()
+	c := e.centre("ASAN 1", "Asia/Baku")
+	p := e.position("Guide")
+	var shiftIDs []int64
+	for d := 1; d <= 3; d++ {
+		shiftIDs = append(shiftIDs, e.shift(c, p, t0.Add(time.Duration(d)*24*time.Hour), 1, true).ID)
+	}
+	for _, email := range []string{"a@example.az", "b@example.az", "c@example.az"} {
+		u := e.account(email, email)
+		var av konullu.Availability
+		for d := 1; d <= 7; d++ {
+			av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: d, Start: "08:00", End: "22:00"})
+		}
+		if _, err := e.db.SetAvailability(ctx, u.VolunteerID, av); err != nil {
+			t.Fatal(err)
+		}
+	}
+	coord := e.account("coord@example.az", "Koordinator")
+	e.grant(coord, konullu.RoleCoordinator, c.ID)
+	ct := e.login("coord@example.az")
+	in := map[string]any{"centreId": gid("Centre", c.ID), "from": t0.Format(time.RFC3339),
+		"to": t0.Add(7 * 24 * time.Hour).Format(time.RFC3339), "timeLimitSeconds": 1}
+	var data struct{ PlanRoster planData }
+	e.post(ct, planRosterQuery, map[string]any{"in": in}).ok(t, &data)
+	if len(data.PlanRoster.Proposals) != 3 {
+		t.Fatalf("%d proposals for 3 places", len(data.PlanRoster.Proposals))
+	}
+	id := data.PlanRoster.ID
+	held := func() int {
+		n := 0
+		for _, list := range must(e.db.AssignmentsOfShifts(ctx, shiftIDs, nil)) {
+			n += len(list)
+		}
+		return n
+	}
+
+	apply := `mutation($id: ID!) { applyRosterPlan(planId: $id) { plan { status } assigned { id } refused { code } } }`
+	e.post(ct, apply, map[string]any{"id": id}).wantError(t, konullu.EINTERNAL, "")
+	var got struct {
+		RosterPlan struct {
+			Status    string
+			Proposals []struct{ Outcome *string }
+		}
+	}
+	e.post(ct, `query($id: ID!) { rosterPlan(id: $id) { status proposals { outcome } } }`, map[string]any{"id": id}).ok(t, &got)
+	made := 0
+	for _, pr := range got.RosterPlan.Proposals {
+		if pr.Outcome != nil {
+			made++
+		}
+	}
+	if got.RosterPlan.Status != "PROPOSED" || made != 1 || held() != 1 {
+		t.Fatalf("after the failure: plan %s with %d outcomes and %d places held; want PROPOSED, 1 and 1", got.RosterPlan.Status, made, held())
+	}
+
+	var res struct {
+		ApplyRosterPlan struct {
+			Plan     struct{ Status string }
+			Assigned []struct{ ID string }
+			Refused  []struct{ Code string }
+		}
+	}
+	e.post(ct, apply, map[string]any{"id": id}).ok(t, &res)
+	r := res.ApplyRosterPlan
+	if r.Plan.Status != "APPLIED" || len(r.Assigned) != 3 || len(r.Refused) != 0 || held() != 3 {
+		t.Fatalf("applied again: %+v with %d places held; want APPLIED, 3 assigned (the earlier one too), 3 held", r, held())
+	}
+	e.post(ct, apply, map[string]any{"id": id}).wantError(t, konullu.ECONFLICT, "")
 }

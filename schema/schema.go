@@ -107,6 +107,10 @@ type Config struct {
 	// loopback address.
 	Accounts konullu.AccountStore
 	Mailer   PasswordResetMailer
+
+	// Events (events.go) announces committed changes to live subscribers
+	// on every instance; nil announces nothing.
+	Events konullu.EventPublisher
 }
 
 func (c Config) withDefaults() Config {
@@ -149,6 +153,7 @@ type root struct {
 	hardeningDeps
 	availabilityDeps
 	accountDeps
+	eventDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
 	// made up front: made on first use, that first failure would be slower.
@@ -161,6 +166,7 @@ func newRoot(c Config) *root {
 	r.hardeningDeps = c.hardeningDeps()
 	r.availabilityDeps = availabilityDeps{index: c.Availability}
 	r.accountDeps = c.accountDeps()
+	r.eventDeps = eventDeps{events: c.Events}
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed

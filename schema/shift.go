@@ -209,6 +209,9 @@ func (r *root) CreateShifts(ctx context.Context, args struct{ Input createShifts
 		auditCreated(ctx, kindShift, sh.ID)
 	}
 	l.reset()
+	for _, sh := range list {
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreShiftCreated, CentreID: sh.CentreID, ShiftID: sh.ID})
+	}
 	return r.shiftResolvers(ctx, list), nil
 }
 
@@ -245,6 +248,10 @@ func (r *root) PublishShifts(ctx context.Context, args struct{ IDs []graphql.ID 
 		return nil, err
 	}
 	l.reset()
+	for _, sh := range list {
+		// Published is new to volunteers; the calendar shows it changed.
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreShiftCreated, CentreID: sh.CentreID, ShiftID: sh.ID})
+	}
 	return r.shiftResolvers(ctx, list), nil
 }
 
@@ -273,5 +280,6 @@ func (r *root) CancelShift(ctx context.Context, args struct {
 		return nil, err
 	}
 	loadersFrom(ctx).reset()
+	r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreShiftCancelled, CentreID: s.CentreID, ShiftID: s.ID})
 	return r.shiftResolvers(ctx, []*konullu.Shift{s})[0], nil
 }

@@ -464,6 +464,7 @@ func (d *DB) promote(ctx context.Context, tx *sql.Tx, s *lockedShift, now time.T
 		}
 		d.log.Info("promoted from waitlist", "shift", s.ID, "assignment", w.id)
 		promoted = append(promoted, event{kind: konullu.NotifyPromoted, volunteerID: w.volunteer, assignmentID: w.id, shiftID: s.ID})
+		d.announce(tx, konullu.CentreEvent{Kind: konullu.CentrePromoted, At: now, CentreID: s.CentreID, ShiftID: s.ID, AssignmentID: w.id})
 		free--
 	}
 	d.observePromoted(len(promoted))

@@ -75,6 +75,8 @@ type DB struct {
 	queries atomic.Int64
 	rebinds sync.Map
 	obs     Observer
+	events  konullu.EventPublisher // events.go
+	pending sync.Map               // *sql.Tx → *txEvents, until it commits
 }
 
 var _ konullu.Store = (*DB)(nil)
@@ -324,12 +326,15 @@ func (d *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		d.settle(ctx, tx, false)
 		return err
 	}
 	d.queries.Add(1)
 	if err := tx.Commit(); err != nil {
+		d.settle(ctx, tx, false)
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	d.settle(ctx, tx, true)
 	return nil
 }
 

@@ -249,15 +249,42 @@ func (d *DB) insertReminders(ctx context.Context, now time.Time, lead time.Durat
 func (d *DB) SettleAttendance(ctx context.Context, now time.Time, grace, completeAfter time.Duration) (int, int, error) {
 	var noShows int
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'NO_SHOW',
+		rows, err := d.query(ctx, tx, `UPDATE assignments SET status = 'NO_SHOW',
 			note = CASE WHEN note = '' THEN 'no check-in' ELSE note END, updated_at = ?
-			WHERE status = 'CONFIRMED' AND shift_id IN (SELECT id FROM shifts WHERE ends_at <= ? AND status <> 'CANCELLED')`,
+			WHERE status = 'CONFIRMED' AND shift_id IN (SELECT id FROM shifts WHERE ends_at <= ? AND status <> 'CANCELLED')
+			RETURNING id, shift_id`,
 			now, now.Add(-grace))
 		if err != nil {
 			return fmt.Errorf("store: no-shows: %w", err)
 		}
-		n, _ := res.RowsAffected()
-		noShows = int(n)
+		var evs []konullu.CentreEvent
+		for rows.Next() {
+			e := konullu.CentreEvent{Kind: konullu.CentreNoShow, At: now}
+			if err := rows.Scan(&e.AssignmentID, &e.ShiftID); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: no-shows: %w", err)
+			}
+			evs = append(evs, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: no-shows: %w", err)
+		}
+		noShows = len(evs)
+		if d.events != nil && len(evs) > 0 {
+			shiftIDs := make([]int64, len(evs))
+			for i, e := range evs {
+				shiftIDs[i] = e.ShiftID
+			}
+			centres, err := d.centresOfShifts(ctx, tx, shiftIDs)
+			if err != nil {
+				return err
+			}
+			for i := range evs {
+				evs[i].CentreID = centres[evs[i].ShiftID]
+			}
+			d.announce(tx, evs...)
+		}
 		return nil
 	})
 	if err != nil {

@@ -290,9 +290,33 @@ func (d *DB) FinishOutbox(ctx context.Context, token string, results []konullu.D
 			}
 			inApp = inApp[n:]
 			b.WriteString(` ON CONFLICT (outbox_id) DO NOTHING`)
-			if _, err := d.exec(ctx, tx, b.String(), args...); err != nil {
+			if d.events == nil {
+				if _, err := d.exec(ctx, tx, b.String(), args...); err != nil {
+					return fmt.Errorf("store: store notifications: %w", err)
+				}
+				continue
+			}
+			// Live subscribers hear of the notifications this call stored,
+			// not of those another dispatcher stored first.
+			b.WriteString(` RETURNING id, user_id`)
+			rows, err := d.query(ctx, tx, b.String(), args...)
+			if err != nil {
 				return fmt.Errorf("store: store notifications: %w", err)
 			}
+			var stored []konullu.NotificationEvent
+			for rows.Next() {
+				var n konullu.NotificationEvent
+				if err := rows.Scan(&n.NotificationID, &n.UserID); err != nil {
+					rows.Close()
+					return fmt.Errorf("store: store notifications: %w", err)
+				}
+				stored = append(stored, n)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("store: store notifications: %w", err)
+			}
+			d.announceNotifications(tx, stored...)
 		}
 		for g, ids := range done {
 			for len(ids) > 0 {

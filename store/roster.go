@@ -404,6 +404,15 @@ func (d *DB) DecideRosterPlan(ctx context.Context, id int64, status konullu.Rost
 	return d.RosterPlan(ctx, id)
 }
 
+// ReopenRosterPlan moves an APPLIED plan back to PROPOSED (see
+// konullu.RosterStore); the outcomes recorded stay.
+func (d *DB) ReopenRosterPlan(ctx context.Context, id int64) error {
+	if _, err := d.exec(ctx, d.db, `UPDATE roster_plans SET status = 'PROPOSED', decided_at = NULL WHERE id = ? AND status = 'APPLIED'`, id); err != nil {
+		return fmt.Errorf("store: reopen roster plan: %w", err)
+	}
+	return nil
+}
+
 // proposalSignup is a roster proposal going through the signup transaction.
 type proposalSignup struct {
 	id  int64

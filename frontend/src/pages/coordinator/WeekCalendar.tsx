@@ -11,6 +11,7 @@ import { fillOf } from '../../lib/shifts';
 import { CentrePicker } from './CentrePicker';
 import { CentreFeedButton } from './CentreFeed';
 import { pickCentre, useManagedCentres } from './useCentres';
+import { ProposedPlaces, RosterPlanPanel, useProposalsByShift, useRosterPlanner } from './RosterPlan';
 
 export default function WeekCalendar() {
   const { t, locale } = useI18n();
@@ -24,18 +25,22 @@ export default function WeekCalendar() {
   const monday = mondayOf(isPlainDate(weekParam) ? weekParam : today);
   const days = Array.from({ length: 7 }, (_, i) => addDays(monday, i));
 
+  const weekFrom = startOfDayIn(monday, zone).toISOString();
+  const weekTo = startOfDayIn(addDays(monday, 7), zone).toISOString();
   const shifts = usePagedShifts(
     CentreShiftsDocument,
     {
       centreId: centre?.id ?? '',
-      from: startOfDayIn(monday, zone).toISOString(),
-      to: startOfDayIn(addDays(monday, 7), zone).toISOString(),
+      from: weekFrom,
+      to: weekTo,
       status: null,
       after: null,
     },
     { skip: !centre },
   );
   const [publish, publishState] = useMutation(PublishShiftsDocument);
+  const planner = useRosterPlanner(centre?.id, weekFrom, weekTo, () => void shifts.refetch());
+  const proposalsOf = useProposalsByShift(planner.plan);
 
   const set = (patch: Record<string, string>) => {
     const next = new URLSearchParams(params);
@@ -67,6 +72,8 @@ export default function WeekCalendar() {
   const drafts = list.filter((s) => s.status === 'DRAFT');
   const counts = { full: 0, short: 0, empty: 0 };
   for (const s of live) counts[fillOf(s)]++;
+  // A week that has not ended yet can be filled (the planner leaves out shifts that started).
+  const fillable = addDays(monday, 7) > today;
   const weekLabel = `${formatPlainDate(monday, locale, { day: 'numeric', month: 'short' })} – ${formatPlainDate(addDays(monday, 6), locale, { day: 'numeric', month: 'short', year: 'numeric' })}`;
 
   return (
@@ -77,6 +84,17 @@ export default function WeekCalendar() {
       actions={
         <>
         <CentreFeedButton centreId={centre.id} />
+        {fillable && (
+          <Button
+            icon="users"
+            busy={planner.planning}
+            disabled={planner.deciding || !!planner.plan}
+            title={t('roster.fillHint')}
+            onClick={() => void planner.fill()}
+          >
+            {t('roster.fill')}
+          </Button>
+        )}
         <Link className="btn btn-primary" to={`/coordinate/new?centre=${encodeURIComponent(centre.id)}&date=${monday < today ? today : monday}`}>
           <Icon name="plus" size={18} />
           <span>{t('nav.newShifts')}</span>
@@ -143,6 +161,7 @@ export default function WeekCalendar() {
         />
       )}
       {publishState.error && <ErrorAlert error={publishState.error} />}
+      <RosterPlanPanel planner={planner} zone={zone} shownShiftIds={new Set(list.map((s) => s.id))} />
       {shifts.error && <ErrorAlert error={shifts.error} onRetry={shifts.refetch} />}
       {!shifts.nodes && !shifts.error && <Loading />}
       {shifts.nodes && (
@@ -164,8 +183,9 @@ export default function WeekCalendar() {
                       const state = s.status === 'PUBLISHED' ? fillOf(s) : s.status === 'DRAFT' ? 'draft' : 'cancelled';
                       const stateText =
                         state === 'draft' ? t('shiftStatus.DRAFT') : state === 'cancelled' ? t('shiftStatus.CANCELLED') : t(`fill.${state}`);
+                      const proposed = proposalsOf.get(s.id);
                       return (
-                        <li key={s.id}>
+                        <li key={s.id} className={proposed ? 'cal-planned' : undefined}>
                           <Link to={`/coordinate/shifts/${s.id}`} className={`cal-shift cal-shift-${state}`}>
                             <span className="cal-shift-time">{formatTimeRange(s.startsAt, s.endsAt, locale, zone)}</span>
                             <span className="cal-shift-position">{s.position.name}</span>
@@ -175,6 +195,7 @@ export default function WeekCalendar() {
                               <span className="cal-shift-state">{stateText}</span>
                             </span>
                           </Link>
+                          {proposed && <ProposedPlaces proposals={proposed} planner={planner} />}
                         </li>
                       );
                     })}
