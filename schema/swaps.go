@@ -194,6 +194,7 @@ func (r *root) OfferPlace(ctx context.Context, args struct{ AssignmentID graphql
 		return nil, err
 	}
 	r.log.InfoContext(ctx, "place offered", "offer", o.ID, "assignment", a.ID, "candidates", len(candidates))
+	r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentrePlaceOffered, CentreID: s.CentreID, ShiftID: s.ID, AssignmentID: a.ID})
 	return &placeOfferResolver{r.scope(), o}, nil
 }
 
@@ -253,7 +254,13 @@ func (r *root) TakePlace(ctx context.Context, args struct{ OfferID graphql.ID })
 		return nil, err
 	}
 	res, err := st.TakePlace(ctx, o.ID, volunteerID)
-	return r.assignmentResult(ctx, res, err)
+	out, err := r.assignmentResult(ctx, res, err)
+	if err == nil {
+		// The taker's place, then the offerer's release.
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentrePlaceTaken, ShiftID: o.ShiftID, AssignmentID: res.ID})
+		r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreWithdrawn, ShiftID: o.ShiftID, AssignmentID: o.AssignmentID})
+	}
+	return out, err
 }
 
 type messageInput struct {

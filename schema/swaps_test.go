@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,8 +60,10 @@ type offerData struct {
 }
 
 func TestPlaceSwapAPI(t *testing.T) {
-	e := newEnv(t)
+	rec := &eventRecorder{}
+	e := newEnv(t, withEvents(rec))
 	f := newSwapFixture(t, e)
+	rec.take()
 	held := map[string]any{"a": gid("Assignment", f.held.ID)}
 
 	// AUTHZ: only the holder offers the place.
@@ -73,6 +76,9 @@ func TestPlaceSwapAPI(t *testing.T) {
 	o := offered.OfferPlace
 	if o.Status != "OPEN" || !o.Mine || o.ExpiresAt != "2025-03-12T05:00:00Z" {
 		t.Fatalf("offer %+v", o)
+	}
+	if got, want := rec.take(), []konullu.CentreEvent{{Kind: konullu.CentrePlaceOffered, CentreID: f.centre.ID, ShiftID: f.shift.ID, AssignmentID: f.held.ID}}; !slices.Equal(got, want) {
+		t.Fatalf("events of the offer: %+v, want %+v", got, want)
 	}
 
 	// The taker sees it among the offers they could take; nothing names the offerer.
@@ -130,6 +136,11 @@ func TestPlaceSwapAPI(t *testing.T) {
 	e.post(f.taker, takePlace, take).ok(t, &took)
 	if took.TakePlace.Status != "CONFIRMED" || took.TakePlace.Volunteer.FullName != "Taker" {
 		t.Fatalf("taken: %+v", took)
+	}
+	evs := rec.take()
+	if len(evs) != 2 || evs[0].Kind != konullu.CentrePlaceTaken || evs[0].AssignmentID == f.held.ID ||
+		evs[1] != (konullu.CentreEvent{Kind: konullu.CentreWithdrawn, CentreID: f.centre.ID, ShiftID: f.shift.ID, AssignmentID: f.held.ID}) {
+		t.Fatalf("events of the take: %+v", evs)
 	}
 	// The second taker gets a clear CONFLICT.
 	res = e.post(f.late, takePlace, take)

@@ -153,6 +153,14 @@ func (d *DB) ApplyReply(ctx context.Context, r konullu.InboundReply) (string, *k
 		if err != nil {
 			return fmt.Errorf("store: inbound reply: %w", err)
 		}
+		if !r.Yes {
+			var shiftID, centreID int64
+			if err := d.queryRow(ctx, tx, `SELECT s.id, s.centre_id FROM assignments a JOIN shifts s ON s.id = a.shift_id WHERE a.id = ?`,
+				assignmentID).Scan(&shiftID, &centreID); err != nil {
+				return fmt.Errorf("store: inbound reply: %w", err)
+			}
+			d.announce(tx, konullu.CentreEvent{Kind: konullu.CentreWithdrawn, At: now, CentreID: centreID, ShiftID: shiftID, AssignmentID: assignmentID})
+		}
 		return nil
 	})
 	if err != nil {
