@@ -119,6 +119,7 @@ type RosterPlan struct {
 	Seed           int64
 	OpenBefore     int
 	OpenAfter      int
+	Bound          int // the most places any plan could fill (the engine's exact maximum flow); not stored
 	FairnessBefore RosterFairness
 	FairnessAfter  RosterFairness
 	CreatedAt      time.Time
@@ -365,6 +366,7 @@ func (pl *RosterPlanner) Plan(ctx context.Context, req RosterRequest) (*RosterPl
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	plan.Bound = res.Bound
 	after := maps(load)
 	for _, a := range res.Assignments {
 		vid, _ := strconv.ParseInt(a.PersonID, 10, 64)

@@ -29,9 +29,10 @@ type planData struct {
 	OpenPlacesBefore int
 	OpenPlacesAfter  int
 	Proposals        []struct {
-		ID      string
-		Reasons []string
-		Shift   struct{ ID string }
+		ID        string
+		Reasons   []string
+		Shift     struct{ ID string }
+		Volunteer struct{ ID string }
 	}
 }
 
@@ -231,10 +232,14 @@ func TestRosterAPI(t *testing.T) {
 }
 
 // TestRosterPlanWithIndex plans from the availability index in Redis (a
-// real server when KONULLU_TEST_REDIS_URL is set): volunteers given a place
-// are not proposed for an overlapping shift by the next plan (the index
-// learns of the place, and the planner reads held places from the database
-// too, so either alone keeps them out).
+// real server when KONULLU_TEST_REDIS_URL is set) and shows that the
+// candidates come from it. After the index is built, the database alone
+// changes (no one tells the index): the three volunteers it knows as free
+// on Tuesday lose that availability, and a fourth, unknown to it, gains it.
+// The index answers {a, b, c}, SQL would answer {d}: a planner that asked
+// SQL would propose d alone. Then, after a place is applied, the index
+// learns of it (AddBusy) and the next plan for an overlapping shift
+// proposes only the one of a, b, c still free, where SQL would give d.
 func TestRosterPlanWithIndex(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -251,15 +256,32 @@ func TestRosterPlanWithIndex(t *testing.T) {
 	c := e.centre("ASAN 1", "Asia/Baku")
 	p := e.position("Guide")
 	first := e.shift(c, p, t0.Add(24*time.Hour), 2, true)
+	tuesday := konullu.Availability{Weekly: []konullu.AvailabilityWindow{{Weekday: 2, Start: "08:00", End: "20:00"}}}
+	indexed := map[string]int64{} // the volunteers the index knows free, by global id
 	for _, email := range []string{"a@example.az", "b@example.az", "c@example.az"} {
 		u := e.account(email, email)
-		if _, err := e.db.SetAvailability(ctx, u.VolunteerID, konullu.Availability{Weekly: []konullu.AvailabilityWindow{{Weekday: 2, Start: "08:00", End: "20:00"}}}); err != nil {
+		if _, err := e.db.SetAvailability(ctx, u.VolunteerID, tuesday); err != nil {
 			t.Fatal(err)
 		}
+		indexed[gid("Volunteer", u.VolunteerID)] = u.VolunteerID
 	}
 	if err := ix.Rebuild(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The database moves on without the index.
+	for _, id := range indexed {
+		if _, err := e.db.SetAvailability(ctx, id, konullu.Availability{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := e.account("d@example.az", "d")
+	if _, err := e.db.SetAvailability(ctx, d.VolunteerID, tuesday); err != nil {
+		t.Fatal(err)
+	}
+	if sql := must(e.db.FreeVolunteersSQL(ctx, konullu.FreeQuery{Start: first.StartsAt, End: first.EndsAt})); len(sql) != 1 || sql[0] != d.VolunteerID {
+		t.Fatalf("SQL answers %v, want d (%d) alone", sql, d.VolunteerID)
+	}
+
 	e.h = schema.NewHandler(schema.Config{Store: e.db, Logger: quiet, Now: e.clock.Now, Argon2: testArgon2, Availability: ix})
 	coord := e.account("coord@example.az", "Koordinator")
 	e.grant(coord, konullu.RoleCoordinator, c.ID)
@@ -268,16 +290,30 @@ func TestRosterPlanWithIndex(t *testing.T) {
 		"to": t0.Add(7 * 24 * time.Hour).Format(time.RFC3339), "timeLimitSeconds": 1}
 	var data struct{ PlanRoster planData }
 	e.post(ct, planRosterQuery, map[string]any{"in": in}).ok(t, &data)
+	proposed := func() []string {
+		var out []string
+		for _, pr := range data.PlanRoster.Proposals {
+			out = append(out, pr.Volunteer.ID)
+		}
+		return out
+	}
+	for _, v := range proposed() {
+		if indexed[v] == 0 {
+			t.Fatalf("proposed %s, whom the index does not know as free (the planner asked SQL?)", v)
+		}
+	}
 	if len(data.PlanRoster.Proposals) != 2 {
-		t.Fatalf("%d proposals for 2 places", len(data.PlanRoster.Proposals))
+		t.Fatalf("%d proposals for 2 places from 3 free in the index", len(data.PlanRoster.Proposals))
 	}
 	e.post(ct, `mutation($id: ID!) { applyRosterPlan(planId: $id) { assigned { id } } }`, map[string]any{"id": data.PlanRoster.ID}).ok(t, nil)
 
-	// A second shift at the same time: only the volunteer left free may take it.
+	// A second shift at the same time: only the volunteer the index still
+	// has free may take it.
 	second := e.shift(c, p, first.StartsAt, 3, true)
 	e.post(ct, planRosterQuery, map[string]any{"in": in}).ok(t, &data)
-	if len(data.PlanRoster.Proposals) != 1 || data.PlanRoster.Proposals[0].Shift.ID != gid("Shift", second.ID) {
-		t.Fatalf("second plan %+v: want the one volunteer still free", data.PlanRoster)
+	got := proposed()
+	if len(got) != 1 || indexed[got[0]] == 0 || data.PlanRoster.Proposals[0].Shift.ID != gid("Shift", second.ID) {
+		t.Fatalf("second plan proposes %v: want the one of a, b, c the index has still free", got)
 	}
 }
 

@@ -7,9 +7,11 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"database/sql/driver"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -156,6 +158,29 @@ func (d *DB) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return d.db.PingContext(ctx)
+}
+
+// MigrationsDigest is a SHA-256 over the names and contents of the
+// dialect's migrations: two databases migrated by stores with the same
+// digest have the same schema. Tests name their template databases by it.
+func MigrationsDigest(dialect string) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(migrations, "migrations/"+dialect, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := migrations.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: migrations of %s: %w", dialect, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // sqliteMigrations serialises the migrations of SQLite stores of this process.

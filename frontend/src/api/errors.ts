@@ -120,6 +120,10 @@ export const fieldHints: Partial<Record<string, MessageKey>> = {
   guardianName: 'field.guardianName.hint',
   relationship: 'field.relationship.hint',
   contact: 'field.contact.hint',
+  maxShiftsPerWeek: 'field.maxShiftsPerWeek.hint',
+  maxMinutesPerWeek: 'field.maxMinutesPerWeek.hint',
+  preferredCentreIds: 'field.preferredCentreIds.hint',
+  preferredPositionIds: 'field.preferredPositionIds.hint',
 };
 
 /** The message next to a form field for an INVALID_INPUT error about it. */

@@ -8,6 +8,7 @@ import { LanguageSwitcher } from '../../components/Layout';
 import { NotificationSettingsCard } from './NotificationSettings';
 import { PrivacyCard } from './Privacy';
 import { SecurityCard } from './Security';
+import { CommitmentCard } from './Commitment';
 import { FormError, useApiFormErrors } from '../../components/forms';
 import { formatHours, formatPlainDate } from '../../lib/format';
 
@@ -51,48 +52,51 @@ export default function Profile() {
   return (
     <Page title={t('profile.title')} lead={me.email}>
       <div className="detail-grid">
-        {v && form && (
-          <Card aria-labelledby="profile-details">
-            <h2 id="profile-details" className="card-title">
-              {t('profile.details')}
-            </h2>
-            <form className="form" onSubmit={submit} noValidate>
-              {saved && <Alert tone="success" title={t('profile.saved')} />}
-              <FormError error={formError} />
-              <Field label={t('field.fullName')} error={fieldError('fullName')}>
-                {(p) => <input {...p} autoComplete="name" value={form.fullName} onChange={(e) => setForm({ ...form, fullName: e.target.value })} />}
-              </Field>
-              <div className="form-row">
-                <Field label={t('field.phone')} optional error={fieldError('phone')}>
-                  {(p) => <input {...p} type="tel" autoComplete="tel" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />}
+        <div className="stack">
+          {v && form && (
+            <Card aria-labelledby="profile-details">
+              <h2 id="profile-details" className="card-title">
+                {t('profile.details')}
+              </h2>
+              <form className="form" onSubmit={submit} noValidate>
+                {saved && <Alert tone="success" title={t('profile.saved')} />}
+                <FormError error={formError} />
+                <Field label={t('field.fullName')} error={fieldError('fullName')}>
+                  {(p) => <input {...p} autoComplete="name" value={form.fullName} onChange={(e) => setForm({ ...form, fullName: e.target.value })} />}
                 </Field>
-                <Field label={t('field.city')} optional error={fieldError('city')}>
-                  {(p) => <input {...p} autoComplete="address-level2" value={form.city} onChange={(e) => setForm({ ...form, city: e.target.value })} />}
-                </Field>
-              </div>
-              <fieldset className="fieldset">
-                <legend>{t('profile.spoken')}</legend>
-                <div className="check-grid">
-                  {spoken.map((l) => (
-                    <label key={l} className="check">
-                      <input
-                        type="checkbox"
-                        checked={form.languages.includes(l)}
-                        onChange={(e) =>
-                          setForm({ ...form, languages: e.target.checked ? [...form.languages, l] : form.languages.filter((x) => x !== l) })
-                        }
-                      />
-                      {t(`lang.${l}` as MessageKey)}
-                    </label>
-                  ))}
+                <div className="form-row">
+                  <Field label={t('field.phone')} optional error={fieldError('phone')}>
+                    {(p) => <input {...p} type="tel" autoComplete="tel" value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />}
+                  </Field>
+                  <Field label={t('field.city')} optional error={fieldError('city')}>
+                    {(p) => <input {...p} autoComplete="address-level2" value={form.city} onChange={(e) => setForm({ ...form, city: e.target.value })} />}
+                  </Field>
                 </div>
-              </fieldset>
-              <Button type="submit" variant="primary" busy={updateState.pending}>
-                {t('action.save')}
-              </Button>
-            </form>
-          </Card>
-        )}
+                <fieldset className="fieldset">
+                  <legend>{t('profile.spoken')}</legend>
+                  <div className="check-grid">
+                    {spoken.map((l) => (
+                      <label key={l} className="check">
+                        <input
+                          type="checkbox"
+                          checked={form.languages.includes(l)}
+                          onChange={(e) =>
+                            setForm({ ...form, languages: e.target.checked ? [...form.languages, l] : form.languages.filter((x) => x !== l) })
+                          }
+                        />
+                        {t(`lang.${l}` as MessageKey)}
+                      </label>
+                    ))}
+                  </div>
+                </fieldset>
+                <Button type="submit" variant="primary" busy={updateState.pending}>
+                  {t('action.save')}
+                </Button>
+              </form>
+            </Card>
+          )}
+          {v && <CommitmentCard />}
+        </div>
         <div className="stack">
           <Card aria-labelledby="profile-app">
             <h2 id="profile-app" className="card-title">
