@@ -83,6 +83,10 @@ type Centre struct {
 	City     string
 	Address  string
 	Timezone string
+	// SelfCheckIn: volunteers may check themselves in (checkIn) rather
+	// than prove presence at the kiosk or to a coordinator. The default is
+	// true until the centre has a kiosk.
+	SelfCheckIn bool
 }
 
 // Position is a kind of work done in a shift.
@@ -166,6 +170,7 @@ type Assignment struct {
 	CheckedInAt      *time.Time
 	CheckedOutAt     *time.Time
 	CreditedMinutes  int
+	Presence         PresenceProof // how presence was proven; "" until checked in
 	Note             string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -186,8 +191,22 @@ func NewContext(ctx context.Context, v *Viewer) context.Context {
 
 // ViewerFrom returns the viewer of the request; an anonymous viewer if none.
 func ViewerFrom(ctx context.Context) *Viewer {
-	if v, ok := ctx.Value(viewerKey{}).(*Viewer); ok && v != nil {
-		return v
+	switch v := ctx.Value(viewerKey{}).(type) {
+	case *Viewer:
+		if v != nil {
+			return v
+		}
+	case func() *Viewer:
+		if cur := v(); cur != nil {
+			return cur
+		}
 	}
 	return &Viewer{}
+}
+
+// NewLiveContext returns a context whose viewer is asked of current at
+// each use: that of a long-lived connection (a subscription), whose rights
+// may change while it stays open.
+func NewLiveContext(ctx context.Context, current func() *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, current)
 }

@@ -674,6 +674,7 @@ type ParticipationRecord struct {
 	BirthDate       time.Time // zero when unknown
 	Status          AssignmentStatus
 	CreditedMinutes int
+	Presence        PresenceProof // "" when not checked in
 }
 
 // VolunteerHours is one line of the volunteer-hours export: a volunteer's
@@ -686,6 +687,7 @@ type VolunteerHours struct {
 	Assignments   int
 	Attended      int
 	NoShows       int
+	Proven        int       // attended with presence proven at the centre (kiosk or coordinator)
 	Centres       int       // centres where the volunteer was active
 	FirstActivity time.Time // start of the first credited shift; zero if none
 	LastActivity  time.Time
@@ -704,6 +706,7 @@ type Certificate struct {
 	FullName    string
 	Minutes     int
 	Assignments int
+	Proven      int // of Assignments, those with presence proven at the centre (kiosk or coordinator)
 	AwardHours  int // the highest award threshold the minutes reach in the volunteer's band; 0: none
 	Language    Language
 	IssuedAt    time.Time

@@ -164,6 +164,8 @@ func (b *Bus) publishLoop(ctx context.Context) {
 func (b *Bus) listenLoop(ctx context.Context) {
 	ps := b.rdb.Subscribe(ctx, b.channel)
 	defer ps.Close()
+	stop := context.AfterFunc(ctx, func() { ps.Close() }) // a blocked Receive heeds no context
+	defer stop()
 	for ctx.Err() == nil {
 		// Receive rather than Channel(): the confirmation of the
 		// subscription tells Ready, and reconnection is go-redis's.

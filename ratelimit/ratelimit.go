@@ -72,6 +72,7 @@ type Rules struct {
 	VerifyAddress       Limit // GET /verify/{code} (public certificate check) per client address
 	CalendarAddress     Limit // GET /calendar/{secret}.ics (feeds) per client address
 	MessageUser         Limit // messageVolunteers per coordinator
+	CheckInCodeUser     Limit // check-in codes tried per signed-in user (kiosk and personal codes)
 }
 
 // DefaultRules are generous to people and stingy to scripts.
@@ -91,11 +92,14 @@ func DefaultRules() Rules {
 		// A coordinator writes to a shift now and then; a leaked session
 		// must not flood every volunteer's phone.
 		MessageUser: Limit{Rate: 20, Period: time.Hour, Burst: 5},
+		// A volunteer mistypes a code now and then, and a coordinator
+		// scans a queue at the door; six digits cannot be guessed at this pace.
+		CheckInCodeUser: Limit{Rate: 30, Period: time.Minute, Burst: 10},
 	}
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "message"}
+var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
@@ -119,6 +123,8 @@ func (r *Rules) field(name string) *Limit {
 		return &r.CalendarAddress
 	case "message":
 		return &r.MessageUser
+	case "checkin-code":
+		return &r.CheckInCodeUser
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ type certificateText struct {
 	title, certifies, volunteered, atCentre, allCentres, between string
 	hours                                                        func(string) string
 	shifts                                                       func(int) string
+	proven                                                       func(int) string // shifts with presence proven at the centre
 	award                                                        func(int) string
 	code, scan, issued                                           string
 	months                                                       [12]string
@@ -42,8 +43,11 @@ var certificateTexts = map[konullu.Language]certificateText{
 		between: "%s – %s tarixləri arasında",
 		hours:   func(h string) string { return h + " saat könüllü fəaliyyət göstərmişdir." },
 		shifts:  func(n int) string { return strconv.Itoa(n) + " növbə" },
-		award:   func(h int) string { return fmt.Sprintf("Mükafat səviyyəsi: %d saat", h) },
-		code:    "Yoxlama kodu", scan: "Sertifikatı yoxlamaq üçün QR kodu oxudun və ya ünvana daxil olun:",
+		proven: func(n int) string {
+			return fmt.Sprintf("%d növbədə iştirak mərkəzdə təsdiqlənib (kiosk və ya koordinator)", n)
+		},
+		award: func(h int) string { return fmt.Sprintf("Mükafat səviyyəsi: %d saat", h) },
+		code:  "Yoxlama kodu", scan: "Sertifikatı yoxlamaq üçün QR kodu oxudun və ya ünvana daxil olun:",
 		issued:  "Verilmə tarixi",
 		months:  [12]string{"yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust", "sentyabr", "oktyabr", "noyabr", "dekabr"},
 		decimal: ",", revoked: "Bu sertifikat ləğv edilib",
@@ -54,8 +58,11 @@ var certificateTexts = map[konullu.Language]certificateText{
 		between: "between %s and %s",
 		hours:   func(h string) string { return "for " + h + " hours." },
 		shifts:  func(n int) string { return strconv.Itoa(n) + " shifts" },
-		award:   func(h int) string { return fmt.Sprintf("Award level: %d hours", h) },
-		code:    "Verification code", scan: "To verify this certificate, scan the QR code or visit:",
+		proven: func(n int) string {
+			return fmt.Sprintf("presence proven at the centre (kiosk or coordinator) for %d", n)
+		},
+		award: func(h int) string { return fmt.Sprintf("Award level: %d hours", h) },
+		code:  "Verification code", scan: "To verify this certificate, scan the QR code or visit:",
 		issued:  "Issued on",
 		months:  [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		decimal: ".", revoked: "This certificate has been revoked",
@@ -66,8 +73,11 @@ var certificateTexts = map[konullu.Language]certificateText{
 		between: "в период с %s по %s",
 		hours:   func(h string) string { return "в объёме " + h + " ч." },
 		shifts:  func(n int) string { return "смен: " + strconv.Itoa(n) },
-		award:   func(h int) string { return fmt.Sprintf("Уровень награды: %d часов", h) },
-		code:    "Код проверки", scan: "Чтобы проверить сертификат, отсканируйте QR-код или откройте:",
+		proven: func(n int) string {
+			return fmt.Sprintf("присутствие подтверждено в центре (киоск или координатор): %d", n)
+		},
+		award: func(h int) string { return fmt.Sprintf("Уровень награды: %d часов", h) },
+		code:  "Код проверки", scan: "Чтобы проверить сертификат, отсканируйте QR-код или откройте:",
 		issued:  "Дата выдачи",
 		months:  [12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
 		decimal: ",", revoked: "Этот сертификат отозван",
@@ -155,7 +165,7 @@ func WriteCertificate(w io.Writer, c *konullu.Certificate, verifyURL string) err
 		{"sans", 15, 235, t.volunteered + " " + centre},
 		{"sans", 15, 258, fmt.Sprintf(t.between, t.formatDate(c.From), t.formatDate(c.To))},
 		{"sans-bold", 18, 284, t.hours(t.formatHours(c.Minutes))},
-		{"sans", 12, 312, t.shifts(c.Assignments)},
+		{"sans", 12, 312, t.shiftsLine(c)},
 	}
 	if c.AwardHours > 0 {
 		lines = append(lines, struct {
@@ -254,4 +264,13 @@ func Certificate(d Deps) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
+}
+
+// shiftsLine counts the certified shifts and, when any, those whose
+// presence was proven at the centre (kiosk or coordinator).
+func (t certificateText) shiftsLine(c *konullu.Certificate) string {
+	if c.Proven == 0 {
+		return t.shifts(c.Assignments)
+	}
+	return t.shifts(c.Assignments) + " · " + t.proven(c.Proven)
 }

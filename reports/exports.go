@@ -34,9 +34,9 @@ type table struct {
 var participationTable = table{
 	name: "participation",
 	header: []string{"assignment_id", "date", "start", "end", "timezone", "centre", "position", "volunteer_id",
-		"volunteer", "age", "age_band", "status", "credited_minutes", "credited_hours"},
+		"volunteer", "age", "age_band", "status", "credited_minutes", "credited_hours", "presence"},
 	rows: func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error {
-		row := make([]string, 14)
+		row := make([]string, 15)
 		zones := map[string]*time.Location{} // LoadLocation parses the zone each time
 		return st.ExportParticipation(ctx, q, func(r *konullu.ParticipationRecord) error {
 			loc, ok := zones[r.CentreTimezone]
@@ -63,6 +63,7 @@ var participationTable = table{
 			row[11] = string(r.Status)
 			row[12] = strconv.Itoa(r.CreditedMinutes)
 			row[13] = hours(r.CreditedMinutes)
+			row[14] = string(r.Presence) // KIOSK, COORDINATOR, SELF, RECORDED or empty
 			return emit(row)
 		})
 	},
@@ -71,9 +72,9 @@ var participationTable = table{
 var volunteerHoursTable = table{
 	name: "volunteer-hours",
 	header: []string{"volunteer_id", "volunteer", "age", "age_band", "hours", "minutes", "assignments", "attended",
-		"no_shows", "centres", "first_shift", "last_shift"},
+		"no_shows", "centres", "first_shift", "last_shift", "attended_proven_at_centre"},
 	rows: func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error {
-		row := make([]string, 12)
+		row := make([]string, 13)
 		return st.ExportVolunteerHours(ctx, q, func(h *konullu.VolunteerHours) error {
 			row[0] = strconv.FormatInt(h.VolunteerID, 10)
 			row[1] = h.FullName
@@ -87,6 +88,7 @@ var volunteerHoursTable = table{
 			row[9] = strconv.Itoa(h.Centres)
 			row[10] = localDate(h.FirstActivity, q.Location)
 			row[11] = localDate(h.LastActivity, q.Location)
+			row[12] = strconv.Itoa(h.Proven) // presence proven by kiosk or coordinator
 			return emit(row)
 		})
 	},

@@ -197,11 +197,22 @@ func (r *root) CheckIn(ctx context.Context, args struct{ AssignmentID graphql.ID
 	if err != nil {
 		return nil, err
 	}
-	// AUTHZ: the volunteer, or a coordinator of the centre (or an admin) at the desk.
+	// AUTHZ: the volunteer, or a coordinator of the centre (or an admin) at
+	// the desk; the volunteer alone only where the centre allows self
+	// check-in (presence.go).
 	if !own && !manager {
 		return nil, konullu.ErrForbidden
 	}
-	res, err := r.store.CheckIn(ctx, a.ID)
+	var res *konullu.Assignment
+	if r.presence == nil {
+		res, err = r.store.CheckIn(ctx, a.ID)
+	} else {
+		c := konullu.CheckIn{AssignmentID: a.ID, Proof: konullu.PresenceCoordinator}
+		if !manager {
+			c.Proof, c.SelfCheckInOnly = konullu.PresenceSelf, true
+		}
+		res, err = r.presence.CheckInWithProof(ctx, c)
+	}
 	out, err := r.assignmentResult(ctx, res, err)
 	r.publishAssignmentEvent(ctx, konullu.CentreCheckedIn, out, err)
 	return out, err

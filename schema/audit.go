@@ -120,6 +120,10 @@ func (t apiTracer) TraceField(ctx context.Context, label, typeName, fieldName st
 			"type", typeName, "field", fieldName)
 		return refuseField(ctx, finish, errNotAsChecked, "not run: "+errNotAsChecked.Message)
 	}
+	if kioskFrom(ctx) != nil && !kioskMayRun(typeName, fieldName) {
+		// AUTHZ: a kiosk token opens kioskCode and nothing else.
+		return refuseField(ctx, finish, errKioskOnly, errKioskOnly.Message)
+	}
 	rec, _ := ctx.Value(auditKey).(*auditRecorder)
 	if typeName != "Mutation" || strings.HasPrefix(fieldName, "__") || t.r.audit == nil {
 		return ctx, finish
@@ -376,6 +380,18 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 			putAll(snap, kind, m, err)
 		case kindRosterPlan:
 			r.rosterSnapshots(ctx, snap, ids)
+		case kindKiosk:
+			if r.presence != nil {
+				for _, id := range ids {
+					k, err := r.presence.Kiosk(ctx, id)
+					if konullu.ErrorCode(err) != konullu.ENOTFOUND {
+						snap.failed(err)
+					}
+					if k != nil {
+						snap.put(kind, id, k)
+					}
+				}
+			}
 		case kindVolunteer:
 			m, err := r.store.VolunteersByIDs(ctx, ids)
 			snap.failed(err)

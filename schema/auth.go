@@ -46,6 +46,9 @@ func (r *root) authenticate(ctx context.Context, header string) (context.Context
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return nil, &konullu.Error{Code: konullu.EUNAUTHENTICATED, Message: "the Authorization header must be: Bearer <token>"}
 	}
+	if strings.HasPrefix(token, konullu.KioskTokenPrefix) {
+		return r.authenticateKiosk(ctx, token)
+	}
 	if len(token) != sessionTokenLength {
 		return nil, errBadToken
 	}

@@ -56,6 +56,9 @@ func TestContract(t *testing.T) {
 	// At the centre, live: place swaps, messages, attendance confirmation (swaps.graphql).
 	wantQuery = append(wantQuery, "placeOffers")
 	wantMutation = append(wantMutation, "offerPlace", "withdrawOffer", "takePlace", "messageVolunteers", "confirmAttendance")
+	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
+	wantQuery = append(wantQuery, "kioskCode")
+	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -2,6 +2,8 @@ package schema
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
 
 	"github.com/konullu/konullu"
 )
@@ -10,7 +12,46 @@ import (
 // every instance; without a publisher nothing is announced.
 type eventDeps struct {
 	events konullu.EventPublisher
+	hub    *hub // nil without an EventSource: no subscriptions
+	live   *liveSettings
 }
+
+// liveSettings are the limits of live connections (websocket.go).
+type liveSettings struct {
+	origins     []string
+	maxConns    int
+	maxSubs     int
+	initTimeout time.Duration
+	open        atomic.Int64 // connections open now
+}
+
+func (c Config) eventDeps() eventDeps {
+	d := eventDeps{events: c.Events, live: &liveSettings{origins: c.LiveOrigins, maxConns: c.MaxLiveConnections,
+		maxSubs: c.MaxSubscriptions, initTimeout: c.LiveInitTimeout}}
+	if d.live.maxConns <= 0 {
+		d.live.maxConns = defaultMaxLiveConnsPerUser
+	}
+	if d.live.maxSubs <= 0 {
+		d.live.maxSubs = defaultMaxSubscriptions
+	}
+	if d.live.initTimeout <= 0 {
+		d.live.initTimeout = defaultInitTimeout
+	}
+	if _, ok := c.Events.(EventSource); ok {
+		d.hub = newHub()
+	}
+	return d
+}
+
+// listen starts routing the events of the source to this instance's subscriptions.
+func (r *root) listen() {
+	if src, ok := r.events.(EventSource); ok && r.hub != nil {
+		src.Listen(r.handleEvent)
+	}
+}
+
+// LiveConnections is the number of WebSocket connections open now.
+func (h *handler) LiveConnections() int64 { return h.root.live.open.Load() }
 
 // publishCentreEvent announces a committed change at a centre. Call it
 // after the change committed, never before: a rolled-back change must not

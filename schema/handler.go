@@ -53,6 +53,7 @@ func NewHandler(cfg Config) http.Handler {
 	if err != nil { // a test catches this too; meanwhile lists count by first only
 		cfg.Logger.Error("schema: the cost analysis cannot read the SDL", "error", err.Error())
 	}
+	r.listen()
 	return &handler{root: r, schema: s, log: cfg.Logger, limits: lim}
 }
 
@@ -84,6 +85,10 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 	ctx = context.WithValue(ctx, requestHostKey, requestHost{host: req.Host, tls: req.TLS != nil})
 	if req.URL.Path == exportPath {
 		h.serveExport(rw, req.WithContext(ctx))
+		return
+	}
+	if isWebSocket(req) {
+		h.serveWebSocket(rw, req.WithContext(ctx), id)
 		return
 	}
 	w := &observedWriter{ResponseWriter: rw, label: "invalid"}

@@ -24,6 +24,8 @@ const (
 	// Roster planning.
 	kindRosterPlan     = "RosterPlan"
 	kindRosterProposal = "RosterProposal"
+	// Check-in that proves presence.
+	kindKiosk = "Kiosk"
 )
 
 var knownKinds = map[string]bool{
@@ -31,6 +33,7 @@ var knownKinds = map[string]bool{
 	kindShift: true, kindAssignment: true, kindVolunteer: true,
 	kindNotification: true, kindJobRun: true,
 	kindRosterPlan: true, kindRosterProposal: true,
+	kindKiosk: true,
 }
 
 // globalID returns the opaque id of an object: base64url of "Kind:42". The

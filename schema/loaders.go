@@ -25,6 +25,10 @@ type loader[V any] struct {
 
 	load sync.Mutex // held for the whole of a load
 
+	// detached loads outlive the context of whoever asked first: the
+	// loaders are shared by several subscriptions (subscription.go).
+	detached bool
+
 	mu      sync.Mutex // guards the fields below; never held while loading
 	entries map[int64]entry[V]
 	primed  []int64
@@ -75,6 +79,9 @@ func (l *loader[V]) Get(ctx context.Context, id int64) (V, bool, error) {
 		return e.v, e.ok, e.err
 	}
 	keys := l.takePrimed(id)
+	if l.detached {
+		ctx = context.WithoutCancel(ctx)
+	}
 	for start := 0; start < len(keys); start += maxBatch {
 		batch := keys[start:min(start+maxBatch, len(keys))]
 		found, err := l.fetch(ctx, batch)
@@ -157,10 +164,20 @@ type loaders struct {
 	availability     *loader[*konullu.Availability]
 	consents         *loader[*konullu.GuardianConsent]   // guardians' consents, by volunteer
 	consentHistory   *loader[[]*konullu.GuardianConsent] // every consent recorded, by volunteer
+	kiosks           *loader[[]*konullu.Kiosk]           // kiosks of a centre (presence.go)
+
+	store konullu.Store
 }
 
 func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
-	l := &loaders{}
+	l := &loaders{store: st}
+	l.kiosks = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.Kiosk, error) {
+		ps, ok := st.(konullu.PresenceStore)
+		if !ok {
+			return everyKey[*konullu.Kiosk](ids)(nil, nil)
+		}
+		return everyKey[*konullu.Kiosk](ids)(ps.KiosksOfCentres(ctx, ids))
+	})
 	if privacy != nil {
 		l.consents = newLoader(privacy.GuardianConsents)
 		l.consentHistory = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.GuardianConsent, error) {
@@ -192,17 +209,7 @@ func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 	l.contactCentres = newLoader(func(ctx context.Context, ids []int64) (map[int64][]int64, error) {
 		return everyKey[int64](ids)(st.ContactCentres(ctx, ids))
 	})
-	// The viewer is the request's; the loader lives in the request too.
-	l.shiftMates = newLoader(func(ctx context.Context, ids []int64) (map[int64]bool, error) {
-		m, err := st.ShiftMates(ctx, konullu.ViewerFrom(ctx).VolunteerID, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			m[id] = m[id] // "shares nothing" is an answer too
-		}
-		return m, nil
-	})
+	l.shiftMates = newShiftMatesLoader(st)
 	l.centres = newLoader(st.CentresByIDs)
 	l.positions = newLoader(st.PositionsByIDs)
 	l.shifts = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Shift, error) {
@@ -231,6 +238,31 @@ func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 	})
 	l.availability = newLoader(st.AvailabilityOf)
 	return l
+}
+
+// newShiftMatesLoader tells whether the viewer shares a published shift
+// with volunteers. The viewer is the request's; the loader lives in the
+// request too (or in one subscriber's delivery).
+func newShiftMatesLoader(st konullu.Store) *loader[bool] {
+	return newLoader(func(ctx context.Context, ids []int64) (map[int64]bool, error) {
+		m, err := st.ShiftMates(ctx, konullu.ViewerFrom(ctx).VolunteerID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			m[id] = m[id] // "shares nothing" is an answer too
+		}
+		return m, nil
+	})
+}
+
+// detach makes every loader's reads outlive the context of who asked
+// first; call it before the loaders are shared.
+func (l *loaders) detach() {
+	l.users.detached, l.volunteers.detached, l.contactCentres.detached = true, true, true
+	l.shiftMates.detached, l.centres.detached, l.positions.detached = true, true, true
+	l.shifts.detached, l.assignments.detached, l.shiftAssignments.detached = true, true, true
+	l.availability.detached, l.consents.detached, l.consentHistory.detached = true, true, true
 }
 
 // everyKey makes every asked key found (with a nil list when the store had
@@ -300,4 +332,5 @@ func (l *loaders) reset() {
 	l.availability.reset()
 	l.consents.reset()
 	l.consentHistory.reset()
+	l.kiosks.reset()
 }

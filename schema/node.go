@@ -57,6 +57,11 @@ func (n *nodeResolver) ToRosterPlan() (*rosterPlanResolver, bool) {
 	return p, ok
 }
 
+func (n *nodeResolver) ToKiosk() (*kioskResolver, bool) {
+	r, ok := n.node.(*kioskResolver)
+	return r, ok
+}
+
 func (n *nodeResolver) ToJobRun() (*jobRunResolver, bool) {
 	r, ok := n.node.(*jobRunResolver)
 	return r, ok
@@ -131,6 +136,12 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = o
+	case kindKiosk:
+		k, err := r.kioskByID(ctx, id)
+		if err != nil || k == nil {
+			return nil, err
+		}
+		n = k
 	default:
 		return nil, konullu.Invalid("id", "not a valid id")
 	}

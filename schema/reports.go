@@ -433,7 +433,7 @@ func (r *root) IssueCertificate(ctx context.Context, args struct{ Input certific
 	if h.Minutes == 0 {
 		return nil, konullu.Invalid("from", "there are no credited hours in this period to certify")
 	}
-	c.FullName, c.Minutes, c.Assignments = h.FullName, h.Minutes, h.Attended
+	c.FullName, c.Minutes, c.Assignments, c.Proven = h.FullName, h.Minutes, h.Attended, h.Proven
 	if !h.BirthDate.IsZero() {
 		if band, ok := konullu.DefaultAwardBands().For(konullu.AgeOn(h.BirthDate, q.To)); ok {
 			if reached := band.Reached(h.Minutes); len(reached) > 0 {

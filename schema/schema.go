@@ -108,9 +108,25 @@ type Config struct {
 	Accounts konullu.AccountStore
 	Mailer   PasswordResetMailer
 
+	// Check-in that proves presence (presence.go). Presence defaults to
+	// Store when it implements it. CheckInSecret is the HMAC key of
+	// check-in codes (KONULLU_CHECKIN_SECRET); empty: one the database
+	// keeps, made on first use.
+	Presence      konullu.PresenceStore
+	CheckInSecret string
+
 	// Events (events.go) announces committed changes to live subscribers
-	// on every instance; nil announces nothing.
-	Events konullu.EventPublisher
+	// on every instance; nil announces nothing. When it is also an
+	// EventSource (package live's bus is), subscriptions are served over
+	// WebSocket at /graphql (websocket.go) from pages of the server's own
+	// origin and of LiveOrigins ("https://app.example.az"), with at most
+	// MaxLiveConnections per user on this instance (10), MaxSubscriptions
+	// per connection (20) and LiveInitTimeout to authenticate (10 s).
+	Events             konullu.EventPublisher
+	LiveOrigins        []string
+	MaxLiveConnections int
+	MaxSubscriptions   int
+	LiveInitTimeout    time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -153,6 +169,7 @@ type root struct {
 	hardeningDeps
 	availabilityDeps
 	accountDeps
+	presenceDeps
 	eventDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
@@ -166,7 +183,8 @@ func newRoot(c Config) *root {
 	r.hardeningDeps = c.hardeningDeps()
 	r.availabilityDeps = availabilityDeps{index: c.Availability}
 	r.accountDeps = c.accountDeps()
-	r.eventDeps = eventDeps{events: c.Events}
+	r.presenceDeps = c.presenceDeps()
+	r.eventDeps = c.eventDeps()
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed
@@ -193,6 +211,9 @@ func parseSchemaTraced(r *root, t tracer.Tracer) (*graphql.Schema, error) {
 		graphql.RestrictIntrospection(r.introspectionAllowed),
 		graphql.Logger(panicLogger{r.log}),
 		graphql.PanicHandler(panicHandler{}),
+		// An event is read from the database for each subscriber (shared
+		// loaders make that once per instance); a storm must not time out.
+		graphql.SubscribeResolverTimeout(30*time.Second),
 	)
 }
 

@@ -97,6 +97,8 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 		lim = h.rules.MutationUser
 	case schema.RuleMessageUser:
 		lim = h.rules.MessageUser
+	case schema.RuleCheckInCode:
+		lim = h.rules.CheckInCodeUser
 	case ruleVerifyAddress:
 		lim, key = h.rules.VerifyAddress, ratelimit.AddressKey(key)
 	case ruleCalendarAddress:
@@ -361,6 +363,10 @@ func parseHardening(h *Hardening, get func(string) string, bad func(name, format
 	}
 	if strings.ContainsFunc(h.MetricsToken, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return bad("KONULLU_METRICS_TOKEN", "must not hold spaces or control characters")
+	}
+	h.CheckInSecret = get("KONULLU_CHECKIN_SECRET")
+	if n := len(h.CheckInSecret); n > 0 && n < 16 {
+		return bad("KONULLU_CHECKIN_SECRET", "too short (%d characters): at least 16, e.g. from `openssl rand -hex 32`", n)
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ import (
 
 	"github.com/konullu/konullu/frontend"
 	"github.com/konullu/konullu/jobs"
+	"github.com/konullu/konullu/live"
 	"github.com/konullu/konullu/notify"
 	"github.com/konullu/konullu/redisconn"
 	"github.com/konullu/konullu/schema"
@@ -267,6 +268,14 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		return err
 	}
 	defer closeRedis()
+	// Live events: what this instance changes reaches the subscribers of
+	// every instance through Redis pub/sub, and theirs reach ours.
+	bus := live.New(rdb, "", logger)
+	bctx, stopBus := context.WithCancel(context.WithoutCancel(ctx))
+	busDone := make(chan struct{})
+	go func() { defer close(busDone); bus.Run(bctx) }()
+	defer func() { stopBus(); <-busDone }()
+	db.SetEvents(bus)
 	instance := jobs.InstanceID()
 	disp, err := newDispatcher(cfg, db, logger, instance, o.now)
 	if err != nil {
@@ -321,6 +330,11 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Dev:         cfg.Dev,
 		// Account controls: reset links by email, straight through SMTP.
 		Mailer: mailer,
+		// Check-in codes: the configured key, or one the database keeps.
+		CheckInSecret: cfg.CheckInSecret,
+		// Subscriptions over WebSocket, from the origins CORS allows too.
+		Events:      bus,
+		LiveOrigins: cfg.CORSOrigins,
 	})
 	serverOpts := []serverOption{withMetrics(hard.metrics),
 		withMetricsEndpoint(cfg.MetricsToken, cfg.MetricsAddr == ""), withCORS(cfg.CORSOrigins), withRedis(rdb),
@@ -388,6 +402,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if l, ok := api.(interface{ CloseLive() }); ok {
+		l.CloseLive()
 	}
 	if w, ok := api.(interface{ Wait() }); ok {
 		w.Wait() // password-reset emails on their way (each bounded to a minute)

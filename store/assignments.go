@@ -13,7 +13,7 @@ import (
 // assignmentSelect reads assignments with their 1-based place in the
 // shift's waitlist (first come, first served by the shift's signup counter).
 const assignmentSelect = `SELECT a.id, a.shift_id, a.volunteer_id, a.status, a.checked_in_at, a.checked_out_at,
-	a.credited_minutes, a.note, a.created_at, a.updated_at,
+	a.credited_minutes, COALESCE(a.presence, ''), a.note, a.created_at, a.updated_at,
 	CASE WHEN a.status = 'WAITLISTED' THEN (SELECT COUNT(*) FROM assignments w
 		WHERE w.shift_id = a.shift_id AND w.status = 'WAITLISTED' AND w.queue_seq <= a.queue_seq) ELSE 0 END,
 	a.attendance_confirmed_at
@@ -22,10 +22,11 @@ const assignmentSelect = `SELECT a.id, a.shift_id, a.volunteer_id, a.status, a.c
 func scanAssignment(rows interface{ Scan(...any) error }) (*konullu.Assignment, error) {
 	a := &konullu.Assignment{}
 	var in, out, created, updated, confirmed nullTime
-	var status string
-	err := rows.Scan(&a.ID, &a.ShiftID, &a.VolunteerID, &status, &in, &out, &a.CreditedMinutes, &a.Note,
+	var status, presence string
+	err := rows.Scan(&a.ID, &a.ShiftID, &a.VolunteerID, &status, &in, &out, &a.CreditedMinutes, &presence, &a.Note,
 		&created, &updated, &a.WaitlistPosition, &confirmed)
 	a.Status, a.CheckedInAt, a.CheckedOutAt = konullu.AssignmentStatus(status), in.ptr(), out.ptr()
+	a.Presence = konullu.PresenceProof(presence)
 	a.AttendanceConfirmedAt = confirmed.ptr()
 	a.CreatedAt, a.UpdatedAt = created.Time, updated.Time
 	return a, err
@@ -195,7 +196,7 @@ func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signup
 				return fmt.Errorf("store: signup: %w", err)
 			}
 			_, err = d.exec(ctx, tx, `UPDATE assignments SET status = ?, queue_seq = ?, checked_in_at = NULL, checked_out_at = NULL,
-				credited_minutes = 0, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
+				credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
 		case d.dialect == Postgres: // the counter and the row in one statement
 			err = d.queryRow(ctx, tx, `WITH counter AS (UPDATE shifts SET queue_seq = ? WHERE id = ?)
 				INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
@@ -471,27 +472,10 @@ func (d *DB) promote(ctx context.Context, tx *sql.Tx, s *lockedShift, now time.T
 	return d.enqueue(ctx, tx, now, promoted...)
 }
 
-// CheckIn records the volunteer's arrival (from 30 minutes before the start until the end).
+// CheckIn records the volunteer's arrival (from 30 minutes before the start
+// until the end), as a self check-in.
 func (d *DB) CheckIn(ctx context.Context, id int64) (*konullu.Assignment, error) {
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		now := d.now()
-		s, a, err := d.lockAssignment(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := d.rules.CheckCheckIn(now, &s.Shift, a); err != nil {
-			return err
-		}
-		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'CHECKED_IN', checked_in_at = ?, updated_at = ? WHERE id = ?`, now, now, id)
-		if err != nil {
-			return fmt.Errorf("store: check in: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return d.assignment(ctx, d.db, id)
+	return d.CheckInWithProof(ctx, konullu.CheckIn{AssignmentID: id, Proof: konullu.PresenceSelf})
 }
 
 // CheckOut completes a checked-in assignment and credits the attended part of the shift.
@@ -553,8 +537,14 @@ func (d *DB) RecordAttendance(ctx context.Context, id int64, in, out time.Time) 
 		if credited == 0 {
 			return konullu.Invalid("checkedInAt", "the attended time does not overlap the shift")
 		}
-		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'COMPLETED', checked_in_at = ?, checked_out_at = ?, credited_minutes = ?, updated_at = ? WHERE id = ?`,
-			in, out, credited, now, id)
+		// A check-in proven at the centre stays proven when the times are
+		// corrected; anything else is now presence recorded afterwards.
+		presence := a.Presence
+		if presence == "" || a.Status != konullu.AssignmentCheckedIn && a.Status != konullu.AssignmentCompleted {
+			presence = konullu.PresenceRecorded
+		}
+		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'COMPLETED', checked_in_at = ?, checked_out_at = ?, credited_minutes = ?, presence = ?, updated_at = ? WHERE id = ?`,
+			in, out, credited, string(presence), now, id)
 		if err != nil {
 			return fmt.Errorf("store: record attendance: %w", err)
 		}
@@ -581,7 +571,7 @@ func (d *DB) MarkNoShow(ctx context.Context, id int64, note string) (*konullu.As
 		if now.Before(s.StartsAt) {
 			return konullu.Errorf(konullu.ECONFLICT, "the shift has not started yet")
 		}
-		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'NO_SHOW', checked_in_at = NULL, checked_out_at = NULL, credited_minutes = 0, note = ?, updated_at = ? WHERE id = ?`,
+		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'NO_SHOW', checked_in_at = NULL, checked_out_at = NULL, credited_minutes = 0, presence = NULL, note = ?, updated_at = ? WHERE id = ?`,
 			note, now, id)
 		if err != nil {
 			return fmt.Errorf("store: no-show: %w", err)

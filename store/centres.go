@@ -14,19 +14,20 @@ func (d *DB) CreateCentre(ctx context.Context, c *konullu.Centre) error {
 	if err != nil {
 		return fmt.Errorf("store: create centre: %w", err)
 	}
+	c.SelfCheckIn = true // no kiosk yet
 	return nil
 }
 
-const centreColumns = `id, name, city, address, timezone`
+const centreColumns = `c.id, c.name, c.city, c.address, c.timezone, ` + selfCheckInExpr
 
 func scanCentre(rows interface{ Scan(...any) error }) (*konullu.Centre, error) {
 	c := &konullu.Centre{}
-	return c, rows.Scan(&c.ID, &c.Name, &c.City, &c.Address, &c.Timezone)
+	return c, rows.Scan(&c.ID, &c.Name, &c.City, &c.Address, &c.Timezone, &c.SelfCheckIn)
 }
 
 // Centres returns every centre, by city then name.
 func (d *DB) Centres(ctx context.Context) ([]*konullu.Centre, error) {
-	rows, err := d.query(ctx, d.db, `SELECT `+centreColumns+` FROM centres ORDER BY city, name, id`)
+	rows, err := d.query(ctx, d.db, `SELECT `+centreColumns+` FROM centres c ORDER BY c.city, c.name, c.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: centres: %w", err)
 	}
@@ -49,7 +50,7 @@ func (d *DB) CentresByIDs(ctx context.Context, ids []int64) (map[int64]*konullu.
 		return out, nil
 	}
 	in, args := inList(ids)
-	rows, err := d.query(ctx, d.db, `SELECT `+centreColumns+` FROM centres WHERE id IN (`+in+`)`, args...)
+	rows, err := d.query(ctx, d.db, `SELECT `+centreColumns+` FROM centres c WHERE c.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: centres: %w", err)
 	}

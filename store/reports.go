@@ -422,17 +422,18 @@ func (d *DB) ExportParticipation(ctx context.Context, q konullu.ReportQuery, fn 
 	filter, fargs := centreFilter(q.CentreIDs)
 	var r konullu.ParticipationRecord // reused: fn must not keep it
 	err := d.stream(ctx, `SELECT a.id, s.starts_at, s.ends_at, c.name, c.timezone, p.name, v.id, v.full_name, v.birth_date,
-			a.status, a.credited_minutes
+			a.status, a.credited_minutes, COALESCE(a.presence, '')
 		FROM shifts s JOIN assignments a ON a.shift_id = s.id JOIN volunteers v ON v.id = a.volunteer_id
 		JOIN centres c ON c.id = s.centre_id JOIN positions p ON p.id = s.position_id
 		WHERE s.starts_at >= ? AND s.starts_at < ?`+filter+` ORDER BY s.starts_at, s.id, a.id`,
 		append([]any{start, end}, fargs...), func(scan scanFunc) error {
 			var startsAt, endsAt, birth timeDest
-			var status string
+			var status, presence string
 			if err := scan(&r.AssignmentID, &startsAt, &endsAt, &r.CentreName, &r.CentreTimezone, &r.PositionName,
-				&r.VolunteerID, &r.VolunteerName, &birth, &status, &r.CreditedMinutes); err != nil {
+				&r.VolunteerID, &r.VolunteerName, &birth, &status, &r.CreditedMinutes, &presence); err != nil {
 				return err
 			}
+			r.Presence = konullu.PresenceProof(presence)
 			r.StartsAt, r.EndsAt, r.BirthDate, r.Status = startsAt.Time, endsAt.Time, birth.Time, konullu.AssignmentStatus(status)
 			return fn(&r)
 		})
@@ -449,14 +450,15 @@ const volunteerHoursSelect = `SELECT v.id, v.full_name, v.birth_date,
 		COUNT(CASE WHEN a.status = 'NO_SHOW' THEN 1 END),
 		COUNT(DISTINCT CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.centre_id END),
 		MIN(CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.starts_at END),
-		MAX(CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.starts_at END)
+		MAX(CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.starts_at END),
+		COUNT(CASE WHEN a.status IN ('COMPLETED', 'CHECKED_IN') AND a.presence IN ('KIOSK', 'COORDINATOR') THEN 1 END)
 	FROM shifts s JOIN assignments a ON a.shift_id = s.id JOIN volunteers v ON v.id = a.volunteer_id
 	WHERE s.starts_at >= ? AND s.starts_at < ? AND a.status IN ` + counted
 
 func scanVolunteerHours(scan scanFunc, h *konullu.VolunteerHours) error {
 	var birth, first, last timeDest
 	if err := scan(&h.VolunteerID, &h.FullName, &birth, &h.Minutes, &h.Assignments, &h.Attended, &h.NoShows,
-		&h.Centres, &first, &last); err != nil {
+		&h.Centres, &first, &last, &h.Proven); err != nil {
 		return err
 	}
 	h.BirthDate, h.FirstActivity, h.LastActivity = birth.Time, first.Time, last.Time
@@ -552,10 +554,10 @@ func (d *DB) CreateCertificate(ctx context.Context, c *konullu.Certificate) erro
 	for attempt := 0; ; attempt++ {
 		c.Code = newCertificateCode()
 		err := d.queryRow(ctx, d.db, `INSERT INTO certificates (code, volunteer_id, centre_id, centre_name, period_from, period_to,
-				full_name, minutes, assignments, award_hours, language, issued_at, issued_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				full_name, minutes, assignments, proven, award_hours, language, issued_at, issued_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.Code, c.VolunteerID, centre, c.CentreName, dateArg(c.From), dateArg(c.To), c.FullName, c.Minutes, c.Assignments,
-			c.AwardHours, string(c.Language), c.IssuedAt, by).Scan(&c.ID)
+			c.Proven, c.AwardHours, string(c.Language), c.IssuedAt, by).Scan(&c.ID)
 		switch {
 		case err == nil:
 			return nil
@@ -569,14 +571,14 @@ func (d *DB) CreateCertificate(ctx context.Context, c *konullu.Certificate) erro
 }
 
 const certificateSelect = `SELECT id, code, volunteer_id, COALESCE(centre_id, 0), centre_name, period_from, period_to, full_name,
-	minutes, assignments, award_hours, language, issued_at, COALESCE(issued_by, 0), revoked_at, revoke_note FROM certificates`
+	minutes, assignments, proven, award_hours, language, issued_at, COALESCE(issued_by, 0), revoked_at, revoke_note FROM certificates`
 
 func scanCertificate(row interface{ Scan(...any) error }) (*konullu.Certificate, error) {
 	c := &konullu.Certificate{}
 	var from, to, issued, revoked nullTime
 	var lang string
 	err := row.Scan(&c.ID, &c.Code, &c.VolunteerID, &c.CentreID, &c.CentreName, &from, &to, &c.FullName, &c.Minutes,
-		&c.Assignments, &c.AwardHours, &lang, &issued, &c.IssuedBy, &revoked, &c.RevokeNote)
+		&c.Assignments, &c.Proven, &c.AwardHours, &lang, &issued, &c.IssuedBy, &revoked, &c.RevokeNote)
 	c.From, c.To, c.IssuedAt, c.RevokedAt, c.Language = from.Time, to.Time, issued.Time, revoked.ptr(), konullu.Language(lang)
 	return c, err
 }

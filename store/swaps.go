@@ -252,7 +252,7 @@ func (d *DB) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konull
 		if f.existing != 0 { // waitlisted, or back after a withdrawal
 			a.ID, a.CreatedAt = f.existing, f.existingCreated
 			_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'CONFIRMED', queue_seq = ?, checked_in_at = NULL, checked_out_at = NULL,
-				credited_minutes = 0, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, seq, now, a.ID)
+				credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, seq, now, a.ID)
 		} else {
 			err = d.queryRow(ctx, tx, `INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
 				VALUES (?, ?, 'CONFIRMED', ?, ?, ?) RETURNING id`, s.ID, volunteerID, seq, now, now).Scan(&a.ID)

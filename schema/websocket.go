@@ -1,0 +1,461 @@
+package schema
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/graph-gophers/graphql-go"
+
+	"github.com/konullu/konullu"
+)
+
+// This file serves subscriptions over WebSocket at /graphql with the
+// graphql-transport-ws protocol (github.com/enisdenjo/graphql-ws,
+// PROTOCOL.md): connection_init carries the session, then subscribe, next,
+// error and complete per operation, ping and pong either way.
+
+// subprotocol is the WebSocket subprotocol of graphql-transport-ws.
+const subprotocol = "graphql-transport-ws"
+
+// Limits of live connections, unless Config says otherwise.
+const (
+	defaultMaxLiveConnsPerUser = 10               // per user and instance
+	defaultMaxSubscriptions    = 20               // per connection
+	defaultInitTimeout         = 10 * time.Second // to send connection_init
+	liveRecheckEvery           = 2 * time.Minute  // the session is read again at least this often
+	livePingEvery              = 30 * time.Second // a dead peer is noticed within two of these
+	maxLiveMessage             = 64 << 10         // bytes of one client message
+)
+
+// Close codes of graphql-transport-ws.
+const (
+	closeBadRequest       websocket.StatusCode = 4400
+	closeUnauthorized     websocket.StatusCode = 4401
+	closeForbidden        websocket.StatusCode = 4403
+	closeBadSubprotocol   websocket.StatusCode = 4406
+	closeInitTimeout      websocket.StatusCode = 4408
+	closeDuplicateID      websocket.StatusCode = 4409
+	closeTooManyInits     websocket.StatusCode = 4429
+	closeInternalError    websocket.StatusCode = 4500
+	closeTooManyConnsCode websocket.StatusCode = 4429 // the graphql-ws client gives up on it, as it should
+)
+
+// wsMessage is a message of graphql-transport-ws.
+type wsMessage struct {
+	Type    string          `json:"type"`
+	ID      string          `json:"id,omitempty"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// isWebSocket tells a WebSocket upgrade from a plain request.
+func isWebSocket(req *http.Request) bool {
+	return strings.EqualFold(req.Header.Get("Upgrade"), "websocket")
+}
+
+// liveConn is one WebSocket connection.
+type liveConn struct {
+	root      *root
+	h         *handler
+	ws        *websocket.Conn
+	ctx       context.Context // ends with the connection
+	cancel    context.CancelFunc
+	requestID string
+	address   string
+
+	session  []byte // the token's hash, once initialised
+	viewer   atomic.Pointer[konullu.Viewer]
+	checked  atomic.Int64 // unix nanoseconds of the last reading of the session
+	checking sync.Mutex
+
+	mu   sync.Mutex
+	subs map[string]*liveSub
+}
+
+// serveWebSocket upgrades the request and serves the connection until it closes.
+func (h *handler) serveWebSocket(w http.ResponseWriter, req *http.Request, requestID string) {
+	if h.root.hub == nil {
+		h.fail(w, mediaJSON, http.StatusNotImplemented, codeOnly(konullu.EUNAVAILABLE, "subscriptions are not served here"))
+		return
+	}
+	// The server's read and write timeouts are for requests; a live
+	// connection stays open, and pings find dead peers instead.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{})
+	rc.SetWriteDeadline(time.Time{})
+	ws, err := websocket.Accept(w, req, &websocket.AcceptOptions{
+		Subprotocols: []string{subprotocol},
+		// Pages of the server's own origin, and of the origins allowed to
+		// call the API from a browser (KONULLU_CORS_ORIGINS).
+		OriginPatterns: h.root.live.origins,
+	})
+	if err != nil {
+		h.log.InfoContext(req.Context(), "websocket refused", "request_id", requestID, "error", err.Error())
+		return
+	}
+	ws.SetReadLimit(maxLiveMessage)
+	if ws.Subprotocol() != subprotocol {
+		ws.Close(closeBadSubprotocol, "Subprotocol not acceptable")
+		return
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(req.Context()))
+	c := &liveConn{root: h.root, h: h, ws: ws, ctx: ctx, cancel: cancel, requestID: requestID,
+		address: req.RemoteAddr, subs: map[string]*liveSub{}}
+	c.viewer.Store(&konullu.Viewer{})
+	defer cancel()
+	h.root.live.open.Add(1)
+	defer h.root.live.open.Add(-1)
+	c.serve(ctx)
+}
+
+// serve reads messages until the connection ends.
+func (c *liveConn) serve(ctx context.Context) {
+	defer c.endAll()
+	initTimer := time.AfterFunc(c.root.live.initTimeout, func() {
+		if c.session == nil {
+			c.ws.Close(closeInitTimeout, "Connection initialisation timeout")
+		}
+	})
+	defer initTimer.Stop()
+	go c.keepAlive(ctx)
+	initialised := false
+	for {
+		_, data, err := c.ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		var m wsMessage
+		if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
+			c.ws.Close(closeBadRequest, "Invalid message received")
+			return
+		}
+		switch m.Type {
+		case "connection_init":
+			if initialised {
+				c.ws.Close(closeTooManyInits, "Too many initialisation requests")
+				return
+			}
+			if !c.init(ctx, m.Payload) {
+				return
+			}
+			initialised = true
+			initTimer.Stop()
+			defer c.root.hub.removeConn(c, c.currentViewer().UserID)
+			c.send(wsMessage{Type: "connection_ack"})
+		case "ping":
+			c.send(wsMessage{Type: "pong", Payload: m.Payload})
+		case "pong":
+		case "subscribe":
+			if !initialised {
+				c.ws.Close(closeUnauthorized, "Unauthorized")
+				return
+			}
+			if !c.subscribe(m) {
+				return
+			}
+		case "complete":
+			// The client is done with it: nothing more is said, and the id
+			// may be used again.
+			c.mu.Lock()
+			s := c.subs[m.ID]
+			delete(c.subs, m.ID)
+			c.mu.Unlock()
+			if s != nil {
+				s.end(nil)
+			}
+		default:
+			c.ws.Close(closeBadRequest, "Invalid message received")
+			return
+		}
+	}
+}
+
+// init authenticates the connection with the session of its
+// connection_init payload. It closes the connection and returns false
+// when the session will not do.
+func (c *liveConn) init(ctx context.Context, payload json.RawMessage) bool {
+	var p map[string]any
+	if len(payload) > 0 && string(payload) != "null" {
+		if err := json.Unmarshal(payload, &p); err != nil {
+			c.ws.Close(closeBadRequest, "the connection_init payload must be an object")
+			return false
+		}
+	}
+	header, _ := p["Authorization"].(string)
+	if header == "" {
+		header, _ = p["authorization"].(string)
+	}
+	if header == "" {
+		c.ws.Close(closeForbidden, "Forbidden: send {\"Authorization\": \"Bearer <token>\"} in connection_init")
+		return false
+	}
+	actx, err := c.root.authenticate(ctx, header)
+	if err != nil {
+		var de *konullu.Error
+		if errors.As(err, &de) {
+			c.ws.Close(closeForbidden, "Forbidden: "+de.Message)
+		} else {
+			c.h.logInternal(context.WithValue(ctx, requestIDKey, c.requestID), err, nil)
+			c.ws.Close(closeInternalError, "Internal server error")
+		}
+		return false
+	}
+	v := konullu.ViewerFrom(actx)
+	c.session = sessionFrom(actx)
+	c.viewer.Store(v)
+	c.checked.Store(time.Now().UnixNano())
+	if !c.root.hub.addConn(c, v.UserID, c.root.live.maxConns) {
+		c.ws.Close(closeTooManyConnsCode, "too many live connections for this account (at most "+strconv.Itoa(c.root.live.maxConns)+")")
+		return false
+	}
+	return true
+}
+
+// currentViewer is the connection's viewer, read again from the session
+// when the last reading is old. An ended session is the anonymous viewer,
+// and ends the connection.
+func (c *liveConn) currentViewer() *konullu.Viewer {
+	if c.session != nil && time.Since(time.Unix(0, c.checked.Load())) > liveRecheckEvery {
+		c.recheck()
+	}
+	return c.viewer.Load()
+}
+
+// recheck reads the session again: a suspended account or ended session
+// closes the connection; a revoked role ends the subscriptions of the
+// centres the viewer lost.
+func (c *liveConn) recheck() {
+	c.checking.Lock()
+	defer c.checking.Unlock()
+	if c.session == nil || c.ctx.Err() != nil {
+		return
+	}
+	v, err := c.root.store.SessionViewer(c.ctx, c.session)
+	c.checked.Store(time.Now().UnixNano())
+	var de *konullu.Error
+	switch {
+	case err == nil && v != nil && v.Authenticated():
+		c.viewer.Store(v)
+		c.mu.Lock()
+		for _, s := range c.subs {
+			if s.centreID != 0 && !v.CanManageCentre(s.centreID) {
+				s.end(konullu.ErrForbidden)
+			}
+		}
+		c.mu.Unlock()
+	case err == nil || errors.As(err, &de) && (de.Code == konullu.EUNAUTHENTICATED || de.Code == konullu.ENOTFOUND):
+		c.viewer.Store(&konullu.Viewer{})
+		c.ws.Close(closeForbidden, "Forbidden: the session has ended")
+		c.cancel()
+	default:
+		// The database is away: keep what we knew, ask again soon.
+		c.checked.Store(time.Now().Add(-liveRecheckEvery + 5*time.Second).UnixNano())
+		c.root.log.Warn("live connection: session not read", "error", err.Error(), "request_id", c.requestID)
+	}
+}
+
+// keepAlive pings the peer and reads the session again now and then.
+func (c *liveConn) keepAlive(ctx context.Context) {
+	t := time.NewTicker(livePingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, livePingEvery)
+		err := c.ws.Ping(pctx)
+		cancel()
+		if err != nil {
+			c.ws.CloseNow()
+			return
+		}
+		c.currentViewer()
+	}
+}
+
+// send writes a message; a failed write ends the connection.
+func (c *liveConn) send(m wsMessage) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return
+	}
+	wctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	defer cancel()
+	if err := c.ws.Write(wctx, websocket.MessageText, b); err != nil {
+		c.ws.CloseNow()
+	}
+}
+
+// sendErrors ends an operation with errors.
+func (c *liveConn) sendErrors(id string, errs []responseError) {
+	b, _ := json.Marshal(errs)
+	c.send(wsMessage{Type: "error", ID: id, Payload: b})
+}
+
+// subscribe starts an operation. It returns false when it closed the connection.
+func (c *liveConn) subscribe(m wsMessage) bool {
+	if m.ID == "" {
+		c.ws.Close(closeBadRequest, "Invalid message received: subscribe needs an id")
+		return false
+	}
+	var p params
+	if err := json.Unmarshal(m.Payload, &p); err != nil || strings.TrimSpace(p.Query) == "" {
+		c.ws.Close(closeBadRequest, "Invalid message received: subscribe needs a payload with a query")
+		return false
+	}
+	c.mu.Lock()
+	if _, dup := c.subs[m.ID]; dup {
+		c.mu.Unlock()
+		c.ws.Close(closeDuplicateID, "Subscriber for "+m.ID+" already exists")
+		return false
+	}
+	if len(c.subs) >= c.root.live.maxSubs {
+		c.mu.Unlock()
+		c.sendErrors(m.ID, []responseError{codeOnly(konullu.ERATELIMITED,
+			"too many subscriptions on this connection (at most "+strconv.Itoa(c.root.live.maxSubs)+"); complete one first")})
+		return true
+	}
+	s := newLiveSub(c, m.ID)
+	c.subs[m.ID] = s
+	c.mu.Unlock()
+
+	an, lerr := c.h.limits.check(p.Query, p.OperationName, p.Variables)
+	switch {
+	case lerr != nil:
+		c.finish(s, []responseError{fromDomain(lerr)})
+		return true
+	case an.opType != "subscription":
+		c.finish(s, []responseError{codeOnly(konullu.EINVALID, "only subscriptions are served over WebSocket; send queries and mutations with POST")})
+		return true
+	}
+	ctx := context.WithValue(c.ctx, requestIDKey, c.requestID)
+	ctx = context.WithValue(ctx, clientAddressKey, c.address)
+	ctx = context.WithValue(ctx, sessionKey, c.session)
+	ctx = context.WithValue(ctx, checkedKey{}, an.checked())
+	ctx = context.WithValue(ctx, liveSubKey{}, s)
+	ctx = konullu.NewLiveContext(ctx, c.viewer.Load)
+	sctx, cancel := context.WithCancel(ctx)
+	s.ctx = liveContext{sctx, s}
+	go func() {
+		<-s.stop
+		cancel()
+	}()
+	res, err := c.h.schema.Subscribe(s.ctx, p.Query, p.OperationName, p.Variables)
+	if err != nil { // the schema has subscriptions: cannot happen
+		c.h.logInternal(ctx, err, nil)
+		c.finish(s, []responseError{codeOnly(konullu.EINTERNAL, internalMessage)})
+		return true
+	}
+	go c.forward(s, &p, res)
+	return true
+}
+
+// forward writes the answers of a subscription until it ends.
+func (c *liveConn) forward(s *liveSub, p *params, res <-chan any) {
+	first := true
+	for r := range res {
+		resp, ok := r.(*graphql.Response)
+		if !ok {
+			continue
+		}
+		errs, _ := c.h.convertErrors(s.ctx, resp.Errors, p)
+		if first && isBlankData(resp.Data) && len(errs) > 0 {
+			// Refused before any event: the operation ends with its errors.
+			c.finish(s, errs)
+			drain(res)
+			return
+		}
+		first = false
+		payload := response{Errors: errs}
+		data := resp.Data
+		payload.Data = &data
+		b, _ := json.Marshal(payload)
+		c.send(wsMessage{Type: "next", ID: s.id, Payload: b})
+		s.answered()
+	}
+	if e := s.endErr.Load(); e != nil {
+		c.finish(s, []responseError{fromDomain(e)})
+		return
+	}
+	c.finish(s, nil)
+}
+
+// finish ends an operation: error with errs, else complete (unless the
+// client completed it).
+func (c *liveConn) finish(s *liveSub, errs []responseError) {
+	s.end(nil)
+	c.mu.Lock()
+	mine := c.subs[s.id] == s
+	if mine {
+		delete(c.subs, s.id)
+	}
+	c.mu.Unlock()
+	if !mine || c.ctx.Err() != nil {
+		return
+	}
+	if len(errs) > 0 {
+		c.sendErrors(s.id, errs)
+		return
+	}
+	c.send(wsMessage{Type: "complete", ID: s.id})
+}
+
+// CloseLive closes every WebSocket connection (going away): the server is
+// shutting down, and http.Server.Shutdown leaves upgraded connections alone.
+func (h *handler) CloseLive() {
+	if h.root.hub == nil {
+		return
+	}
+	h.root.hub.mu.RLock()
+	var conns []*liveConn
+	for _, set := range h.root.hub.conns {
+		for c := range set {
+			conns = append(conns, c)
+		}
+	}
+	h.root.hub.mu.RUnlock()
+	for _, c := range conns {
+		c.ws.Close(websocket.StatusGoingAway, "the server is shutting down")
+	}
+}
+
+// endAll ends every subscription of a closing connection.
+func (c *liveConn) endAll() {
+	c.cancel()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.subs {
+		s.end(nil)
+	}
+	c.ws.CloseNow()
+}
+
+func drain(ch <-chan any) {
+	go func() {
+		for range ch {
+		}
+	}()
+}
+
+// liveContext is the context of a subscription: the loaders are those of
+// the event being resolved.
+type liveContext struct {
+	context.Context
+	sub *liveSub
+}
+
+func (c liveContext) Value(key any) any {
+	if key == any(loadersKey) {
+		return c.sub.loaders.Load()
+	}
+	return c.Context.Value(key)
+}
