@@ -244,7 +244,9 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		// The camera, for this site only: volunteers scan the kiosk's QR code
+		// (and coordinators personal codes) on the check-in page.
+		h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()")
 		if r.TLS != nil || viaTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}

@@ -27,6 +27,9 @@ const Dashboard = lazy(() => import('./pages/staff/Dashboard'));
 const Admin = lazy(() => import('./pages/admin/Admin'));
 const AuditLog = lazy(() => import('./pages/admin/AuditLog'));
 const Accounts = lazy(() => import('./pages/admin/Accounts'));
+const Kiosk = lazy(() => import('./pages/checkin/Kiosk'));
+const CheckIn = lazy(() => import('./pages/checkin/CheckIn'));
+const Kiosks = lazy(() => import('./pages/coordinator/Kiosks'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -89,6 +92,7 @@ const router = createBrowserRouter([
   { path: '/register', element: <Lazy><Register /></Lazy>, errorElement: <RouteError /> },
   { path: '/forgot-password', element: <Lazy><ForgotPassword /></Lazy>, errorElement: <RouteError /> },
   { path: '/reset-password', element: <Lazy><ResetPassword /></Lazy>, errorElement: <RouteError /> },
+  { path: '/kiosk', element: <Lazy><Kiosk /></Lazy>, errorElement: <RouteError /> },
   {
     element: <AppLayout />,
     errorElement: <RouteError />,
@@ -104,6 +108,8 @@ const router = createBrowserRouter([
       { path: 'coordinate', element: <Guard roles={['COORDINATOR', 'ADMIN']}><WeekCalendar /></Guard> },
       { path: 'coordinate/new', element: <Guard roles={['COORDINATOR', 'ADMIN']}><CreateShifts /></Guard> },
       { path: 'coordinate/understaffed', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Understaffed /></Guard> },
+      { path: 'checkin', element: <Guard><CheckIn /></Guard> },
+      { path: 'coordinate/kiosks', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Kiosks /></Guard> },
       { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },
       { path: 'coordinate/shifts/:id', element: <Guard roles={['COORDINATOR', 'ADMIN']}><ManageShift /></Guard> },
       { path: 'reports', element: <Guard roles={['STAFF', 'ADMIN']}><Dashboard /></Guard> },

@@ -15,6 +15,9 @@ export const errorCodes = [
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',
+  'CODE_EXPIRED', // a check-in code older than a minute, or a personal code scanned already
+  'WRONG_CENTRE', // another centre's check-in code
+  'SELF_CHECK_IN_OFF', // the centre checks volunteers in at its kiosk
   'NETWORK', // the server could not be reached
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -31,6 +31,7 @@ const groups: NavGroup[] = [
       { to: '/shifts', label: 'nav.shifts', icon: 'search', tab: true },
       { to: '/my-shifts', label: 'nav.myShifts', icon: 'calendar', tab: true },
       { to: '/my-hours', label: 'hours.link', icon: 'shield' },
+      { to: '/checkin', label: 'nav.checkIn', icon: 'check' },
       { to: '/availability', label: 'nav.availability', icon: 'clock', tab: true },
       { to: '/notifications', label: 'nav.notifications', icon: 'bell', tab: true },
       { to: '/profile', label: 'nav.profile', icon: 'user', tab: true },
@@ -44,6 +45,7 @@ const groups: NavGroup[] = [
       { to: '/coordinate/understaffed', label: 'nav.understaffed', icon: 'alert' },
       { to: '/coordinate/new', label: 'nav.newShifts', icon: 'plus' },
       { to: '/coordinate/volunteers', label: 'nav.volunteers', icon: 'users' },
+      { to: '/coordinate/kiosks', label: 'nav.kiosks', icon: 'shield' },
     ],
   },
   {

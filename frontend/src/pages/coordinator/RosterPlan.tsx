@@ -190,19 +190,20 @@ export function ProposedPlaces({ proposals, planner }: { proposals: Proposal[]; 
           <li key={p.id} className={dropped ? 'proposal proposal-dropped' : 'proposal'}>
             <span className="proposal-head">
               <span className="proposal-name">{p.volunteer.fullName}</span>
-              <Badge tone={dropped ? 'neutral' : 'brand'}>{dropped ? t('roster.dropped') : t('roster.proposed')}</Badge>
+              <button
+                type="button"
+                className="btn btn-small btn-ghost proposal-toggle"
+                aria-pressed={dropped}
+                disabled={planner.deciding}
+                onClick={() => planner.toggle(p.id)}
+              >
+                {dropped ? t('roster.keep') : t('roster.drop')}
+                <span className="visually-hidden">: {p.volunteer.fullName}</span>
+              </button>
             </span>
-            <span className="proposal-reasons">{p.reasons.map(reason).join(' · ')}</span>
-            <button
-              type="button"
-              className="btn btn-small btn-ghost proposal-toggle"
-              aria-pressed={dropped}
-              disabled={planner.deciding}
-              onClick={() => planner.toggle(p.id)}
-            >
-              {dropped ? t('roster.keep') : t('roster.drop')}
-              <span className="visually-hidden">: {p.volunteer.fullName}</span>
-            </button>
+            <span className="proposal-reasons">
+              {dropped && <Badge tone="neutral">{t('roster.dropped')}</Badge>} {p.reasons.map(reason).join(' · ')}
+            </span>
           </li>
         );
       })}
