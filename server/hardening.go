@@ -95,6 +95,8 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 		lim, key = h.rules.RegisterAddress, ratelimit.AddressKey(key)
 	case "mutation":
 		lim = h.rules.MutationUser
+	case schema.RuleMessageUser:
+		lim = h.rules.MessageUser
 	case schema.RuleCheckInCode:
 		lim = h.rules.CheckInCodeUser
 	case ruleVerifyAddress:
@@ -136,6 +138,7 @@ type serverOptions struct {
 	proxies     trustedProxies              // see proxy.go
 	links       linkOptions                 // time zone and public address of the reports (routes.go)
 	metricsAt   metricsOptions              // where /metrics is served (KONULLU_METRICS_*)
+	inbound     http.Handler                // POST /webhooks/inbound; nil: 404
 }
 
 type serverOption func(*serverOptions)

@@ -331,6 +331,79 @@ describe('coordinator at a desk', () => {
   });
 });
 
+describe('at the centre: place swaps, confirmation, messages', () => {
+  it('a volunteer confirms and offers their place, another takes it, the coordinator sees it and writes to the shift', async (t) => {
+    if (!features.has('Mutation.offerPlace')) {
+      t.skip('place swaps are not in the API yet');
+      return;
+    }
+    // A shift tomorrow at the coordinator's centre with one place, held by a new volunteer.
+    const co = (await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { token user { coordinatedCentres { id } } } }`)).login;
+    const { positions } = await gql(server.url, '{ positions { id name } }', {}, co.token);
+    const day = tomorrowInBaku();
+    const { createShifts } = await gql(
+      server.url,
+      'mutation($i: CreateShiftsInput!) { createShifts(input: $i) { id } }',
+      { i: { centreId: co.user.coordinatedCentres[0].id, positionId: positions.find((p) => p.name === 'Reception guide').id, startsAt: `${day}T14:00:00+04:00`, endsAt: `${day}T16:00:00+04:00`, capacity: 1, publish: true } },
+      co.token,
+    );
+    const shiftId = createShifts[0].id;
+    const stamp = Date.now();
+    const register = async (name) => {
+      const email = `${name.toLowerCase()}.${stamp}@example.az`;
+      const r = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { token } }', {
+        i: { email, password, fullName: `${name} Swap`, birthDate: '2000-02-02', city: 'Bakı' },
+      });
+      return { email, token: r.register.token };
+    };
+    const offerer = await register('Offering');
+    const taker = await register('Taking');
+    await gql(server.url, 'mutation($s: ID!) { signUp(shiftId: $s) { id } }', { s: shiftId }, offerer.token);
+
+    const b = await openBrowser('phone', { locale: 'en-GB' });
+    const { page } = b;
+    const signOut = () => page.evaluate(() => localStorage.removeItem('konullu.token'));
+    try {
+      // The holder confirms they are coming, then cannot come after all and offers the place.
+      await login(page, offerer.email);
+      await page.goto(`${server.url}/shifts/${shiftId}`);
+      await page.getByRole('button', { name: 'I am coming' }).click();
+      await page.getByText('You confirmed you are coming.').waitFor();
+      await page.getByRole('button', { name: 'Offer my place' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Offer the place' }).click();
+      await page.getByText(/Your place is on offer until/).waitFor();
+      await step(page, 'swap-01-place-offered');
+
+      // Another volunteer finds it on My shifts and takes it.
+      await signOut();
+      await login(page, taker.email);
+      await page.goto(`${server.url}/my-shifts`);
+      const offer = page.locator('.offers .shift-card').first();
+      await offer.waitFor();
+      await step(page, 'swap-02-places-on-offer');
+      await offer.getByRole('button', { name: 'Take this place' }).click();
+      await page.locator('#my-panel .shift-card', { hasText: 'Reception guide' }).locator('.badge', { hasText: 'Confirmed' }).first().waitFor();
+      await step(page, 'swap-03-place-taken');
+
+      // The coordinator sees who holds the place now, who has not confirmed, and writes to them.
+      await signOut();
+      await login(page, demo.coordinator);
+      await page.goto(`${server.url}/coordinate/shifts/${shiftId}`);
+      const takerRow = page.locator('.roster-row', { hasText: 'Taking Swap' });
+      await takerRow.locator('.badge', { hasText: 'Not confirmed' }).waitFor();
+      await page.locator('.roster-row', { hasText: 'Offering Swap' }).locator('.badge', { hasText: 'Withdrawn' }).waitFor();
+      await page.getByLabel('Subject', { exact: true }).fill('Come at 14:15');
+      await page.getByLabel('Message', { exact: true }).fill('The hall opens a little later tomorrow.');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByText('Sent to 1 volunteer.').waitFor();
+      await step(page, 'swap-04-roster-and-message');
+      assertNoConsoleErrors(b);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
 // Issue 13 as a new user would try it, on a phone in Azerbaijani: the demo
 // coordinator fills next week automatically, drops two proposals, someone
 // takes one of the proposed places before the apply, and the plan reports

@@ -64,7 +64,7 @@ export function isMissingFeature(e: ApiError | undefined): boolean {
 }
 
 /** Where an error happened, when that changes what it means to a person. */
-export type ErrorContext = 'login' | 'register' | 'signup' | 'withdraw' | 'checkIn' | 'default';
+export type ErrorContext = 'login' | 'register' | 'signup' | 'withdraw' | 'checkIn' | 'take' | 'default';
 
 /** The message key that says in words what went wrong. */
 export function errorKey(e: ApiError, context: ErrorContext = 'default'): MessageKey {
@@ -76,6 +76,7 @@ export function errorKey(e: ApiError, context: ErrorContext = 'default'): Messag
       if (context === 'checkIn') return 'error.SIGNUP_CLOSED.checkIn';
       return 'error.SIGNUP_CLOSED';
     case 'CONFLICT':
+      if (context === 'take') return 'error.CONFLICT.take';
       return context === 'register' ? 'error.CONFLICT.register' : 'error.CONFLICT';
     case 'INVALID_INPUT':
       return e.field ? 'error.INVALID_INPUT.field' : 'error.INVALID_INPUT';

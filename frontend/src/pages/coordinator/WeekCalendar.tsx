@@ -13,6 +13,7 @@ import { CentrePicker } from './CentrePicker';
 import { CentreFeedButton } from './CentreFeed';
 import { pickCentre, useManagedCentres } from './useCentres';
 import { ProposedPlaces, RosterPlanPanel, useProposalsByShift, useRosterPlanner } from './RosterPlan';
+import { MessageVolunteers } from './MessageVolunteers';
 
 export default function WeekCalendar() {
   const { t, locale } = useI18n();
@@ -210,6 +211,9 @@ export default function WeekCalendar() {
         </div>
       )}
       {shifts.truncated && <Alert tone="warning">{t('calendar.truncated')}</Alert>}
+      {fillable && (
+        <MessageVolunteers key={`${centre.id}-${monday}`} target={{ centreId: centre.id, from: weekFrom, to: weekTo }} lead={`${t('message.centreLead')} ${weekLabel}`} />
+      )}
     </Page>
   );
 }
