@@ -17,10 +17,13 @@ const (
 	// JobRosterProposals plans the coming week of every centre and tells
 	// its coordinators (jobs/roster.go).
 	JobRosterProposals = "roster-proposals"
+	// JobPlaceOffers expires the place offers nobody took by the
+	// withdrawal cut-off and tells the coordinators (jobs/offers.go).
+	JobPlaceOffers = "place-offers"
 )
 
 // JobNames lists every job.
-var JobNames = []string{JobReminders, JobNoShows, JobHourTally, JobDigest, JobReindex, JobRosterProposals}
+var JobNames = []string{JobReminders, JobNoShows, JobHourTally, JobDigest, JobReindex, JobRosterProposals, JobPlaceOffers}
 
 // JobRunStatus is the outcome of a job run.
 type JobRunStatus string

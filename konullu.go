@@ -174,6 +174,9 @@ type Assignment struct {
 	Note             string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	// AttendanceConfirmedAt is when the holder said they are coming (the
+	// app, or a reply to the reminder); nil: not confirmed.
+	AttendanceConfirmedAt *time.Time
 }
 
 // Clock returns the current time; tests replace it.

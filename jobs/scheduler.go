@@ -91,6 +91,8 @@ var DefaultSchedules = map[string]string{
 	konullu.JobReindex:   "30 22 * * *", // 02:30 in Baku
 	// 07:00 in Baku, before coordinators start their day.
 	konullu.JobRosterProposals: "0 3 * * *",
+	// Offers expire at the withdrawal cut-off: the minute it comes.
+	konullu.JobPlaceOffers: "* * * * *",
 }
 
 // Config holds a scheduler's dependencies.

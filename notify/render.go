@@ -34,6 +34,8 @@ type catalog struct {
 	bodies   map[konullu.NotificationKind]string
 	// Variants and lines that depend on the payload.
 	assignedWaitlisted, reasonLine, digestShift, digestNone, staffLines string
+	// Place swaps, messages and attendance confirmation.
+	offerExpiredCoordTitle, offerExpiredCoord, confirmLine, messageFooter string
 }
 
 var catalogs = map[konullu.Language]*catalog{
@@ -57,6 +59,9 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyDigestCoordinator: "Həftəlik xülasə: {count} növbədə yer var",
 			konullu.NotifyDigestStaff:       "Həftəlik iştirak xülasəsi",
 			konullu.NotifyRosterProposed:    "Növbə planı hazırdır: {proposals} təklif",
+			konullu.NotifyPlaceOffered:      "Növbədə yer təklif olunur",
+			konullu.NotifyPlaceTaken:        "Yerinizi başqa könüllü götürdü",
+			konullu.NotifyOfferExpired:      "Yerinizi heç kim götürmədi",
 		},
 		bodies: map[konullu.NotificationKind]string{
 			konullu.NotifySignupConfirmed:   "{position} növbəsində yeriniz təsdiqləndi: {centre}, {when}. Sizi gözləyirik!",
@@ -69,12 +74,19 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyDigestCoordinator: "{week} həftəsində bu növbələrdə hələ yer var:",
 			konullu.NotifyDigestStaff:       "Keçən həftənin ({from} – {to}) iştirakı:",
 			konullu.NotifyRosterProposed:    "Gələn həftə {open} boş yer üçün avtomatik plan hazırlandı: {proposals} təklif. Təqvimdə baxıb tətbiq edin və ya imtina edin.",
+			konullu.NotifyPlaceOffered:      "Bir könüllü gələ bilmir və {position} növbəsindəki yerini təklif edir: {centre}, {when}. Yeri ilk götürən alır — tətbiqdə «Təklif olunan yerlər» bölməsinə baxın.",
+			konullu.NotifyPlaceTaken:        "{position} növbəsindəki yerinizi başqa könüllü götürdü: {centre}, {when}. Siz bu növbədən azad olundunuz. Xəbər verdiyiniz üçün təşəkkür edirik!",
+			konullu.NotifyOfferExpired:      "{position} növbəsindəki yerinizi imtina müddəti bitənədək heç kim götürmədi: {centre}, {when}. Yer hələ sizindir; gələ bilməsəniz, koordinatora bildirin.",
 		},
-		assignedWaitlisted: "Koordinator sizi {position} növbəsinin gözləmə siyahısına əlavə etdi: {centre}, {when}.",
-		reasonLine:         "Səbəb: {reason}",
-		digestShift:        "• {when} — {centre}, {position}: {confirmed}/{capacity}",
-		digestNone:         "{week} həftəsində bütün növbələr doludur.",
-		staffLines:         "Fəal könüllülər: {active}\nSaatlar: {hours}\nDolu növbələr: {filled}\nYer olan növbələr: {understaffed}\nGəlməyənlər: {noShows} / {assignments}",
+		assignedWaitlisted:     "Koordinator sizi {position} növbəsinin gözləmə siyahısına əlavə etdi: {centre}, {when}.",
+		reasonLine:             "Səbəb: {reason}",
+		digestShift:            "• {when} — {centre}, {position}: {confirmed}/{capacity}",
+		digestNone:             "{week} həftəsində bütün növbələr doludur.",
+		staffLines:             "Fəal könüllülər: {active}\nSaatlar: {hours}\nDolu növbələr: {filled}\nYer olan növbələr: {understaffed}\nGəlməyənlər: {noShows} / {assignments}",
+		offerExpiredCoordTitle: "Təklif olunan yer boş qalmadı: könüllü hələ də növbədədir",
+		offerExpiredCoord:      "{name} {position} növbəsindəki yerini təklif etmişdi, amma imtina müddəti bitənədək heç kim götürmədi: {centre}, {when}. Könüllü gəlməyə bilər.",
+		confirmLine:            "Gələcəyinizi təsdiqləyin: tətbiqdə növbəni açıb «Gələcəyəm» düyməsini basın və ya SMS-ə BƏLİ (gəlirəm) və ya XEYR (gələ bilmirəm) cavabını yazın.",
+		messageFooter:          "— {centre} koordinatoru",
 	},
 	konullu.LanguageEn: {
 		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
@@ -96,6 +108,9 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyDigestCoordinator: "Weekly digest: {count} shifts need volunteers",
 			konullu.NotifyDigestStaff:       "Weekly participation summary",
 			konullu.NotifyRosterProposed:    "A roster plan is ready: {proposals} proposals",
+			konullu.NotifyPlaceOffered:      "A place in a shift is on offer",
+			konullu.NotifyPlaceTaken:        "Another volunteer took your place",
+			konullu.NotifyOfferExpired:      "Nobody took your place",
 		},
 		bodies: map[konullu.NotificationKind]string{
 			konullu.NotifySignupConfirmed:   "Your place in the {position} shift is confirmed: {centre}, {when}. See you there!",
@@ -108,12 +123,19 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyDigestCoordinator: "These shifts of the week {week} still have free places:",
 			konullu.NotifyDigestStaff:       "Participation last week ({from} – {to}):",
 			konullu.NotifyRosterProposed:    "The coming week has {open} open places; an automatic plan proposes {proposals} of them. Review it on the calendar, then apply or discard it.",
+			konullu.NotifyPlaceOffered:      "A volunteer cannot come and offers their place in the {position} shift: {centre}, {when}. The first to take it gets it — see \"Places on offer\" in the app.",
+			konullu.NotifyPlaceTaken:        "Another volunteer took your place in the {position} shift: {centre}, {when}. You are released from it. Thank you for letting us know!",
+			konullu.NotifyOfferExpired:      "Nobody took your place in the {position} shift before the withdrawal cut-off: {centre}, {when}. The place is still yours; if you cannot come, tell the coordinator.",
 		},
-		assignedWaitlisted: "A coordinator put you on the waitlist of the {position} shift: {centre}, {when}.",
-		reasonLine:         "Reason: {reason}",
-		digestShift:        "• {when} — {centre}, {position}: {confirmed}/{capacity}",
-		digestNone:         "Every shift of the week {week} is fully staffed.",
-		staffLines:         "Active volunteers: {active}\nHours: {hours}\nShifts filled: {filled}\nShifts understaffed: {understaffed}\nNo-shows: {noShows} of {assignments}",
+		assignedWaitlisted:     "A coordinator put you on the waitlist of the {position} shift: {centre}, {when}.",
+		reasonLine:             "Reason: {reason}",
+		digestShift:            "• {when} — {centre}, {position}: {confirmed}/{capacity}",
+		digestNone:             "Every shift of the week {week} is fully staffed.",
+		staffLines:             "Active volunteers: {active}\nHours: {hours}\nShifts filled: {filled}\nShifts understaffed: {understaffed}\nNo-shows: {noShows} of {assignments}",
+		offerExpiredCoordTitle: "An offered place was not taken: the volunteer is still on the shift",
+		offerExpiredCoord:      "{name} offered their place in the {position} shift, but nobody took it before the withdrawal cut-off: {centre}, {when}. The volunteer may not come.",
+		confirmLine:            "Please confirm you are coming: open the shift in the app and press \"I am coming\", or reply YES (coming) or NO (cannot come) to the text message.",
+		messageFooter:          "— the coordinator of {centre}",
 	},
 	konullu.LanguageRu: {
 		weekdays: [7]string{"воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"},
@@ -135,6 +157,9 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyDigestCoordinator: "Сводка недели: смен с незанятыми местами — {count}",
 			konullu.NotifyDigestStaff:       "Сводка участия за неделю",
 			konullu.NotifyRosterProposed:    "План смен готов: предложений — {proposals}",
+			konullu.NotifyPlaceOffered:      "Предлагается место на смене",
+			konullu.NotifyPlaceTaken:        "Ваше место занял другой волонтёр",
+			konullu.NotifyOfferExpired:      "Ваше место никто не занял",
 		},
 		bodies: map[konullu.NotificationKind]string{
 			konullu.NotifySignupConfirmed:   "Ваше место на смене «{position}» подтверждено: {centre}, {when}. Ждём вас!",
@@ -147,12 +172,19 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyDigestCoordinator: "На неделе {week} на этих сменах ещё есть места:",
 			konullu.NotifyDigestStaff:       "Участие за прошлую неделю ({from} – {to}):",
 			konullu.NotifyRosterProposed:    "На следующей неделе свободных мест: {open}; автоматический план предлагает заполнить {proposals}. Просмотрите его в календаре, затем примените или отклоните.",
+			konullu.NotifyPlaceOffered:      "Волонтёр не сможет прийти и предлагает своё место на смене «{position}»: {centre}, {when}. Место получит тот, кто займёт его первым, — см. «Предлагаемые места» в приложении.",
+			konullu.NotifyPlaceTaken:        "Ваше место на смене «{position}» занял другой волонтёр: {centre}, {when}. Вы освобождены от смены. Спасибо, что предупредили!",
+			konullu.NotifyOfferExpired:      "До срока отказа никто не занял ваше место на смене «{position}»: {centre}, {when}. Место по-прежнему ваше; если не сможете прийти, сообщите координатору.",
 		},
-		assignedWaitlisted: "Координатор добавил вас в лист ожидания смены «{position}»: {centre}, {when}.",
-		reasonLine:         "Причина: {reason}",
-		digestShift:        "• {when} — {centre}, {position}: {confirmed}/{capacity}",
-		digestNone:         "На неделе {week} все смены укомплектованы.",
-		staffLines:         "Активные волонтёры: {active}\nЧасы: {hours}\nЗаполненные смены: {filled}\nСмены с недобором: {understaffed}\nНеявки: {noShows} из {assignments}",
+		assignedWaitlisted:     "Координатор добавил вас в лист ожидания смены «{position}»: {centre}, {when}.",
+		reasonLine:             "Причина: {reason}",
+		digestShift:            "• {when} — {centre}, {position}: {confirmed}/{capacity}",
+		digestNone:             "На неделе {week} все смены укомплектованы.",
+		staffLines:             "Активные волонтёры: {active}\nЧасы: {hours}\nЗаполненные смены: {filled}\nСмены с недобором: {understaffed}\nНеявки: {noShows} из {assignments}",
+		offerExpiredCoordTitle: "Предложенное место не заняли: волонтёр всё ещё на смене",
+		offerExpiredCoord:      "{name} предлагал(а) своё место на смене «{position}», но до срока отказа его никто не занял: {centre}, {when}. Волонтёр может не прийти.",
+		confirmLine:            "Подтвердите, что придёте: откройте смену в приложении и нажмите «Я приду» или ответьте на SMS ДА (приду) или НЕТ (не смогу).",
+		messageFooter:          "— координатор центра «{centre}»",
 	},
 }
 
@@ -230,6 +262,12 @@ type payload struct {
 	NoShows        int     `json:"noShows"`
 	Filled         int     `json:"shiftsFilled"`
 	ShiftsShort    int     `json:"shiftsUnderstaffed"`
+	AskConfirm     bool    `json:"askConfirm"`
+	Name           string  `json:"name"`
+	Coordinator    bool    `json:"coordinator"`
+	Subject        string  `json:"subject"`
+	Message        string  `json:"message"`
+	Centre         string  `json:"centre"`
 }
 
 type shift struct {
@@ -255,11 +293,19 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 	if catalogs[lang] == nil {
 		lang = konullu.DefaultLanguage
 	}
+	if m.Kind == konullu.NotifyMessage {
+		// A coordinator's own words, in whatever language they wrote them.
+		return Message{Language: lang, Title: p.Subject,
+			Body: p.Message + "\n\n" + strings.ReplaceAll(c.messageFooter, "{centre}", p.Centre)}, nil
+	}
 	title, ok := c.titles[m.Kind]
 	if !ok {
 		return Message{}, fmt.Errorf("notify: no text for kind %q", m.Kind)
 	}
 	body := c.bodies[m.Kind]
+	if m.Kind == konullu.NotifyOfferExpired && p.Coordinator {
+		title, body = c.offerExpiredCoordTitle, c.offerExpiredCoord
+	}
 	if m.Kind == konullu.NotifyAssigned && p.Status == string(konullu.AssignmentWaitlisted) {
 		body = c.assignedWaitlisted
 	}
@@ -277,6 +323,7 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 		"{count}", strconv.Itoa(p.Understaffed),
 		"{open}", strconv.Itoa(p.Understaffed),
 		"{proposals}", strconv.Itoa(p.Proposals),
+		"{name}", p.Name,
 	}
 	if s := m.Shift; s != nil {
 		vars = append(vars, "{position}", s.PositionName, "{centre}", s.CentreName, "{when}", c.when(s.StartsAt, s.CentreTimezone))
@@ -315,6 +362,11 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 			"{filled}", strconv.Itoa(p.Filled), "{understaffed}", strconv.Itoa(p.ShiftsShort), "{noShows}", strconv.Itoa(p.NoShows),
 			"{assignments}", strconv.Itoa(p.Assignments))
 		paragraphs = append(paragraphs, body+"\n"+c.staffLines)
+	case konullu.NotifyReminder:
+		paragraphs = append(paragraphs, body)
+		if p.AskConfirm {
+			paragraphs = append(paragraphs, c.confirmLine)
+		}
 	default:
 		paragraphs = append(paragraphs, body)
 	}

@@ -83,3 +83,48 @@ func TestRedact(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// TestRenderSwapsAndMessages: the kinds of place swaps, messages and the
+// reminder that asks for a confirmation, in every language.
+func TestRenderSwapsAndMessages(t *testing.T) {
+	start := time.Date(2030, 3, 4, 6, 0, 0, 0, time.UTC)
+	shift := &konullu.ShiftDetails{ShiftID: 1, StartsAt: start, EndsAt: start.Add(4 * time.Hour),
+		CentreName: "ASAN xidmət №1", CentreTimezone: "Asia/Baku", PositionName: "Bələdçi", Status: konullu.ShiftPublished}
+	cases := []struct {
+		kind    konullu.NotificationKind
+		payload string
+		want    map[konullu.Language]string // in the body
+	}{
+		{konullu.NotifyPlaceOffered, `{"offerId":3}`, map[konullu.Language]string{konullu.LanguageEn: "offers their place in the Bələdçi shift"}},
+		{konullu.NotifyPlaceTaken, `{}`, map[konullu.Language]string{konullu.LanguageRu: "Вы освобождены"}},
+		{konullu.NotifyOfferExpired, `{"offerId":3}`, map[konullu.Language]string{konullu.LanguageEn: "The place is still yours"}},
+		{konullu.NotifyOfferExpired, `{"offerId":3,"coordinator":true,"name":"Aysel Məmmədova"}`,
+			map[konullu.Language]string{konullu.LanguageAz: "Aysel Məmmədova", konullu.LanguageEn: "Aysel Məmmədova offered their place"}},
+		{konullu.NotifyReminder, `{"leadMinutes":1440,"askConfirm":true}`,
+			map[konullu.Language]string{konullu.LanguageEn: "reply YES (coming) or NO", konullu.LanguageAz: "BƏLİ", konullu.LanguageRu: "ДА (приду)"}},
+		{konullu.NotifyMessage, `{"subject":"Come at 11:00 {not a placeholder}","message":"The hall opens later.","centre":"ASAN 1"}`,
+			map[konullu.Language]string{konullu.LanguageEn: "The hall opens later.\n\n— the coordinator of ASAN 1"}},
+	}
+	for _, lang := range []konullu.Language{konullu.LanguageAz, konullu.LanguageEn, konullu.LanguageRu} {
+		for _, c := range cases {
+			m := &konullu.OutboxMessage{ID: 1, Kind: c.kind, Payload: json.RawMessage(c.payload), Shift: shift,
+				Recipient: konullu.Recipient{Name: "Aysel", Language: lang}}
+			msg, err := Render(m)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", lang, c.kind, err)
+			}
+			if msg.Title == "" || msg.Body == "" || c.kind != konullu.NotifyMessage && strings.ContainsAny(msg.Title+msg.Body, "{}") {
+				t.Errorf("%s/%s: %q / %q", lang, c.kind, msg.Title, msg.Body)
+			}
+			if w, ok := c.want[lang]; ok && !strings.Contains(msg.Body, w) {
+				t.Errorf("%s/%s: body %q lacks %q", lang, c.kind, msg.Body, w)
+			}
+		}
+	}
+	// Without askConfirm (the 2-hour reminder) nothing is asked.
+	m := &konullu.OutboxMessage{Kind: konullu.NotifyReminder, Payload: json.RawMessage(`{"leadMinutes":120}`), Shift: shift,
+		Recipient: konullu.Recipient{Language: konullu.LanguageEn}}
+	if msg, _ := Render(m); strings.Contains(msg.Body, "YES") {
+		t.Errorf("the 2-hour reminder asks for a confirmation: %q", msg.Body)
+	}
+}

@@ -71,6 +71,7 @@ type Rules struct {
 	MutationUser        Limit // mutations per signed-in user
 	VerifyAddress       Limit // GET /verify/{code} (public certificate check) per client address
 	CalendarAddress     Limit // GET /calendar/{secret}.ics (feeds) per client address
+	MessageUser         Limit // messageVolunteers per coordinator
 	CheckInCodeUser     Limit // check-in codes tried per signed-in user (kiosk and personal codes)
 }
 
@@ -88,6 +89,9 @@ func DefaultRules() Rules {
 		// stay far below these; a script guessing codes or secrets does not.
 		VerifyAddress:   Limit{Rate: 60, Period: time.Minute, Burst: 30},
 		CalendarAddress: Limit{Rate: 120, Period: time.Minute, Burst: 60},
+		// A coordinator writes to a shift now and then; a leaked session
+		// must not flood every volunteer's phone.
+		MessageUser: Limit{Rate: 20, Period: time.Hour, Burst: 5},
 		// A volunteer mistypes a code now and then, and a coordinator
 		// scans a queue at the door; six digits cannot be guessed at this pace.
 		CheckInCodeUser: Limit{Rate: 30, Period: time.Minute, Burst: 10},
@@ -95,7 +99,7 @@ func DefaultRules() Rules {
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code"}
+var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
@@ -117,6 +121,8 @@ func (r *Rules) field(name string) *Limit {
 		return &r.VerifyAddress
 	case "calendar-ip":
 		return &r.CalendarAddress
+	case "message":
+		return &r.MessageUser
 	case "checkin-code":
 		return &r.CheckInCodeUser
 	}

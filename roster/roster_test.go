@@ -355,3 +355,37 @@ func TestBreakdown(t *testing.T) {
 		t.Fatalf("request: %+v (plan %v)", c, plan.Assignments)
 	}
 }
+
+// TestFillIgnoresDeadline: a deadline gone before the search starts (a
+// loaded machine, a short limit) still gets a plan filled to the bound.
+// The flow does not see overlaps: in each group it gives one of X and Y
+// both of two overlapping slots, the repair drops one, and only the greedy
+// refill gives it to the other. The fill runs to its end; only the search
+// after it is cut short.
+func TestFillIgnoresDeadline(t *testing.T) {
+	monday := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)
+	p := &Problem{Rules: Rules{MaxShiftsPerDay: 2, PeriodStart: monday, PeriodDays: 7}}
+	for g := 0; g < 30; g++ {
+		day := monday.AddDate(0, 0, g%7)
+		token := fmt.Sprint("group", g)
+		at := func(h int) time.Time { return day.Add(time.Duration(h) * time.Hour) }
+		p.Slots = append(p.Slots,
+			Slot{ID: fmt.Sprint("a", g), Start: at(9), End: at(13), Position: "desk", Capacity: 1, Skills: []string{token}},
+			Slot{ID: fmt.Sprint("b", g), Start: at(10), End: at(14), Position: "desk", Capacity: 1, Skills: []string{token}})
+		x := Person{ID: fmt.Sprint("x", g), Age: 30, Skills: []string{token}, Availability: []Window{{Start: at(8), End: at(15)}}}
+		y := x
+		y.ID = fmt.Sprint("y", g)
+		p.People = append(p.People, x, y)
+	}
+	for seed := int64(1); seed <= 5; seed++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		plan, err := Solve(ctx, p, Options{Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.Bound != 60 || plan.Filled != plan.Bound {
+			t.Fatalf("seed %d: filled %d of a possible %d (60) with the deadline gone", seed, plan.Filled, plan.Bound)
+		}
+	}
+}

@@ -53,6 +53,9 @@ func TestContract(t *testing.T) {
 	wantQuery = append(wantQuery, "users")
 	wantMutation = append(wantMutation, "changePassword", "requestPasswordReset", "resetPassword", "logoutEverywhere",
 		"suspendUser", "reactivateUser", "revokeRole")
+	// At the centre, live: place swaps, messages, attendance confirmation (swaps.graphql).
+	wantQuery = append(wantQuery, "placeOffers")
+	wantMutation = append(wantMutation, "offerPlace", "withdrawOffer", "takePlace", "messageVolunteers", "confirmAttendance")
 	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
 	wantQuery = append(wantQuery, "kioskCode")
 	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")

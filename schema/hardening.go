@@ -106,6 +106,7 @@ func rateLimited(rule string, retry time.Duration) *konullu.Error {
 		RuleLoginAccountAddress: "too many failed sign-ins for this account from this address",
 		RuleResetAccount:        "too many password resets asked for this email",
 		RuleResetAddress:        "too many password resets asked from this address",
+		RuleMessageUser:         "too many messages to volunteers",
 	}[rule]
 	if what == "" {
 		what = "too many requests"

@@ -130,6 +130,12 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = p
+	case kindPlaceOffer:
+		o, err := r.placeOfferByID(ctx, id)
+		if err != nil || o == nil {
+			return nil, err
+		}
+		n = o
 	case kindKiosk:
 		k, err := r.kioskByID(ctx, id)
 		if err != nil || k == nil {

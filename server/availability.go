@@ -138,6 +138,19 @@ func (s indexedStore) CancelShift(ctx context.Context, id int64, reason string) 
 	return sh, err
 }
 
+// TakePlace swaps who holds a place: the offerer's time is freed, the taker's bound.
+func (s indexedStore) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konullu.Assignment, error) {
+	a, err := s.DB.TakePlace(ctx, offerID, volunteerID)
+	return s.assignment(ctx, a, err)
+}
+
+// ApplyReply may release a place (NO), which frees time and promotes.
+func (s indexedStore) ApplyReply(ctx context.Context, r konullu.InboundReply) (string, *konullu.Assignment, error) {
+	outcome, a, err := s.DB.ApplyReply(ctx, r)
+	_, err = s.assignment(ctx, a, err)
+	return outcome, a, err
+}
+
 // withRedis makes /readyz ask Redis too.
 func withRedis(rdb redis.UniversalClient) serverOption {
 	return func(o *serverOptions) {

@@ -95,6 +95,8 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 		lim, key = h.rules.RegisterAddress, ratelimit.AddressKey(key)
 	case "mutation":
 		lim = h.rules.MutationUser
+	case schema.RuleMessageUser:
+		lim = h.rules.MessageUser
 	case schema.RuleCheckInCode:
 		lim = h.rules.CheckInCodeUser
 	case ruleVerifyAddress:
@@ -136,6 +138,7 @@ type serverOptions struct {
 	proxies     trustedProxies              // see proxy.go
 	links       linkOptions                 // time zone and public address of the reports (routes.go)
 	metricsAt   metricsOptions              // where /metrics is served (KONULLU_METRICS_*)
+	inbound     http.Handler                // POST /webhooks/inbound; nil: 404
 }
 
 type serverOption func(*serverOptions)
@@ -241,7 +244,9 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		// The camera, for this site only: volunteers scan the kiosk's QR code
+		// (and coordinators personal codes) on the check-in page.
+		h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()")
 		if r.TLS != nil || viaTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}

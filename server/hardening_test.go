@@ -27,7 +27,9 @@ func TestSecurityHeaders(t *testing.T) {
 		if hd.Get("Content-Security-Policy") != csp {
 			t.Errorf("%s: CSP %q", path, hd.Get("Content-Security-Policy"))
 		}
-		for k, v := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"} {
+		for k, v := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+			// The check-in page scans QR codes with the camera of this site only.
+			"Permissions-Policy": "camera=(self), microphone=(), geolocation=(), payment=()"} {
 			if hd.Get(k) != v {
 				t.Errorf("%s: %s %q", path, k, hd.Get(k))
 			}

@@ -32,6 +32,7 @@ import (
 	"github.com/konullu/konullu/frontend"
 	"github.com/konullu/konullu/jobs"
 	"github.com/konullu/konullu/live"
+	"github.com/konullu/konullu/notify"
 	"github.com/konullu/konullu/redisconn"
 	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
@@ -335,9 +336,14 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Events:      bus,
 		LiveOrigins: cfg.CORSOrigins,
 	})
-	handler := NewServer(logger, db, api, frontend.FS, withMetrics(hard.metrics),
+	serverOpts := []serverOption{withMetrics(hard.metrics),
 		withMetricsEndpoint(cfg.MetricsToken, cfg.MetricsAddr == ""), withCORS(cfg.CORSOrigins), withRedis(rdb),
-		withRateLimits(hard), withTrustedProxies(cfg.TrustedProxies), withLinks(cfg.Notify.Location, cfg.PublicURL))
+		withRateLimits(hard), withTrustedProxies(cfg.TrustedProxies), withLinks(cfg.Notify.Location, cfg.PublicURL)}
+	if cfg.Notify.WebhookURL != "" {
+		// The gateway's replies (YES/NO to a reminder), signed with the same secret.
+		serverOpts = append(serverOpts, withInbound(notify.Inbound([]byte(cfg.Notify.WebhookSecret), indexedStore{db, ix}, logger, o.now, disp.Wake)))
+	}
+	handler := NewServer(logger, db, api, frontend.FS, serverOpts...)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -39,7 +39,16 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Hand
 		// The secret is the credential; limited per client address too.
 		mux.Handle("GET /calendar/{file}", limitPerAddress(o.limiter, ruleCalendarAddress, reports.Calendar(d)))
 	}
+	// Replies of the SMS gateway, signed with the webhook secret (notify.Inbound).
+	if o.inbound != nil {
+		mux.Handle("POST /webhooks/inbound", o.inbound)
+	}
 	mux.Handle("/", handleFrontend(web))
+}
+
+// withInbound serves the gateway's replies.
+func withInbound(h http.Handler) serverOption {
+	return func(o *serverOptions) { o.inbound = h }
 }
 
 // linkOptions are what the reports need to know of the deployment.

@@ -15,17 +15,19 @@ import (
 const assignmentSelect = `SELECT a.id, a.shift_id, a.volunteer_id, a.status, a.checked_in_at, a.checked_out_at,
 	a.credited_minutes, COALESCE(a.presence, ''), a.note, a.created_at, a.updated_at,
 	CASE WHEN a.status = 'WAITLISTED' THEN (SELECT COUNT(*) FROM assignments w
-		WHERE w.shift_id = a.shift_id AND w.status = 'WAITLISTED' AND w.queue_seq <= a.queue_seq) ELSE 0 END
+		WHERE w.shift_id = a.shift_id AND w.status = 'WAITLISTED' AND w.queue_seq <= a.queue_seq) ELSE 0 END,
+	a.attendance_confirmed_at
 	FROM assignments a`
 
 func scanAssignment(rows interface{ Scan(...any) error }) (*konullu.Assignment, error) {
 	a := &konullu.Assignment{}
-	var in, out, created, updated nullTime
+	var in, out, created, updated, confirmed nullTime
 	var status, presence string
 	err := rows.Scan(&a.ID, &a.ShiftID, &a.VolunteerID, &status, &in, &out, &a.CreditedMinutes, &presence, &a.Note,
-		&created, &updated, &a.WaitlistPosition)
+		&created, &updated, &a.WaitlistPosition, &confirmed)
 	a.Status, a.CheckedInAt, a.CheckedOutAt = konullu.AssignmentStatus(status), in.ptr(), out.ptr()
 	a.Presence = konullu.PresenceProof(presence)
+	a.AttendanceConfirmedAt = confirmed.ptr()
 	a.CreatedAt, a.UpdatedAt = created.Time, updated.Time
 	return a, err
 }
@@ -194,7 +196,7 @@ func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signup
 				return fmt.Errorf("store: signup: %w", err)
 			}
 			_, err = d.exec(ctx, tx, `UPDATE assignments SET status = ?, queue_seq = ?, checked_in_at = NULL, checked_out_at = NULL,
-				credited_minutes = 0, presence = NULL, note = '', updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
+				credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
 		case d.dialect == Postgres: // the counter and the row in one statement
 			err = d.queryRow(ctx, tx, `WITH counter AS (UPDATE shifts SET queue_seq = ? WHERE id = ?)
 				INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
@@ -261,11 +263,17 @@ func (d *DB) lockShiftWithPosition(ctx context.Context, tx *sql.Tx, id int64) (*
 	if d.dialect == Postgres {
 		lock = ` FOR UPDATE OF s`
 	}
+	return d.shiftWithPosition(ctx, tx, id, lock)
+}
+
+// shiftWithPosition reads a shift with its position and its centre's time
+// zone; lock is "" or the dialect's row lock.
+func (d *DB) shiftWithPosition(ctx context.Context, q queryer, id int64, lock string) (*lockedShift, *konullu.Position, error) {
 	s, p := &lockedShift{}, &konullu.Position{}
 	var start, end nullTime
 	var status string
 	var skills jsonList
-	err := d.queryRow(ctx, tx, `SELECT s.id, s.centre_id, s.position_id, s.starts_at, s.ends_at, s.capacity, s.status, s.queue_seq,
+	err := d.queryRow(ctx, q, `SELECT s.id, s.centre_id, s.position_id, s.starts_at, s.ends_at, s.capacity, s.status, s.queue_seq,
 		p.id, p.name, p.description, p.required_skills, p.minimum_age, c.timezone
 		FROM shifts s JOIN positions p ON p.id = s.position_id JOIN centres c ON c.id = s.centre_id WHERE s.id = ?`+lock, id).
 		Scan(&s.ID, &s.CentreID, &s.PositionID, &start, &end, &s.Capacity, &status, &s.queueSeq,
@@ -370,32 +378,40 @@ func (d *DB) lockAssignment(ctx context.Context, tx *sql.Tx, id int64) (*lockedS
 // waitlisted volunteer who has no overlapping shift.
 func (d *DB) Withdraw(ctx context.Context, id int64, byCoordinator bool) (*konullu.Assignment, error) {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		now := d.now()
-		s, a, err := d.lockAssignment(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if a.Status == konullu.AssignmentCancelled {
-			// Withdrawn already: a retry whose first answer was lost (an
-			// instance or the database went away after the commit) gets
-			// the same answer, and nothing changes.
-			return nil
-		}
-		if err := d.rules.CheckWithdraw(now, &s.Shift, a, byCoordinator); err != nil {
-			return err
-		}
-		if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ? WHERE id = ?`, now, id); err != nil {
-			return fmt.Errorf("store: withdraw: %w", err)
-		}
-		if a.Status.HoldsPlace() {
-			return d.promote(ctx, tx, s, now)
-		}
-		return nil
+		return d.withdrawIn(ctx, tx, d.now(), id, byCoordinator)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return d.assignment(ctx, d.db, id)
+}
+
+// withdrawIn is Withdraw inside a transaction.
+func (d *DB) withdrawIn(ctx context.Context, tx *sql.Tx, now time.Time, id int64, byCoordinator bool) error {
+	s, a, err := d.lockAssignment(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if a.Status == konullu.AssignmentCancelled {
+		// Withdrawn already: a retry whose first answer was lost (an
+		// instance or the database went away after the commit) gets
+		// the same answer, and nothing changes.
+		return nil
+	}
+	if err := d.rules.CheckWithdraw(now, &s.Shift, a, byCoordinator); err != nil {
+		return err
+	}
+	if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, now, id); err != nil {
+		return fmt.Errorf("store: withdraw: %w", err)
+	}
+	// A place given up is no longer on offer.
+	if err := d.closeOffers(ctx, tx, now, `assignment_id = ?`, id); err != nil {
+		return err
+	}
+	if a.Status.HoldsPlace() {
+		return d.promote(ctx, tx, s, now)
+	}
+	return nil
 }
 
 // promote fills the free places of a locked shift from its waitlist, first

@@ -226,7 +226,9 @@ func (d *DB) insertReminders(ctx context.Context, now time.Time, lead time.Durat
 			}
 			c := byID[id]
 			evs = append(evs, event{kind: konullu.NotifyReminder, volunteerID: c.volunteer, assignmentID: id, shiftID: c.shift,
-				payload: map[string]any{"reminder": kind, "leadMinutes": minutes}})
+				// Reminders while the place can still be given up ask the
+				// volunteer to confirm (in the app, or YES/NO by SMS).
+				payload: map[string]any{"reminder": kind, "leadMinutes": minutes, "askConfirm": lead > d.rules.WithdrawCutoff}})
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

@@ -464,6 +464,9 @@ func (d *DB) anonymiseVolunteer(ctx context.Context, tx *sql.Tx, volunteerID int
 			if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ? WHERE id = ?`, now, h.id); err != nil {
 				return fmt.Errorf("store: delete account: %w", err)
 			}
+			if err := d.closeOffers(ctx, tx, now, `assignment_id = ?`, h.id); err != nil {
+				return err
+			}
 			if h.status.HoldsPlace() {
 				if err := d.promote(ctx, tx, s, now); err != nil {
 					return err

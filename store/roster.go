@@ -456,39 +456,7 @@ func (d *DB) checkProposal(ctx context.Context, tx *sql.Tx, now time.Time, s *lo
 	if f.held >= s.Capacity {
 		return konullu.Errorf(konullu.ECONFLICT, "the shift is full: someone took the place since the plan was made")
 	}
-	var maxShifts, maxMinutes int
-	err := d.queryRow(ctx, tx, `SELECT COALESCE(max_shifts_per_week, 0), COALESCE(max_minutes_per_week, 0)
-		FROM volunteer_commitments WHERE volunteer_id = ?`, v.ID).Scan(&maxShifts, &maxMinutes)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && maxShifts == 0 && maxMinutes == 0 {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("store: proposal commitment: %w", err)
-	}
-	week := konullu.WeekOf(s.StartsAt, p.loc)
-	rows, err := d.query(ctx, tx, `SELECT o.starts_at, o.ends_at FROM assignments a JOIN shifts o ON o.id = a.shift_id
-		WHERE a.volunteer_id = ? AND a.status IN ('CONFIRMED', 'CHECKED_IN', 'COMPLETED') AND o.starts_at >= ? AND o.starts_at < ?`,
-		v.ID, week.Start, week.End)
-	if err != nil {
-		return fmt.Errorf("store: proposal commitment: %w", err)
-	}
-	defer rows.Close()
-	shifts, minutes := 1, int(s.EndsAt.Sub(s.StartsAt)/time.Minute)
-	for rows.Next() {
-		var st, en nullTime
-		if err := rows.Scan(&st, &en); err != nil {
-			return fmt.Errorf("store: proposal commitment: %w", err)
-		}
-		shifts++
-		minutes += int(en.Time.Sub(st.Time) / time.Minute)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: proposal commitment: %w", err)
-	}
-	if maxShifts > 0 && shifts > maxShifts || maxMinutes > 0 && minutes > maxMinutes {
-		return konullu.Errorf(konullu.EREQUIREMENT, "the place would go beyond what the volunteer committed to this week")
-	}
-	return nil
+	return d.checkCommitment(ctx, tx, &s.Shift, v.ID, p.loc)
 }
 
 func (d *DB) recordProposal(ctx context.Context, q queryer, id int64, outcome string, ke *konullu.Error, assignmentID int64) error {

@@ -209,6 +209,9 @@ func (d *DB) CancelShift(ctx context.Context, id int64, reason string) (*konullu
 		if err != nil {
 			return fmt.Errorf("store: cancel assignments: %w", err)
 		}
+		if err := d.closeOffers(ctx, tx, now, `shift_id = ?`, id); err != nil {
+			return err
+		}
 		return d.enqueue(ctx, tx, now, evs...)
 	})
 	if err != nil {

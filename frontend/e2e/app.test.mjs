@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { SMTPServer } from 'smtp-server';
 import { axe, freePort, gql, misfits, openBrowser, screenshotDir, shot, startServer } from './harness.mjs';
 import { seedLongData } from './longwords.mjs';
+import { writeQrVideo } from './camera.mjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const password = 'konullu-demo';
 const demo = {
@@ -294,9 +298,105 @@ describe('coordinator at a desk', () => {
       await page.locator('.roster-row', { hasText: '09:10–12:40' }).first().waitFor();
       await step(page, 'desktop-07-attendance-recorded');
 
+      // The live board follows the centre without reloading: a shift that
+      // starts in ten minutes, a volunteer who signs up for it and checks
+      // in through the API (as from a phone), the board showing each step.
+      await page.goto(`${server.url}/coordinate/board?centre=${encodeURIComponent(centreId)}`);
+      await page.getByTestId('board-due').waitFor();
+      const positions = await gql(server.url, '{ positions { id } }', {}, token.token);
+      const soon = new Date(Date.now() + 10 * 60_000);
+      const made = await gql(
+        server.url,
+        'mutation($in: CreateShiftsInput!) { createShifts(input: $in) { id } }',
+        { in: { centreId, positionId: positions.positions[0].id, startsAt: soon.toISOString(), endsAt: new Date(soon.getTime() + 2 * 3600_000).toISOString(), capacity: 3, publish: true } },
+        token.token,
+      );
+      const arriving = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { token } }', {
+        i: { email: `board.${Date.now()}@example.az`, password: 'a-long-enough-password', fullName: 'Nərmin Board Arrival', birthDate: '2000-02-02' },
+      });
+      const place = await gql(server.url, 'mutation($s: ID!) { signUp(shiftId: $s) { id } }', { s: made.createShifts[0].id }, arriving.register.token);
+      await page.getByTestId('board-due').getByText('Nərmin Board Arrival').waitFor();
+      await step(page, 'desktop-07b-live-board-due');
+      await gql(server.url, 'mutation($a: ID!) { checkIn(assignmentId: $a) { id } }', { a: place.signUp.id }, arriving.register.token);
+      await page.getByTestId('board-checkedIn').getByText('Nərmin Board Arrival').waitFor();
+      await step(page, 'desktop-07c-live-board-checked-in');
+
       await page.click('a[href="/coordinate/understaffed"]');
       await page.locator('h1', { hasText: 'Understaffed shifts' }).waitFor();
       await step(page, 'desktop-08-understaffed');
+      assertNoConsoleErrors(b);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+describe('at the centre: place swaps, confirmation, messages', () => {
+  it('a volunteer confirms and offers their place, another takes it, the coordinator sees it and writes to the shift', async (t) => {
+    if (!features.has('Mutation.offerPlace')) {
+      t.skip('place swaps are not in the API yet');
+      return;
+    }
+    // A shift tomorrow at the coordinator's centre with one place, held by a new volunteer.
+    const co = (await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { token user { coordinatedCentres { id } } } }`)).login;
+    const { positions } = await gql(server.url, '{ positions { id name } }', {}, co.token);
+    const day = tomorrowInBaku();
+    const { createShifts } = await gql(
+      server.url,
+      'mutation($i: CreateShiftsInput!) { createShifts(input: $i) { id } }',
+      { i: { centreId: co.user.coordinatedCentres[0].id, positionId: positions.find((p) => p.name === 'Reception guide').id, startsAt: `${day}T14:00:00+04:00`, endsAt: `${day}T16:00:00+04:00`, capacity: 1, publish: true } },
+      co.token,
+    );
+    const shiftId = createShifts[0].id;
+    const stamp = Date.now();
+    const register = async (name) => {
+      const email = `${name.toLowerCase()}.${stamp}@example.az`;
+      const r = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { token } }', {
+        i: { email, password, fullName: `${name} Swap`, birthDate: '2000-02-02', city: 'Bakı' },
+      });
+      return { email, token: r.register.token };
+    };
+    const offerer = await register('Offering');
+    const taker = await register('Taking');
+    await gql(server.url, 'mutation($s: ID!) { signUp(shiftId: $s) { id } }', { s: shiftId }, offerer.token);
+
+    const b = await openBrowser('phone', { locale: 'en-GB' });
+    const { page } = b;
+    const signOut = () => page.evaluate(() => localStorage.removeItem('konullu.token'));
+    try {
+      // The holder confirms they are coming, then cannot come after all and offers the place.
+      await login(page, offerer.email);
+      await page.goto(`${server.url}/shifts/${shiftId}`);
+      await page.getByRole('button', { name: 'I am coming' }).click();
+      await page.getByText('You confirmed you are coming.').waitFor();
+      await page.getByRole('button', { name: 'Offer my place' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Offer the place' }).click();
+      await page.getByText(/Your place is on offer until/).waitFor();
+      await step(page, 'swap-01-place-offered');
+
+      // Another volunteer finds it on My shifts and takes it.
+      await signOut();
+      await login(page, taker.email);
+      await page.goto(`${server.url}/my-shifts`);
+      const offer = page.locator('.offers .shift-card').first();
+      await offer.waitFor();
+      await step(page, 'swap-02-places-on-offer');
+      await offer.getByRole('button', { name: 'Take this place' }).click();
+      await page.locator('#my-panel .shift-card', { hasText: 'Reception guide' }).locator('.badge', { hasText: 'Confirmed' }).first().waitFor();
+      await step(page, 'swap-03-place-taken');
+
+      // The coordinator sees who holds the place now, who has not confirmed, and writes to them.
+      await signOut();
+      await login(page, demo.coordinator);
+      await page.goto(`${server.url}/coordinate/shifts/${shiftId}`);
+      const takerRow = page.locator('.roster-row', { hasText: 'Taking Swap' });
+      await takerRow.locator('.badge', { hasText: 'Not confirmed' }).waitFor();
+      await page.locator('.roster-row', { hasText: 'Offering Swap' }).locator('.badge', { hasText: 'Withdrawn' }).waitFor();
+      await page.getByLabel('Subject', { exact: true }).fill('Come at 14:15');
+      await page.getByLabel('Message', { exact: true }).fill('The hall opens a little later tomorrow.');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByText('Sent to 1 volunteer.').waitFor();
+      await step(page, 'swap-04-roster-and-message');
       assertNoConsoleErrors(b);
     } finally {
       await b.close();
@@ -395,6 +495,107 @@ describe('roster planning on a phone', () => {
       assertNoConsoleErrors(b);
     } finally {
       await b.close();
+    }
+  });
+});
+
+// Check-in that proves presence: a kiosk on a tablet (in the coordinator's
+// browser), a volunteer's phone whose camera (Chromium's fake camera, fed a
+// video of the kiosk's QR code made here) scans it, another volunteer typing
+// the six digits, and the coordinator checking in a third by the personal
+// code on their phone. A code from minutes ago is refused: the Go tests
+// (schema/presence_test.go) move the clock for that.
+describe('check-in at the kiosk', () => {
+  it('a kiosk shows a code, a phone scans it, another types it, a coordinator takes a personal code', async () => {
+    if (!features.has('Query.kioskCode')) {
+      console.log('e2e: kioskCode is not in the API yet; the kiosk was not tried');
+      return;
+    }
+    const coord = (await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { token user { coordinatedCentres { id } } } }`)).login;
+    const centreId = coord.user.coordinatedCentres[0].id;
+    const { positions } = await gql(server.url, '{ positions { id requiredSkills minimumAge } }');
+    const position = positions.find((p) => p.requiredSkills.length === 0 && p.minimumAge == null);
+    const start = Date.now() - 10 * 60_000; // started ten minutes ago: check-in is open
+    const { createShifts } = await gql(
+      server.url,
+      'mutation($i: CreateShiftsInput!) { createShifts(input: $i) { id } }',
+      { i: { centreId, positionId: position.id, startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3 * 3600_000).toISOString(), capacity: 5, publish: true } },
+      coord.token,
+    );
+    const shiftId = createShifts[0].id;
+    const people = [];
+    for (const name of ['Kamran Kiosk', 'Lalə Typed', 'Murad Personal']) {
+      const email = `${name.split(' ')[0].toLowerCase()}.${Date.now()}@example.az`;
+      const reg = await gql(server.url, 'mutation($i: RegisterInput!) { register(input: $i) { user { volunteer { id } } } }', {
+        i: { email, password, fullName: name, birthDate: '2000-04-04', city: 'Bakı' },
+      });
+      await gql(server.url, 'mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { id } }', { s: shiftId, v: reg.register.user.volunteer.id }, coord.token);
+      people.push({ name, email });
+    }
+
+    const camera = join(mkdtempSync(join(tmpdir(), 'konullu-camera-')), 'kiosk.y4m');
+    writeQrVideo(camera, `${server.url}/checkin`); // until the kiosk shows a code
+    const desk = await openBrowser('desktop', { locale: 'en-GB' });
+    const phone = await openBrowser('phone', {
+      locale: 'en-GB',
+      args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`],
+    });
+    try {
+      // The coordinator makes a kiosk; its token is shown once.
+      await login(desk.page, demo.coordinator);
+      await desk.page.goto(`${server.url}/coordinate/kiosks`);
+      await desk.page.getByLabel('Name of the new kiosk').fill('Main door');
+      await desk.page.getByRole('button', { name: 'Create a kiosk' }).click();
+      const token = (await desk.page.locator('[data-testid=kiosk-token]').innerText()).trim();
+      assert.match(token, /^kiosk_/);
+      await step(desk.page, 'kiosk-01-created');
+
+      // The tablet at the door.
+      const kiosk = await desk.context.newPage();
+      await kiosk.goto(`${server.url}/kiosk`);
+      await kiosk.getByLabel('Kiosk token').fill(token);
+      await kiosk.getByRole('button', { name: 'Start the kiosk' }).click();
+      const digits = kiosk.locator('.kiosk-digits');
+      await digits.waitFor();
+      await step(kiosk, 'kiosk-02-screen');
+
+      // A volunteer's phone films the kiosk's QR code.
+      await login(phone.page, people[0].email);
+      await phone.page.goto(`${server.url}/checkin`);
+      writeQrVideo(camera, new URL(`/checkin?code=${await digits.getAttribute('data-code')}`, server.url).toString());
+      await phone.page.getByRole('button', { name: 'Scan with the camera' }).click();
+      await phone.page.locator('.alert-success', { hasText: 'Checked in at' }).waitFor({ timeout: 30_000 });
+      await step(phone.page, 'kiosk-03-phone-scanned');
+
+      // Another types the six digits under it.
+      await phone.page.evaluate(() => localStorage.removeItem('konullu.token'));
+      await login(phone.page, people[1].email);
+      await phone.page.goto(`${server.url}/checkin`);
+      await phone.page.getByLabel('Code').fill(await digits.getAttribute('data-code'));
+      await phone.page.locator('form button[type=submit]').click();
+      await phone.page.locator('.alert-success', { hasText: 'Checked in at' }).waitFor();
+
+      // A third shows their personal code; the coordinator takes it at the desk.
+      await phone.page.evaluate(() => localStorage.removeItem('konullu.token'));
+      await login(phone.page, people[2].email);
+      await phone.page.goto(`${server.url}/shifts/${shiftId}`);
+      const personal = phone.page.locator('.personal-code-text');
+      await personal.waitFor();
+      await step(phone.page, 'kiosk-04-personal-code');
+      await desk.page.goto(`${server.url}/checkin`);
+      await desk.page.getByLabel('Code').fill(await personal.getAttribute('data-code'));
+      await desk.page.locator('form button[type=submit]').click();
+      await desk.page.locator('.alert-success', { hasText: people[2].name }).waitFor();
+      await step(desk.page, 'kiosk-05-coordinator-checked-in');
+
+      const { shift } = await gql(server.url, 'query($id: ID!) { shift(id: $id) { assignments { status presence volunteer { fullName } } } }', { id: shiftId }, coord.token);
+      const proof = Object.fromEntries(shift.assignments.map((a) => [a.volunteer.fullName, `${a.status} ${a.presence}`]));
+      assert.deepEqual(proof, { 'Kamran Kiosk': 'CHECKED_IN KIOSK', 'Lalə Typed': 'CHECKED_IN KIOSK', 'Murad Personal': 'CHECKED_IN COORDINATOR' });
+      assertNoConsoleErrors(desk);
+      assertNoConsoleErrors(phone);
+    } finally {
+      await desk.close();
+      await phone.close();
     }
   });
 });
@@ -655,8 +856,8 @@ describe('coordinator on a phone: approving new volunteers', () => {
 
 // Every page, in every language, in both viewports: axe and a screenshot.
 const tour = [
-  [demo.volunteer, ['/shifts', '/my-shifts', '/my-hours', '/availability', '/notifications', '/profile']],
-  [demo.coordinator, ['/coordinate', '/coordinate/new', '/coordinate/understaffed', '/coordinate/volunteers']],
+  [demo.volunteer, ['/shifts', '/my-shifts', '/my-hours', '/availability', '/notifications', '/profile', '/checkin']],
+  [demo.coordinator, ['/coordinate', '/coordinate/board', '/coordinate/new', '/coordinate/understaffed', '/coordinate/volunteers', '/coordinate/kiosks']],
   [demo.staff, ['/reports']],
   [demo.admin, ['/admin', '/admin/audit']],
 ];

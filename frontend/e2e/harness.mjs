@@ -157,16 +157,17 @@ const chromiumArgs = [
 
 /**
  * A fresh browser profile (its own --user-data-dir) in the viewport, with
- * the browser's language and time zone as given. Every console error and
+ * the browser's language and time zone as given (args: more Chromium flags,
+ * such as a fake camera's). Every console error and
  * uncaught exception is recorded in errors.
  */
-export async function openBrowser(viewport, { locale = 'az-AZ', timezoneId = 'Asia/Baku' } = {}) {
+export async function openBrowser(viewport, { locale = 'az-AZ', timezoneId = 'Asia/Baku', args = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'konullu-chromium-'));
   const { width, height, ...device } = viewports[viewport];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...args],
     viewport: { width, height },
     ...device,
     locale,

@@ -8,6 +8,7 @@ import { useI18n } from './i18n';
 import type { Role } from './gql/graphql';
 
 const Login = lazy(() => import('./pages/auth/Login'));
+const LiveBoard = lazy(() => import('./pages/coordinator/LiveBoard'));
 const Register = lazy(() => import('./pages/auth/Register'));
 const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
 const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
@@ -27,6 +28,9 @@ const Dashboard = lazy(() => import('./pages/staff/Dashboard'));
 const Admin = lazy(() => import('./pages/admin/Admin'));
 const AuditLog = lazy(() => import('./pages/admin/AuditLog'));
 const Accounts = lazy(() => import('./pages/admin/Accounts'));
+const Kiosk = lazy(() => import('./pages/checkin/Kiosk'));
+const CheckIn = lazy(() => import('./pages/checkin/CheckIn'));
+const Kiosks = lazy(() => import('./pages/coordinator/Kiosks'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -89,6 +93,7 @@ const router = createBrowserRouter([
   { path: '/register', element: <Lazy><Register /></Lazy>, errorElement: <RouteError /> },
   { path: '/forgot-password', element: <Lazy><ForgotPassword /></Lazy>, errorElement: <RouteError /> },
   { path: '/reset-password', element: <Lazy><ResetPassword /></Lazy>, errorElement: <RouteError /> },
+  { path: '/kiosk', element: <Lazy><Kiosk /></Lazy>, errorElement: <RouteError /> },
   {
     element: <AppLayout />,
     errorElement: <RouteError />,
@@ -102,8 +107,11 @@ const router = createBrowserRouter([
       { path: 'notifications', element: <Guard><Notifications /></Guard> },
       { path: 'profile', element: <Guard><Profile /></Guard> },
       { path: 'coordinate', element: <Guard roles={['COORDINATOR', 'ADMIN']}><WeekCalendar /></Guard> },
+      { path: 'coordinate/board', element: <Guard roles={['COORDINATOR', 'ADMIN']}><LiveBoard /></Guard> },
       { path: 'coordinate/new', element: <Guard roles={['COORDINATOR', 'ADMIN']}><CreateShifts /></Guard> },
       { path: 'coordinate/understaffed', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Understaffed /></Guard> },
+      { path: 'checkin', element: <Guard><CheckIn /></Guard> },
+      { path: 'coordinate/kiosks', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Kiosks /></Guard> },
       { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },
       { path: 'coordinate/shifts/:id', element: <Guard roles={['COORDINATOR', 'ADMIN']}><ManageShift /></Guard> },
       { path: 'reports', element: <Guard roles={['STAFF', 'ADMIN']}><Dashboard /></Guard> },

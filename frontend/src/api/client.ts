@@ -15,8 +15,10 @@ export async function request<R, V>(
   document: TypedDocumentString<R, V>,
   variables: V,
   signal?: AbortSignal,
+  bearer?: string,
 ): Promise<R> {
-  const token = getToken();
+  // bearer: another credential than the session's (a kiosk's token).
+  const token = bearer ?? getToken();
   let res: globalThis.Response;
   try {
     res = await fetch(endpoint, {
@@ -44,7 +46,7 @@ export async function request<R, V>(
   if (first) {
     const err = fromGraphQLError(first);
     // A token the server no longer knows (expired, signed out elsewhere) is dropped.
-    if (err.code === 'UNAUTHENTICATED' && token) setToken(null);
+    if (err.code === 'UNAUTHENTICATED' && token && !bearer) setToken(null);
     throw err;
   }
   if (body.data == null) throw new ApiError(res.status === 429 ? 'RATE_LIMITED' : 'INTERNAL', `HTTP ${res.status} without data`);

@@ -15,6 +15,9 @@ export const errorCodes = [
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',
+  'CODE_EXPIRED', // a check-in code older than a minute, or a personal code scanned already
+  'WRONG_CENTRE', // another centre's check-in code
+  'SELF_CHECK_IN_OFF', // the centre checks volunteers in at its kiosk
   'NETWORK', // the server could not be reached
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -61,7 +64,7 @@ export function isMissingFeature(e: ApiError | undefined): boolean {
 }
 
 /** Where an error happened, when that changes what it means to a person. */
-export type ErrorContext = 'login' | 'register' | 'signup' | 'withdraw' | 'checkIn' | 'default';
+export type ErrorContext = 'login' | 'register' | 'signup' | 'withdraw' | 'checkIn' | 'take' | 'default';
 
 /** The message key that says in words what went wrong. */
 export function errorKey(e: ApiError, context: ErrorContext = 'default'): MessageKey {
@@ -73,6 +76,7 @@ export function errorKey(e: ApiError, context: ErrorContext = 'default'): Messag
       if (context === 'checkIn') return 'error.SIGNUP_CLOSED.checkIn';
       return 'error.SIGNUP_CLOSED';
     case 'CONFLICT':
+      if (context === 'take') return 'error.CONFLICT.take';
       return context === 'register' ? 'error.CONFLICT.register' : 'error.CONFLICT';
     case 'INVALID_INPUT':
       return e.field ? 'error.INVALID_INPUT.field' : 'error.INVALID_INPUT';

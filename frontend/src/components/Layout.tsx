@@ -31,6 +31,7 @@ const groups: NavGroup[] = [
       { to: '/shifts', label: 'nav.shifts', icon: 'search', tab: true },
       { to: '/my-shifts', label: 'nav.myShifts', icon: 'calendar', tab: true },
       { to: '/my-hours', label: 'hours.link', icon: 'shield' },
+      { to: '/checkin', label: 'nav.checkIn', icon: 'check' },
       { to: '/availability', label: 'nav.availability', icon: 'clock', tab: true },
       { to: '/notifications', label: 'nav.notifications', icon: 'bell', tab: true },
       { to: '/profile', label: 'nav.profile', icon: 'user', tab: true },
@@ -41,9 +42,11 @@ const groups: NavGroup[] = [
     roles: ['COORDINATOR', 'ADMIN'],
     items: [
       { to: '/coordinate', label: 'nav.calendar', icon: 'calendar', end: true },
+      { to: '/coordinate/board', label: 'nav.board', icon: 'clock' },
       { to: '/coordinate/understaffed', label: 'nav.understaffed', icon: 'alert' },
       { to: '/coordinate/new', label: 'nav.newShifts', icon: 'plus' },
       { to: '/coordinate/volunteers', label: 'nav.volunteers', icon: 'users' },
+      { to: '/coordinate/kiosks', label: 'nav.kiosks', icon: 'shield' },
     ],
   },
   {

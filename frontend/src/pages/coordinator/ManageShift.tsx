@@ -17,7 +17,8 @@ import {
   type ShiftCardFragment,
 } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
-import { Alert, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, NotAvailable, Page } from '../../components/ui';
+import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, NotAvailable, Page } from '../../components/ui';
+import { MessageVolunteers } from './MessageVolunteers';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
 import { Icon } from '../../components/icons';
 import { formatHours, formatTime } from '../../lib/format';
@@ -113,6 +114,7 @@ export default function ManageShift() {
           )}
         </Card>
         {shift.status !== 'CANCELLED' && <FindVolunteers shift={shift} onAssigned={() => void q.refetch()} />}
+        {shift.status !== 'CANCELLED' && !ended(shift) && <MessageVolunteers target={{ shiftId: shift.id }} lead={t('message.shiftLead')} />}
       </div>
       <CancelDialog open={cancelOpen} shiftId={shift.id} onClose={() => setCancelOpen(false)} onDone={() => void q.refetch()} />
     </Page>
@@ -159,6 +161,10 @@ function RosterRow({ shift, entry: a, onChange }: { shift: ShiftCardFragment; en
       </div>
       <div className="roster-state">
         <AssignmentBadge status={a.status} waitlistPosition={a.waitlistPosition} />
+        {a.status === 'CONFIRMED' && !ended(shift, now) && (
+          <Badge tone={a.attendanceConfirmed ? 'success' : 'warning'}>{t(a.attendanceConfirmed ? 'manage.confirmed' : 'manage.notConfirmed')}</Badge>
+        )}
+        {a.status === 'CONFIRMED' && a.placeOffer?.status === 'OPEN' && <Badge tone="info">{t('manage.onOffer')}</Badge>}
         {(a.checkedInAt || a.checkedOutAt) && (
           <p className="muted small">
             {a.checkedInAt ? formatTime(a.checkedInAt, locale, tz) : '—'}–{a.checkedOutAt ? formatTime(a.checkedOutAt, locale, tz) : '…'}

@@ -1,6 +1,7 @@
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { usePagedShifts } from '../../api/paged';
 import { useMutation } from '../../api/hooks';
+import { useCentreActivity } from '../../api/live';
 import { CentreShiftsDocument, PublishShiftsDocument } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
@@ -12,6 +13,7 @@ import { CentrePicker } from './CentrePicker';
 import { CentreFeedButton } from './CentreFeed';
 import { pickCentre, useManagedCentres } from './useCentres';
 import { ProposedPlaces, RosterPlanPanel, useProposalsByShift, useRosterPlanner } from './RosterPlan';
+import { MessageVolunteers } from './MessageVolunteers';
 
 export default function WeekCalendar() {
   const { t, locale } = useI18n();
@@ -38,6 +40,8 @@ export default function WeekCalendar() {
     },
     { skip: !centre },
   );
+  // Signups, withdrawals, check-ins and new shifts anywhere show at once.
+  useCentreActivity(centre?.id, () => void shifts.refetch());
   const [publish, publishState] = useMutation(PublishShiftsDocument);
   const planner = useRosterPlanner(centre?.id, weekFrom, weekTo, () => void shifts.refetch());
   const proposalsOf = useProposalsByShift(planner.plan);
@@ -207,6 +211,9 @@ export default function WeekCalendar() {
         </div>
       )}
       {shifts.truncated && <Alert tone="warning">{t('calendar.truncated')}</Alert>}
+      {fillable && (
+        <MessageVolunteers key={`${centre.id}-${monday}`} target={{ centreId: centre.id, from: weekFrom, to: weekTo }} lead={`${t('message.centreLead')} ${weekLabel}`} />
+      )}
     </Page>
   );
 }

@@ -8,6 +8,7 @@ import { AssignmentBadge, CentreLine, ShiftWhen } from '../../components/shift';
 import { formatHours, formatNumber } from '../../lib/format';
 import { ended, isActive } from '../../lib/shifts';
 import { PlaceActions } from './PlaceActions';
+import { PlaceOffers } from './PlaceOffers';
 
 type Tab = 'upcoming' | 'past';
 
@@ -44,6 +45,7 @@ export default function MyShifts() {
           <p className="hours-link">
             <Link to="/my-hours">{t('hours.link')} →</Link>
           </p>
+          <PlaceOffers onTaken={() => void q.refetch()} />
           <div className="tabs" role="tablist" aria-label={t('my.title')}>
             {(['upcoming', 'past'] as const).map((k) => (
               <button

@@ -12,6 +12,7 @@ import { minutesBetween } from '../../lib/time';
 import { myPlace } from '../../lib/shifts';
 import { SignUpButton } from './SignUpButton';
 import { PlaceActions } from './PlaceActions';
+import { PersonalCheckInCode } from '../../components/PersonalCheckInCode';
 
 export default function ShiftDetail() {
   const { id = '' } = useParams();
@@ -91,6 +92,12 @@ export default function ShiftDetail() {
           )}
         </Card>
       </div>
+      {place?.status === 'CONFIRMED' && checkInOpen(shift.startsAt, shift.endsAt) && <PersonalCheckInCode />}
     </Page>
   );
+}
+
+/** Check-in opens 30 minutes before the start and closes at the end. */
+function checkInOpen(startsAt: string, endsAt: string, now = Date.now()): boolean {
+  return now >= new Date(startsAt).getTime() - 30 * 60_000 && now < new Date(endsAt).getTime();
 }
