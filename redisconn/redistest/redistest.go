@@ -137,12 +137,21 @@ func DeletePrefix(rdb redis.UniversalClient, prefix string) {
 // flushed now and when the test ends, and a client of it; or "" and nil
 // when the variable is not set. For tests that flush, or that run servers
 // writing keys of no prefix of the test's: each such test package uses a
-// db number of its own, as packages' tests run at once.
+// db number of its own (9 to 15), as packages' tests run at once. `make
+// test` runs the PostgreSQL pass beside the SQLite pass, so with
+// KONULLU_TEST_DATABASE_URL set the number moves down by 8 (1 to 7): the
+// two passes of one package never flush each other's database.
 func OwnDB(tb testing.TB, db int) (string, redis.UniversalClient) {
 	tb.Helper()
 	base := os.Getenv(EnvURL)
 	if base == "" {
 		return "", nil
+	}
+	if db < 9 || db > 15 {
+		tb.Fatalf("redistest.OwnDB: db %d: use 9 to 15", db)
+	}
+	if os.Getenv("KONULLU_TEST_DATABASE_URL") != "" {
+		db -= 8
 	}
 	u, err := url.Parse(base)
 	if err != nil {
