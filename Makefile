@@ -33,9 +33,14 @@ endif
 
 ## test: gofmt check, go vet, the Go tests (test-go: SQLite, then PostgreSQL
 ## when KONULLU_TEST_DATABASE_URL is set), a short fuzz run, then test-frontend
+## The short fuzz run goes beside the web app's tests (npm ci and the build
+## mostly wait on the disk and the network); its output follows theirs.
 test: fmt-check vet test-go
-	$(MAKE) fuzz FUZZTIME=300x
-	$(MAKE) test-frontend
+	@fuzzlog=$$(mktemp); echo "fuzz (beside the web app's tests): make fuzz FUZZTIME=300x"; \
+	$(MAKE) --no-print-directory fuzz FUZZTIME=300x >$$fuzzlog 2>&1 & fuzzpid=$$!; \
+	$(MAKE) test-frontend; webstatus=$$?; \
+	wait $$fuzzpid; fuzzstatus=$$?; echo "fuzz:"; cat $$fuzzlog; rm -f $$fuzzlog; \
+	[ $$webstatus -eq 0 ] && [ $$fuzzstatus -eq 0 ]
 
 # The packages whose tests open a database: those that import store, in
 # their code or their tests (storetest does). A new one is found by itself.

@@ -1048,10 +1048,11 @@ describe('account controls', () => {
   });
 });
 
-describe('every page in every language', () => {
+describe('every page in every language', { concurrency: 2 }, () => {
   // Every language on a phone, where words run out of room first; on a
   // desktop Russian, whose strings are the longest (the other suites' desktop
-  // flows cover the desktop layout besides).
+  // flows cover the desktop layout besides). Two at a time: a tour mostly
+  // waits on one core's rendering, and the machine of CI has two.
   for (const [viewport, langs] of [['phone', ['az', 'en', 'ru']], ['desktop', ['ru']]]) {
     for (const lang of langs) {
       it(`${viewport}, ${lang}`, async () => {
