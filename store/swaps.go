@@ -368,6 +368,13 @@ func (d *DB) eligibleTakers(ctx context.Context, now time.Time, shiftID int64, i
 	if err != nil {
 		return nil, nil, err
 	}
+	// Most volunteers set no weekly limit: only those who did cost the
+	// per-volunteer reading of their week below.
+	limited, err := set(`SELECT volunteer_id FROM volunteer_commitments
+		WHERE (COALESCE(max_shifts_per_week, 0) > 0 OR COALESCE(max_minutes_per_week, 0) > 0) AND `+cond, arg)
+	if err != nil {
+		return nil, nil, err
+	}
 	var out []int64
 	for _, id := range ids {
 		v := vols[id]
@@ -376,6 +383,10 @@ func (d *DB) eligibleTakers(ctx context.Context, now time.Time, shiftID int64, i
 		}
 		req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, Location: loc}
 		if d.rules.CheckSignup(req) != nil || konullu.CheckGuardianConsent(v, &s.Shift, loc, consent[id]) != nil {
+			continue
+		}
+		if !limited[id] {
+			out = append(out, id)
 			continue
 		}
 		if err := d.checkCommitment(ctx, d.db, &s.Shift, id, loc); konullu.ErrorCode(err) == konullu.EREQUIREMENT {

@@ -168,6 +168,13 @@ func TestTakePlaceRules(t *testing.T) {
 		}
 		_, err := f.db.TakePlace(ctx, o.ID, v)
 		wantCode(t, err, konullu.EREQUIREMENT)
+		// Nor is the offer put to them: neither told nor listed.
+		if ids, err := f.db.OfferCandidates(ctx, o.AssignmentID, []int64{v}, 10); err != nil || len(ids) != 0 {
+			t.Fatalf("candidates %v (%v), want none: the place would exceed the commitment", ids, err)
+		}
+		if list, err := f.db.OpenPlaceOffers(ctx, konullu.OfferFilter{VolunteerID: v, Now: f.clock.Now()}); err != nil || len(list) != 0 {
+			t.Fatalf("a volunteer at their weekly limit is shown %d offers (%v)", len(list), err)
+		}
 	})
 	t.Run("ErrMinor", func(t *testing.T) {
 		v := f.volunteer(func(a *konullu.NewAccount) { a.BirthDate = f.clock.Now().AddDate(-16, 0, 0) })
