@@ -38,9 +38,9 @@ type MentorLink int
 
 // Mentor links.
 const (
-	NoMentorLink   MentorLink = iota
-	MentorOf                  // the viewer mentors the volunteer: name, hours and shifts, never contact details
-	MentoredBy                // the volunteer mentors the viewer: the name
+	NoMentorLink MentorLink = iota
+	MentorOf                // the viewer mentors the volunteer: name, hours and shifts, never contact details
+	MentoredBy              // the volunteer mentors the viewer: the name
 )
 
 // Hour corrections. A volunteer disputes the record of an assignment of

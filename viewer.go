@@ -80,11 +80,11 @@ type VolunteerAccess int
 
 // Levels of access to a volunteer's profile, each including the ones before.
 const (
-	AccessNone    VolunteerAccess = iota // not even the name
-	AccessName                           // volunteers who share a published shift, a mentor's mentee: the name only
-	AccessProgress                       // the volunteer's mentor: name, hours and shifts; no contact details
-	AccessProfile                        // staff and coordinators: name, age, skills, hours; no contact details
-	AccessContact                        // the volunteer, admins, coordinators of a centre the contact rule names
+	AccessNone     VolunteerAccess = iota // not even the name
+	AccessName                            // volunteers who share a published shift, a mentor's mentee: the name only
+	AccessProgress                        // the volunteer's mentor: name, hours and shifts; no contact details
+	AccessProfile                         // staff and coordinators: name, age, skills, hours; no contact details
+	AccessContact                         // the volunteer, admins, coordinators of a centre the contact rule names
 )
 
 // ContactWindow is how long after an attended shift its centre's

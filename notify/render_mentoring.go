@@ -6,7 +6,9 @@ import "github.com/konullu/konullu"
 // recommendation letters. They are kept here and added to the catalogs at
 // start so that the programme's parts do not all edit one table.
 func init() {
-	texts := map[konullu.Language]struct{ titles, bodies map[konullu.NotificationKind]string }{
+	texts := map[konullu.Language]struct {
+		titles, bodies map[konullu.NotificationKind]string
+	}{
 		konullu.LanguageAz: {
 			titles: map[konullu.NotificationKind]string{
 				konullu.NotifyMentorAssigned:     "Sizin mentorunuz: {name}",

@@ -271,14 +271,14 @@ func maySeeCorrection(v *konullu.Viewer, c *konullu.HourCorrection) bool {
 	return v.Authenticated() && (v.VolunteerID != 0 && v.VolunteerID == c.VolunteerID || v.IsStaff() || v.Coordinates(c.CentreID))
 }
 
-func (x *hourCorrectionResolver) ID() graphql.ID          { return globalID(kindHourCorrection, x.c.ID) }
-func (x *hourCorrectionResolver) CheckedInAt() dateTime   { return dateTime{x.c.CheckedInAt} }
-func (x *hourCorrectionResolver) CheckedOutAt() dateTime  { return dateTime{x.c.CheckedOutAt} }
-func (x *hourCorrectionResolver) Reason() string          { return x.c.Reason }
-func (x *hourCorrectionResolver) Status() string          { return string(x.c.Status) }
-func (x *hourCorrectionResolver) DecisionNote() *string   { return optional(x.c.DecisionNote) }
-func (x *hourCorrectionResolver) CreatedAt() dateTime     { return dateTime{x.c.CreatedAt} }
-func (x *hourCorrectionResolver) DecidedAt() *dateTime    { return dateTimePtr(x.c.DecidedAt) }
+func (x *hourCorrectionResolver) ID() graphql.ID         { return globalID(kindHourCorrection, x.c.ID) }
+func (x *hourCorrectionResolver) CheckedInAt() dateTime  { return dateTime{x.c.CheckedInAt} }
+func (x *hourCorrectionResolver) CheckedOutAt() dateTime { return dateTime{x.c.CheckedOutAt} }
+func (x *hourCorrectionResolver) Reason() string         { return x.c.Reason }
+func (x *hourCorrectionResolver) Status() string         { return string(x.c.Status) }
+func (x *hourCorrectionResolver) DecisionNote() *string  { return optional(x.c.DecisionNote) }
+func (x *hourCorrectionResolver) CreatedAt() dateTime    { return dateTime{x.c.CreatedAt} }
+func (x *hourCorrectionResolver) DecidedAt() *dateTime   { return dateTimePtr(x.c.DecidedAt) }
 
 // Assignment resolves HourCorrection.assignment.
 func (x *hourCorrectionResolver) Assignment(ctx context.Context) (*assignmentResolver, error) {

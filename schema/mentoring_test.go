@@ -198,7 +198,9 @@ func TestMentors(t *testing.T) {
 
 	// Both were told.
 	p.drain()
-	var notes struct{ MyNotifications []struct{ Kind, Title string } }
+	var notes struct {
+		MyNotifications []struct{ Kind, Title string }
+	}
 	p.post(p.tokens["mentee"], `{ myNotifications { kind title } }`, nil).ok(t, &notes)
 	if !hasKind(notes.MyNotifications, "MENTOR_ASSIGNED") {
 		t.Errorf("the mentee was not told: %+v", notes)
@@ -340,7 +342,9 @@ func TestHourCorrections(t *testing.T) {
 		t.Errorf("rejected: %+v", d)
 	}
 	p.drain()
-	var notes struct{ MyNotifications []struct{ Kind, Title string } }
+	var notes struct {
+		MyNotifications []struct{ Kind, Title string }
+	}
 	p.post(p.tokens["vol"], `{ myNotifications { kind title } }`, nil).ok(t, &notes)
 	if !hasKind(notes.MyNotifications, "CORRECTION_APPROVED") || !hasKind(notes.MyNotifications, "CORRECTION_REJECTED") {
 		t.Errorf("notifications: %+v", notes)
@@ -449,7 +453,9 @@ func TestRecommendationLetters(t *testing.T) {
 		t.Error("the volunteer cannot read the letter by its code")
 	}
 	p.drain()
-	var notes struct{ MyNotifications []struct{ Kind, Title string } }
+	var notes struct {
+		MyNotifications []struct{ Kind, Title string }
+	}
 	p.post(p.tokens["vol"], `{ myNotifications { kind title } }`, nil).ok(t, &notes)
 	if !hasKind(notes.MyNotifications, "LETTER_ISSUED") {
 		t.Errorf("notifications: %+v", notes)
