@@ -54,9 +54,9 @@ const (
 	CorrectionSlack = 2 * time.Hour
 	// CorrectionWindow is how long after a shift's end it may be disputed.
 	CorrectionWindow = 60 * 24 * time.Hour
-	// MaxCorrectionReason bounds the reason of a correction; MaxDecisionNote the coordinator's note.
+	// MaxCorrectionReason bounds the reason of a correction; MaxCorrectionNote the coordinator's note.
 	MaxCorrectionReason = 1000
-	MaxDecisionNote     = 500
+	MaxCorrectionNote   = 500
 )
 
 // CorrectionStatus is where a correction stands.

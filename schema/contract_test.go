@@ -63,6 +63,9 @@ func TestContract(t *testing.T) {
 	wantQuery = append(wantQuery, "hourCorrections", "recommendationLetter")
 	wantMutation = append(wantMutation, "assignMentor", "removeMentor", "signUpWithMentee", "requestHourCorrection",
 		"decideHourCorrection", "issueRecommendation")
+	// The youth programme's intake (programme_intake.graphql).
+	wantQuery = append(wantQuery, "cohorts", "cohort", "applications", "applicationConnection")
+	wantMutation = append(wantMutation, "createCohort", "submitApplication", "scheduleInterview", "decideApplication")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -465,7 +465,7 @@ func (r *root) DecideHourCorrection(ctx context.Context, args struct {
 	}
 	var note string
 	if args.Note != nil {
-		if note, err = konullu.CleanText("note", *args.Note, false, konullu.MaxDecisionNote); err != nil {
+		if note, err = konullu.CleanText("note", *args.Note, false, konullu.MaxCorrectionNote); err != nil {
 			return nil, err
 		}
 	}

@@ -15,8 +15,6 @@ interface NavItem {
   /** Shown in the phone's bottom tab bar. */
   tab?: boolean;
   end?: boolean;
-  /** Left out for those who see it in the coordination group. */
-  staffOnly?: boolean;
 }
 
 interface NavGroup {
@@ -33,7 +31,7 @@ const groups: NavGroup[] = [
       { to: '/shifts', label: 'nav.shifts', icon: 'search', tab: true },
       { to: '/my-shifts', label: 'nav.myShifts', icon: 'calendar', tab: true },
       { to: '/my-hours', label: 'hours.link', icon: 'shield' },
-      { to: '/programme', label: 'nav.programme', icon: 'users' },
+      { to: '/programme', label: 'nav.programme', icon: 'users', end: true },
       { to: '/checkin', label: 'nav.checkIn', icon: 'check' },
       { to: '/availability', label: 'nav.availability', icon: 'clock', tab: true },
       { to: '/notifications', label: 'nav.notifications', icon: 'bell', tab: true },
@@ -50,17 +48,21 @@ const groups: NavGroup[] = [
       { to: '/coordinate/new', label: 'nav.newShifts', icon: 'plus' },
       { to: '/coordinate/volunteers', label: 'nav.volunteers', icon: 'users' },
       { to: '/coordinate/kiosks', label: 'nav.kiosks', icon: 'shield' },
+    ],
+  },
+  {
+    label: 'nav.group.programme',
+    roles: ['STAFF', 'ADMIN', 'COORDINATOR'],
+    items: [
+      { to: '/programme/applications', label: 'nav.applications', icon: 'list' },
+      { to: '/programme/cohorts', label: 'nav.cohorts', icon: 'users' },
       { to: '/coordinate/programme', label: 'nav.programmeCoord', icon: 'check' },
     ],
   },
   {
     label: 'nav.group.staff',
     roles: ['STAFF', 'ADMIN'],
-    items: [
-      { to: '/reports', label: 'nav.reports', icon: 'chart' },
-      // Staff choose mentors too; an admin finds the page under coordination.
-      { to: '/coordinate/programme', label: 'nav.programmeCoord', icon: 'check', staffOnly: true },
-    ],
+    items: [{ to: '/reports', label: 'nav.reports', icon: 'chart' }],
   },
   {
     label: 'nav.group.admin',
@@ -108,10 +110,7 @@ function Brand() {
 function useNavGroups(): NavGroup[] {
   const { viewer } = useSession();
   if (!viewer) return [{ label: 'nav.group.volunteer', roles: 'anyone', items: [{ to: '/shifts', label: 'nav.shifts', icon: 'search' }] }];
-  const coordinates = viewer.roles.includes('COORDINATOR') || viewer.roles.includes('ADMIN');
-  return groups
-    .filter((g) => g.roles === 'anyone' || g.roles.some((r) => viewer.roles.includes(r)))
-    .map((g) => ({ ...g, items: g.items.filter((i) => !(i.staffOnly && coordinates)) }));
+  return groups.filter((g) => g.roles === 'anyone' || g.roles.some((r) => viewer.roles.includes(r)));
 }
 
 function UnreadBadge({ count }: { count: number }) {
