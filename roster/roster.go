@@ -140,9 +140,19 @@ type Options struct {
 	// until the deadline, 0 without one tries DefaultIterations.
 	Iterations int
 	// Cycle is the number of moves of one annealing cycle (temperature from
-	// hot to cold, then a restart from the best plan); 0: a default.
+	// hot to cold, then a restart from the best plan); 0: a third of
+	// Iterations, or DefaultCycle when only a deadline bounds the search.
 	Cycle int
+	// LineOdds: one move in LineOdds re-plans one or two people's whole
+	// period exactly (dynamic programming over the days); 0: from the size
+	// of the programme (about 1 in 50 on the benchmark's Instance2, 1 in
+	// 300 on Instance3), negative: never.
+	LineOdds int
 }
+
+// DefaultCycle is the length of an annealing cycle, in moves, when only a
+// deadline bounds the search.
+const DefaultCycle = 2_000_000
 
 // DefaultIterations is the move budget when neither Options.Iterations nor
 // a deadline bounds the search.
