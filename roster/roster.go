@@ -182,9 +182,11 @@ type LoadSpread struct {
 type Plan struct {
 	Assignments []Assignment // proposals only; held places are not repeated
 	// Filled counts the places below target filled by proposals; Bound is
-	// the exact maximum of that number under the per-day, per-week and
-	// per-period shift limits (a maximum flow), so Filled == Bound means no
-	// plan could fill more.
+	// the exact maximum of that number under eligibility and the per-day,
+	// per-week and per-period shift counts only (a maximum flow): clock
+	// times (overlaps, rest), minutes and runs of days are relaxed, so it
+	// is an upper bound. Filled == Bound proves no plan could fill more;
+	// Filled < Bound alone proves nothing (TestBoundIgnoresOverlaps).
 	Filled, Bound int
 	Open          int // places still below target
 	Feasible      bool
