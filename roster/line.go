@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"context"
 	"math"
 	"slices"
 )
@@ -66,10 +67,13 @@ type lineDP struct {
 // costs: a programme of W label extensions costs about W/30 ordinary moves
 // of time, so one move in W/30 spends about half the time on lines. It
 // counts work, not time, so a seed's walk stays the same on any machine.
-func (s *search) calibrateLines() int {
+func (s *search) calibrateLines(ctx context.Context) int {
 	m := s.st.m
 	n, calls := 0, 0
 	for p := 0; p < m.nP && calls < 8; p++ {
+		if ctx.Err() != nil {
+			return -1 // no search left to steer
+		}
 		if len(m.held[p]) == 0 && !slices.Contains(m.elig[p*m.nS:(p+1)*m.nS], true) {
 			continue
 		}

@@ -559,7 +559,7 @@ func (s *search) run(ctx context.Context, opt Options) {
 	}
 	s.lineOdds = opt.LineOdds
 	if s.lineOdds == 0 {
-		s.lineOdds = s.calibrateLines()
+		s.lineOdds = s.calibrateLines(ctx)
 	}
 	hardWeight := m.w.Hard
 	defer func() { m.w.Hard = hardWeight }()
