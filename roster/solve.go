@@ -567,24 +567,15 @@ func (s *search) run(ctx context.Context, opt Options) {
 	t0, t1 := s.calibrate()
 	best := st.snapshot()
 	curIsBest := true
-	first := best
-	for k := 0; budget == 0 || s.iterations < budget; k++ {
+	for budget == 0 || s.iterations < budget {
 		if s.iterations > 0 {
 			// While the best plan still falls short, each new cycle
 			// prices a shortfall twice as high.
 			if best.hard > 0 {
 				cycleHard *= 2
 			}
-			if k%2 == 0 || best.hard > 0 {
-				st.restore(best)
-				curIsBest = true
-			} else {
-				// Every other cycle walks afresh from the first plan: a
-				// walk from the best stays in its basin (Instance2 seed
-				// 1 ended at 1050, 27% off, after 17 million moves).
-				st.restore(first)
-				curIsBest = false
-			}
+			st.restore(best)
+			curIsBest = true
 		}
 		ratio := math.Log(t1 / t0)
 		var temp float64
