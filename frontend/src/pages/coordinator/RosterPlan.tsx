@@ -8,7 +8,6 @@ import {
   DiscardRosterPlanDocument,
   PlanRosterDocument,
   ProposedRosterPlansDocument,
-  RosterPlanAfterDocument,
   type ApplyRosterPlanMutation,
   type RosterFairnessFieldsFragment,
   type RosterPlanFieldsFragment,
@@ -212,14 +211,6 @@ export function ProposedPlaces({ proposals, planner }: { proposals: Proposal[]; 
   );
 }
 
-/** The spread before and after, recomputed by the server without the dropped proposals. */
-function FairnessKeeping({ plan, skipped }: { plan: Plan; skipped: ReadonlySet<string> }) {
-  const skip = [...skipped].sort();
-  const recomputed = useQuery(RosterPlanAfterDocument, { id: plan.id, skip }, { skip: skip.length === 0 });
-  const after = skip.length === 0 ? plan.fairnessAfter : (recomputed.data?.rosterPlan?.fairnessAfter ?? plan.fairnessAfter);
-  return <Fairness before={plan.fairnessBefore} after={after} />;
-}
-
 function Fairness({ before, after }: { before: RosterFairnessFieldsFragment; after: RosterFairnessFieldsFragment }) {
   const { t, locale } = useI18n();
   const rows: [MessageKey, string, string][] = [
@@ -360,7 +351,7 @@ export function RosterPlanPanel({ planner, zone, shownShiftIds }: { planner: Ros
       </div>
       {plan.proposals.length > 0 && (
         <>
-          <FairnessKeeping plan={plan} skipped={planner.skipped} />
+          <Fairness before={plan.fairnessBefore} after={plan.fairnessAfter} />
           <p className="muted small">{t('roster.afterNote')}</p>
         </>
       )}
