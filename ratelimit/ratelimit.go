@@ -73,6 +73,7 @@ type Rules struct {
 	CalendarAddress     Limit // GET /calendar/{secret}.ics (feeds) per client address
 	MessageUser         Limit // messageVolunteers per coordinator
 	CheckInCodeUser     Limit // check-in codes tried per signed-in user (kiosk and personal codes)
+	InboundAddress      Limit // POST /webhooks/inbound (the SMS gateway's replies) per client address
 }
 
 // DefaultRules are generous to people and stingy to scripts.
@@ -95,11 +96,15 @@ func DefaultRules() Rules {
 		// A volunteer mistypes a code now and then, and a coordinator
 		// scans a queue at the door; six digits cannot be guessed at this pace.
 		CheckInCodeUser: Limit{Rate: 30, Period: time.Minute, Burst: 10},
+		// The gateway posts every volunteer's reply from its one address,
+		// in waves after the reminders; anyone else only hammers the
+		// signature check.
+		InboundAddress: Limit{Rate: 300, Period: time.Minute, Burst: 100},
 	}
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message"}
+var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message", "inbound-ip"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
@@ -125,6 +130,8 @@ func (r *Rules) field(name string) *Limit {
 		return &r.MessageUser
 	case "checkin-code":
 		return &r.CheckInCodeUser
+	case "inbound-ip":
+		return &r.InboundAddress
 	}
 	return nil
 }

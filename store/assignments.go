@@ -211,6 +211,25 @@ func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signup
 		if err != nil {
 			return fmt.Errorf("store: signup: %w", err)
 		}
+		if a.Status == konullu.AssignmentWaitlisted {
+			// A place on offer goes to the waitlist first (swaps.go): to
+			// this volunteer when nobody before them could come.
+			o, err := d.openOfferOf(ctx, tx, s.ID)
+			if err != nil {
+				return err
+			}
+			if o != nil {
+				given, promoted, err := d.giveOfferToWaitlist(ctx, tx, s, now, o, a.ID)
+				switch {
+				case err != nil:
+					return err
+				case given && promoted == a.ID:
+					a.Status, a.WaitlistPosition = konullu.AssignmentConfirmed, 0
+				case given:
+					a.WaitlistPosition-- // the first of the queue left it
+				}
+			}
+		}
 		out, outcome = a, a.Status
 		if mode.proposal != nil {
 			if err := d.recordProposal(ctx, tx, mode.proposal.id, konullu.ProposalAssigned, nil, a.ID); err != nil {
