@@ -73,6 +73,8 @@ type Rules struct {
 	CalendarAddress     Limit // GET /calendar/{secret}.ics (feeds) per client address
 	MessageUser         Limit // messageVolunteers per coordinator
 	CheckInCodeUser     Limit // check-in codes tried per signed-in user (kiosk and personal codes)
+	ApplyAddress        Limit // public applications to a cohort per client address
+	ApplyEmail          Limit // public applications per email applied with (duplicates count)
 	InboundAddress      Limit // POST /webhooks/inbound (the SMS gateway's replies) per client address
 }
 
@@ -96,6 +98,10 @@ func DefaultRules() Rules {
 		// A volunteer mistypes a code now and then, and a coordinator
 		// scans a queue at the door; six digits cannot be guessed at this pace.
 		CheckInCodeUser: Limit{Rate: 30, Period: time.Minute, Burst: 10},
+		// A school's computer room applies together; a script probing
+		// which emails applied learns a few a minute at most.
+		ApplyAddress: Limit{Rate: 30, Period: time.Hour, Burst: 10},
+		ApplyEmail:   Limit{Rate: 5, Period: time.Hour, Burst: 3},
 		// The gateway posts every volunteer's reply from its one address,
 		// in waves after the reminders; anyone else only hammers the
 		// signature check.
@@ -104,7 +110,7 @@ func DefaultRules() Rules {
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message", "inbound-ip"}
+var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message", "apply-ip", "apply", "inbound-ip"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
@@ -130,6 +136,10 @@ func (r *Rules) field(name string) *Limit {
 		return &r.MessageUser
 	case "checkin-code":
 		return &r.CheckInCodeUser
+	case "apply-ip":
+		return &r.ApplyAddress
+	case "apply":
+		return &r.ApplyEmail
 	case "inbound-ip":
 		return &r.InboundAddress
 	}

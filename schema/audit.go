@@ -380,6 +380,8 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 			putAll(snap, kind, m, err)
 		case kindRosterPlan:
 			r.rosterSnapshots(ctx, snap, ids)
+		case kindCohort, kindApplication:
+			r.intakeSnapshots(ctx, snap, kind, ids)
 		case kindKiosk:
 			if r.presence != nil {
 				for _, id := range ids {
@@ -392,6 +394,8 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 					}
 				}
 			}
+		case kindHourCorrection, kindRecommendationLetter:
+			r.mentoringSnapshots(ctx, snap, kind, ids)
 		case kindVolunteer:
 			m, err := r.store.VolunteersByIDs(ctx, ids)
 			snap.failed(err)

@@ -577,6 +577,11 @@ export const az: Messages = {
   'audit.differences': 'Dəyişən sahələr',
 
   'login.forgot': 'Şifrənizi unutmusunuz?',
+  // The youth programme (the pages' own messages are in pages/programme/messages.ts).
+  'nav.group.programme': 'Gənclər proqramı',
+  'nav.applications': 'Müraciətlər',
+  'nav.cohorts': 'Qəbullar',
+  'apply.link': 'Gənclər proqramına müraciət edin',
   'forgot.title': 'Şifrənin bərpası',
   'forgot.lead': 'Daxil olduğunuz e-poçtu yazın. Bu ünvanla hesab varsa, yeni şifrə seçmək üçün keçid göndərəcəyik; o, 30 dəqiqə ərzində bir dəfə işləyir.',
   'forgot.submit': 'Keçidi göndər',
@@ -740,4 +745,8 @@ export const az: Messages = {
   'kiosks.revokedAt': 'Ləğv edilib: {date}',
   'kiosks.createdAt': 'Yaradılıb: {date}',
   'kiosks.scan': 'Könüllünün kodunu oxut',
+  // The youth programme: mentors, hour corrections, recommendation letters.
+  'nav.programme': 'Proqramım',
+  'nav.programmeCoord': 'Mentorlar, saatlar, məktublar',
+  'error.MENTOR_NOT_EXPERIENCED': 'Bu könüllünün mentor olmaq üçün kifayət qədər saatı yoxdur (20 saat lazımdır).',
 };
