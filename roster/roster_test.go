@@ -389,3 +389,23 @@ func TestFillIgnoresDeadline(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundIgnoresOverlaps pins down what Plan.Bound proves. The flow
+// counts shifts per day, week and period, not clock times: two overlapping
+// slots on one day, for a person allowed two shifts a day, give a bound of
+// 2 while only 1 can be filled (the brute force, over every rule, says 1,
+// and so does the plan). So Bound is an upper bound: Filled == Bound proves
+// the fill is the maximum; where overlaps, rest or minutes bind, the
+// brute-force comparison above is what checks the fill.
+func TestBoundIgnoresOverlaps(t *testing.T) {
+	p := &Problem{Rules: Rules{MaxShiftsPerDay: 2}}
+	p.Slots = []Slot{
+		{ID: "a", Start: at(0, 9), End: at(0, 13), Position: "x", Capacity: 1},
+		{ID: "b", Start: at(0, 12), End: at(0, 16), Position: "x", Capacity: 1},
+	}
+	p.People = []Person{{ID: "v", Age: 30, Availability: []Window{{at(0, 8), at(0, 20)}}}}
+	plan := solve(t, p, 1, 1000)
+	if plan.Bound != 2 || bruteForceFill(p) != 1 || plan.Filled != 1 {
+		t.Fatalf("bound %d, brute force %d, filled %d; want 2, 1, 1", plan.Bound, bruteForceFill(p), plan.Filled)
+	}
+}
