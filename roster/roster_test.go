@@ -222,18 +222,20 @@ func TestAnytime(t *testing.T) {
 	p := SyntheticWeek(4, 150, 2000)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	start := time.Now()
-	plan, err := Solve(ctx, p, Options{Seed: 1})
+	// A budget of moves no machine finishes: only the deadline can end the
+	// search (a solver that ignored it would run until go test's timeout).
+	// No wall-clock limit here: machines are shared and noisy.
+	const budget = 1 << 40
+	plan, err := Solve(ctx, p, Options{Seed: 1, Iterations: budget})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Compiling, the flow and the final check come on top of the search;
-	// the race detector slows them several times.
-	if el := time.Since(start); el > 3*time.Second {
-		t.Fatalf("returned after %s, deadline 300ms", el)
+	if plan.Iterations >= budget {
+		t.Fatalf("tried %d moves: the deadline did not stop the search", plan.Iterations)
 	}
-	if plan.Filled != plan.Bound {
-		t.Fatalf("filled %d of a possible %d", plan.Filled, plan.Bound)
+	// The best so far is a whole plan: filled to the maximum, every rule kept.
+	if plan.Filled != plan.Bound || !plan.Feasible {
+		t.Fatalf("filled %d of a possible %d, feasible %v", plan.Filled, plan.Bound, plan.Feasible)
 	}
 }
 
