@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, errorCodes, errorField, errorKey, fieldErrorKey, fromGraphQLError, isMissingFeature, toApiError } from './errors';
 import { fileNameOf } from '../lib/download';
-import { catalogs, languages, translate } from '../i18n';
+import { languages, translate, type Lang } from '../i18n';
+import type { Messages } from '../i18n/types';
+import { az } from '../i18n/az';
+import { en } from '../i18n/en';
+import { ru } from '../i18n/ru';
+
+const catalogs: Record<Lang, Messages> = { az, en, ru };
 
 describe('API errors', () => {
   it('reads code and field from a GraphQL error', () => {

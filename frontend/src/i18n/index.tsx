@@ -1,11 +1,13 @@
 // Languages: Azerbaijani (the default), English and Russian. Every message
 // exists in all three: az.ts and ru.ts are typed by en.ts's keys, so a
 // missing or misspelt key fails the type check.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+//
+// Each language's catalogue is a chunk of its own, loaded when it is first
+// needed: a phone downloads one language, not three (together they were a
+// third of the first page load). main.tsx loads the starting language before
+// the first render; switching loads the next one, then switches.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Messages, MessageKey, Plural } from './types';
-import { az } from './az';
-import { en } from './en';
-import { ru } from './ru';
 import { formatNumber } from '../lib/format';
 
 export type { MessageKey } from './types';
@@ -13,7 +15,24 @@ export type { MessageKey } from './types';
 export const languages = ['az', 'en', 'ru'] as const;
 export type Lang = (typeof languages)[number];
 
-export const catalogs: Record<Lang, Messages> = { az, en, ru };
+const loaders: Record<Lang, () => Promise<Messages>> = {
+  az: () => import('./az').then((m) => m.az),
+  en: () => import('./en').then((m) => m.en),
+  ru: () => import('./ru').then((m) => m.ru),
+};
+const loaded: Partial<Record<Lang, Promise<Messages>>> = {};
+
+/** The language's catalogue, downloaded once. */
+export function loadCatalog(lang: Lang): Promise<Messages> {
+  let p = loaded[lang];
+  if (!p) {
+    p = loaders[lang]();
+    // A failed download (offline) may be tried again later.
+    p.catch(() => delete loaded[lang]);
+    loaded[lang] = p;
+  }
+  return p;
+}
 
 /** The BCP 47 locale each language formats dates and numbers in. */
 export const localeOf: Record<Lang, string> = { az: 'az', en: 'en-GB', ru: 'ru-RU' };
@@ -77,24 +96,41 @@ function readStored(): string | null {
   }
 }
 
-export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(() => initialLang(readStored(), navigator.languages ?? [navigator.language]));
+/** The starting language: the one chosen before, else the browser's. */
+export function startingLang(): Lang {
+  return initialLang(readStored(), navigator.languages ?? [navigator.language]);
+}
+
+/** Holds the language; initial is the starting one with its catalogue already loaded (main.tsx). */
+export function I18nProvider({ initial, children }: { initial: { lang: Lang; messages: Messages }; children: ReactNode }) {
+  const [current, setCurrent] = useState(initial);
+  const wanted = useRef<Lang>(initial.lang);
   const setLang = useCallback((next: Lang) => {
-    setLangState(next);
+    wanted.current = next;
     try {
       localStorage.setItem(storageKey, next);
     } catch {
       // Private mode: the choice lasts for this visit only.
     }
-  }, []);
+    loadCatalog(next).then(
+      (messages) => {
+        // Two quick switches: the last one chosen wins.
+        if (wanted.current === next) setCurrent({ lang: next, messages });
+      },
+      () => {
+        // Offline: stay in the language already shown.
+        wanted.current = current.lang;
+      },
+    );
+  }, [current.lang]);
+  const { lang, messages } = current;
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
   const value = useMemo<I18n>(() => {
     const locale = localeOf[lang];
-    const messages = catalogs[lang];
     return { lang, locale, setLang, t: (key, vars) => translate(messages, locale, key, vars) };
-  }, [lang, setLang]);
+  }, [lang, messages, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 
