@@ -23,7 +23,7 @@ type liveEnv struct {
 	srv *httptest.Server
 }
 
-func newLiveEnv(t *testing.T) *liveEnv {
+func newLiveEnv(t *testing.T, opts ...envOption) *liveEnv {
 	t.Helper()
 	rd := redistest.Open(t)
 	bus := live.New(rd.Client, rd.Prefix+"events", nil)
@@ -32,7 +32,7 @@ func newLiveEnv(t *testing.T) *liveEnv {
 	go func() { defer close(done); bus.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	<-bus.Ready()
-	e := newEnv(t, withEvents(bus))
+	e := newEnv(t, append([]envOption{withEvents(bus)}, opts...)...)
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
 	return &liveEnv{env: e, srv: srv}
