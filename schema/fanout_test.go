@@ -91,11 +91,6 @@ func TestSubscriptionsShareAnswers(t *testing.T) {
 	withdraw := func(token, id string) {
 		e.post(token, `mutation($a: ID!) { withdraw(assignmentId: $a) { id } }`, map[string]any{"a": id}).ok(t, nil)
 	}
-	// Leyla holds places at both centres; Samir one at C.
-	signUp(leyla, sD)
-	leylaC := signUp(leyla, sC)
-	samirC := signUp(samir, sC)
-
 	vars := map[string]any{"c": gid("Centre", c.ID)}
 	watchers := map[string]*wsClient{}
 	for name, token := range map[string]string{"aynur": aynur, "elnur": elnur, "bahar": bahar, "samir": samir, "admin": admin} {
@@ -104,6 +99,15 @@ func TestSubscriptionsShareAnswers(t *testing.T) {
 		ws.subscribe("live", withContact, vars)
 		ws.pingPong()
 		watchers[name] = ws
+	}
+	// Leyla holds places at both centres; Samir one at C. Everyone hears
+	// the two signups at C.
+	signUp(leyla, sD)
+	leylaC := signUp(leyla, sC)
+	samirC := signUp(samir, sC)
+	for _, ws := range watchers {
+		ws.want("next", "live")
+		ws.want("next", "live")
 	}
 
 	// Leyla withdraws at C. Her place at D keeps her contact details open
@@ -136,19 +140,20 @@ func TestSubscriptionsShareAnswers(t *testing.T) {
 		t.Errorf("three classes and one member shown himself: %d answers resolved, want 4", n)
 	}
 
-	// Elnur loses C: his subscription ends (FORBIDDEN) before any later
-	// event; Aynur, of his former class, still hears.
+	// Elnur loses C and Bahar is suspended; an event follows at once. Both
+	// have their rights read again before it is routed: Elnur's
+	// subscription ends (FORBIDDEN) and Bahar's connection closes (4403),
+	// and neither hears it; Aynur, of Elnur's former class, does.
 	e.post(admin, `mutation($u: ID!, $c: [ID!]) { revokeRole(userId: $u, role: COORDINATOR, centreIds: $c) { id } }`,
 		map[string]any{"u": gid("User", elnurUser.ID), "c": []string{gid("Centre", c.ID)}}).ok(t, nil)
-	watchers["elnur"].wantErrorCode("live", konullu.EFORBIDDEN)
-	// Bahar is suspended: her connection closes.
 	e.post(admin, `mutation($u: ID!) { suspendUser(userId: $u, reason: "test") { suspended } }`,
 		map[string]any{"u": gid("User", baharUser.ID)}).ok(t, nil)
+	le.bus.PublishCentreEvent(context.Background(), konullu.CentreEvent{Kind: konullu.CentreShiftCreated, At: t0, CentreID: c.ID, ShiftID: sC.ID})
+	watchers["elnur"].wantErrorCode("live", konullu.EFORBIDDEN)
 	watchers["bahar"].wantClosed(4403)
-	signUp(leyla, sC)
 	for _, name := range []string{"aynur", "samir", "admin"} {
-		if kind, _, _ := contactOf(t, watchers[name].want("next", "live")); kind != "SIGNED_UP" {
-			t.Errorf("%s: %s, want SIGNED_UP", name, kind)
+		if kind, _, _ := contactOf(t, watchers[name].want("next", "live")); kind != "SHIFT_CREATED" {
+			t.Errorf("%s: %s, want SHIFT_CREATED", name, kind)
 		}
 	}
 	watchers["elnur"].pingPong() // nothing came after the error

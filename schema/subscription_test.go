@@ -21,6 +21,7 @@ import (
 type liveEnv struct {
 	*env
 	srv *httptest.Server
+	bus *live.Bus
 }
 
 func newLiveEnv(t *testing.T, opts ...envOption) *liveEnv {
@@ -35,7 +36,7 @@ func newLiveEnv(t *testing.T, opts ...envOption) *liveEnv {
 	e := newEnv(t, append([]envOption{withEvents(bus)}, opts...)...)
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
-	return &liveEnv{env: e, srv: srv}
+	return &liveEnv{env: e, srv: srv, bus: bus}
 }
 
 // wsClient speaks graphql-transport-ws, as the graphql-ws client does.
