@@ -330,10 +330,10 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 	}
 	paragraphs := []string{}
 	switch m.Kind {
-	case konullu.NotifyShiftCancelled:
+	case konullu.NotifyShiftCancelled, konullu.NotifyCorrectionApproved, konullu.NotifyCorrectionRejected:
 		paragraphs = append(paragraphs, body)
 		reason := p.Reason
-		if reason == "" && m.Shift != nil {
+		if reason == "" && m.Shift != nil && m.Kind == konullu.NotifyShiftCancelled {
 			reason = m.Shift.CancelReason
 		}
 		if reason != "" {

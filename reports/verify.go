@@ -10,15 +10,25 @@ import (
 // verifyText is the wording of the verification page in one language.
 type verifyText struct {
 	Title, Valid, Revoked, NotFound, Name, Hours, Period, Code string
+	Issued                                                     string
+}
+
+// letterVerifyText is what the page says of a recommendation letter.
+type letterVerifyText struct{ Valid, Kind, IssuedBy string }
+
+var letterVerifyTexts = map[konullu.Language]letterVerifyText{
+	konullu.LanguageAz: {"Bu tövsiyə məktubu həqiqidir: Könüllü platformasında verilib.", "Sənəd", "Yazan"},
+	konullu.LanguageEn: {"This recommendation letter is genuine: it was issued through Könüllü.", "Document", "Written by"},
+	konullu.LanguageRu: {"Это рекомендательное письмо подлинное: оно выдано через Könüllü.", "Документ", "Автор"},
 }
 
 var verifyTexts = map[konullu.Language]verifyText{
 	konullu.LanguageAz: {"Sertifikatın yoxlanması", "Bu sertifikat etibarlıdır.", "Bu sertifikat ləğv edilib.",
-		"Bu kodla sertifikat tapılmadı.", "Ad və soyad", "Saat", "Dövr", "Kod"},
+		"Bu kodla sertifikat və ya məktub tapılmadı.", "Ad və soyad", "Saat", "Dövr", "Kod", "Verilmə tarixi"},
 	konullu.LanguageEn: {"Certificate verification", "This certificate is valid.", "This certificate has been revoked.",
-		"No certificate has this code.", "Name", "Hours", "Period", "Code"},
+		"No certificate or letter has this code.", "Name", "Hours", "Period", "Code", "Issued on"},
 	konullu.LanguageRu: {"Проверка сертификата", "Сертификат действителен.", "Сертификат отозван.",
-		"Сертификат с таким кодом не найден.", "Имя", "Часы", "Период", "Код"},
+		"Сертификат или письмо с таким кодом не найдены.", "Имя", "Часы", "Период", "Код", "Дата выдачи"},
 }
 
 var verifyPage = template.Must(template.New("verify").Parse(`<!doctype html>
@@ -31,11 +41,15 @@ dt{font-weight:600}nav a{margin-right:.6rem}</style></head>
 <h1>{{.T.Title}}</h1>
 {{if not .Found}}<p class="bad" id="status" data-status="NOT_FOUND">{{.T.NotFound}}</p>
 {{else}}{{if .Revoked}}<p class="bad" id="status" data-status="REVOKED">{{.T.Revoked}}</p>
+{{else if .Letter}}<p class="ok" id="status" data-status="VALID">{{.L.Valid}}</p>
 {{else}}<p class="ok" id="status" data-status="VALID">{{.T.Valid}}</p>{{end}}
 <dl><dt>{{.T.Code}}</dt><dd id="code">{{.Code}}</dd>
 <dt>{{.T.Name}}</dt><dd id="name">{{.Name}}</dd>
 <dt>{{.T.Hours}}</dt><dd id="hours">{{.Hours}}</dd>
-<dt>{{.T.Period}}</dt><dd id="period">{{.From}} – {{.To}}</dd></dl>{{end}}
+{{if .From}}<dt>{{.T.Period}}</dt><dd id="period">{{.From}} – {{.To}}</dd>{{end}}
+{{if .Letter}}<dt>{{.L.Kind}}</dt><dd id="kind" data-kind="LETTER">{{.L.Kind}}</dd>
+<dt>{{.L.IssuedBy}}</dt><dd id="author">{{.Author}}</dd>
+<dt>{{.T.Issued}}</dt><dd id="issued">{{.Issued}}</dd>{{end}}</dl>{{end}}
 </body></html>
 `))
 
@@ -50,13 +64,29 @@ func Verify(d Deps) http.Handler {
 			Lang                        konullu.Language
 			Langs                       []konullu.Language
 			T                           verifyText
-			Found, Revoked              bool
+			L                           letterVerifyText
+			Found, Revoked, Letter      bool
 			Code, Name, Hours, From, To string
+			Author, Issued              string
 		}{Langs: []konullu.Language{konullu.LanguageAz, konullu.LanguageEn, konullu.LanguageRu}}
 		c, err := d.Reports.CertificateByCode(r.Context(), r.PathValue("code"))
+		// Letters share the certificates' codes: a code no certificate has may be a letter's.
+		var letter *konullu.RecommendationLetter
+		if ms, ok := d.Store.(konullu.MentoringStore); ok && konullu.ErrorCode(err) == konullu.ENOTFOUND {
+			if letter, err = ms.LetterByCode(r.Context(), r.PathValue("code")); err != nil {
+				letter = nil
+			}
+		}
 		status := http.StatusOK
 		lang := konullu.DefaultLanguage
 		switch {
+		case letter != nil:
+			lang = letter.Language
+			data.Found, data.Letter = true, true
+			data.Code, data.Name, data.Author = letter.Code, letter.FullName, letter.AuthorName
+			if !letter.From.IsZero() {
+				data.From, data.To = letter.From.Format("2006-01-02"), letter.To.Format("2006-01-02")
+			}
 		case konullu.ErrorCode(err) == konullu.ENOTFOUND:
 			status = http.StatusNotFound
 		case err != nil:
@@ -71,8 +101,15 @@ func Verify(d Deps) http.Handler {
 		if l, err := konullu.ParseLanguage("lang", r.URL.Query().Get("lang")); err == nil {
 			lang = l
 		}
-		data.Lang, data.T = lang, verifyTexts[lang]
-		if data.Found {
+		data.Lang, data.T, data.L = lang, verifyTexts[lang], letterVerifyTexts[lang]
+		switch {
+		case data.Letter:
+			data.Hours = textFor(lang).formatHours(letter.Minutes)
+			data.Issued = textFor(lang).formatDate(letter.IssuedAt)
+			if data.Author == "" {
+				data.Author = letterTextFor(lang).programme
+			}
+		case data.Found:
 			data.Hours = textFor(lang).formatHours(c.Minutes)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -59,6 +59,10 @@ func TestContract(t *testing.T) {
 	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
 	wantQuery = append(wantQuery, "kioskCode")
 	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
+	// The youth programme: mentors, hour corrections, letters (mentoring.graphql; contract round 2).
+	wantQuery = append(wantQuery, "hourCorrections", "recommendationLetter")
+	wantMutation = append(wantMutation, "assignMentor", "removeMentor", "signUpWithMentee", "requestHourCorrection",
+		"decideHourCorrection", "issueRecommendation")
 	// The youth programme's intake (programme_intake.graphql).
 	wantQuery = append(wantQuery, "cohorts", "cohort", "applications", "applicationConnection")
 	wantMutation = append(wantMutation, "createCohort", "submitApplication", "scheduleInterview", "decideApplication")
