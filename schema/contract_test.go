@@ -59,6 +59,8 @@ func TestContract(t *testing.T) {
 	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
 	wantQuery = append(wantQuery, "kioskCode")
 	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
+	// Weekly series changed or cancelled from a date on (series.graphql).
+	wantMutation = append(wantMutation, "updateSeries", "cancelSeries")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {
