@@ -73,6 +73,8 @@ type Rules struct {
 	CalendarAddress     Limit // GET /calendar/{secret}.ics (feeds) per client address
 	MessageUser         Limit // messageVolunteers per coordinator
 	CheckInCodeUser     Limit // check-in codes tried per signed-in user (kiosk and personal codes)
+	ApplyAddress        Limit // public applications to a cohort per client address
+	ApplyEmail          Limit // public applications per email applied with (duplicates count)
 }
 
 // DefaultRules are generous to people and stingy to scripts.
@@ -95,11 +97,15 @@ func DefaultRules() Rules {
 		// A volunteer mistypes a code now and then, and a coordinator
 		// scans a queue at the door; six digits cannot be guessed at this pace.
 		CheckInCodeUser: Limit{Rate: 30, Period: time.Minute, Burst: 10},
+		// A school's computer room applies together; a script probing
+		// which emails applied learns a few a minute at most.
+		ApplyAddress: Limit{Rate: 30, Period: time.Hour, Burst: 10},
+		ApplyEmail:   Limit{Rate: 5, Period: time.Hour, Burst: 3},
 	}
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message"}
+var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message", "apply-ip", "apply"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
@@ -125,6 +131,10 @@ func (r *Rules) field(name string) *Limit {
 		return &r.MessageUser
 	case "checkin-code":
 		return &r.CheckInCodeUser
+	case "apply-ip":
+		return &r.ApplyAddress
+	case "apply":
+		return &r.ApplyEmail
 	}
 	return nil
 }

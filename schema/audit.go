@@ -380,6 +380,8 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 			putAll(snap, kind, m, err)
 		case kindRosterPlan:
 			r.rosterSnapshots(ctx, snap, ids)
+		case kindCohort, kindApplication:
+			r.intakeSnapshots(ctx, snap, kind, ids)
 		case kindKiosk:
 			if r.presence != nil {
 				for _, id := range ids {

@@ -61,6 +61,9 @@ func TestContract(t *testing.T) {
 	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
 	// Weekly series changed or cancelled from a date on (series.graphql).
 	wantMutation = append(wantMutation, "updateSeries", "cancelSeries")
+	// The youth programme's intake (programme_intake.graphql).
+	wantQuery = append(wantQuery, "cohorts", "cohort", "applications", "applicationConnection")
+	wantMutation = append(wantMutation, "createCohort", "submitApplication", "scheduleInterview", "decideApplication")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

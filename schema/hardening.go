@@ -107,6 +107,8 @@ func rateLimited(rule string, retry time.Duration) *konullu.Error {
 		RuleResetAccount:        "too many password resets asked for this email",
 		RuleResetAddress:        "too many password resets asked from this address",
 		RuleMessageUser:         "too many messages to volunteers",
+		RuleApplyAddress:        "too many applications from this address",
+		RuleApplyEmail:          "too many applications with this email",
 	}[rule]
 	if what == "" {
 		what = "too many requests"

@@ -136,6 +136,12 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = o
+	case kindCohort, kindApplication:
+		in, err := r.intakeNode(ctx, kind, id)
+		if err != nil || in == nil {
+			return nil, err
+		}
+		n = in
 	case kindKiosk:
 		k, err := r.kioskByID(ctx, id)
 		if err != nil || k == nil {

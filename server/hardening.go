@@ -99,6 +99,10 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 		lim = h.rules.MessageUser
 	case schema.RuleCheckInCode:
 		lim = h.rules.CheckInCodeUser
+	case schema.RuleApplyAddress:
+		lim, key = h.rules.ApplyAddress, ratelimit.AddressKey(key)
+	case schema.RuleApplyEmail:
+		lim, key = h.rules.ApplyEmail, ratelimit.AccountKey(key)
 	case ruleVerifyAddress:
 		lim, key = h.rules.VerifyAddress, ratelimit.AddressKey(key)
 	case ruleCalendarAddress:

@@ -31,6 +31,9 @@ const Accounts = lazy(() => import('./pages/admin/Accounts'));
 const Kiosk = lazy(() => import('./pages/checkin/Kiosk'));
 const CheckIn = lazy(() => import('./pages/checkin/CheckIn'));
 const Kiosks = lazy(() => import('./pages/coordinator/Kiosks'));
+const Apply = lazy(() => import('./pages/programme/Apply'));
+const Cohorts = lazy(() => import('./pages/programme/Cohorts'));
+const Applications = lazy(() => import('./pages/programme/Applications'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -94,6 +97,7 @@ const router = createBrowserRouter([
   { path: '/forgot-password', element: <Lazy><ForgotPassword /></Lazy>, errorElement: <RouteError /> },
   { path: '/reset-password', element: <Lazy><ResetPassword /></Lazy>, errorElement: <RouteError /> },
   { path: '/kiosk', element: <Lazy><Kiosk /></Lazy>, errorElement: <RouteError /> },
+  { path: '/apply', element: <Lazy><Apply /></Lazy>, errorElement: <RouteError /> },
   {
     element: <AppLayout />,
     errorElement: <RouteError />,
@@ -114,6 +118,8 @@ const router = createBrowserRouter([
       { path: 'coordinate/kiosks', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Kiosks /></Guard> },
       { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },
       { path: 'coordinate/shifts/:id', element: <Guard roles={['COORDINATOR', 'ADMIN']}><ManageShift /></Guard> },
+      { path: 'programme/cohorts', element: <Guard roles={['STAFF', 'ADMIN', 'COORDINATOR']}><Cohorts /></Guard> },
+      { path: 'programme/applications', element: <Guard roles={['STAFF', 'ADMIN', 'COORDINATOR']}><Applications /></Guard> },
       { path: 'reports', element: <Guard roles={['STAFF', 'ADMIN']}><Dashboard /></Guard> },
       { path: 'admin', element: <Guard roles={['ADMIN']}><Admin /></Guard> },
       { path: 'admin/audit', element: <Guard roles={['ADMIN']}><AuditLog /></Guard> },

@@ -50,6 +50,14 @@ const groups: NavGroup[] = [
     ],
   },
   {
+    label: 'nav.group.programme',
+    roles: ['STAFF', 'ADMIN', 'COORDINATOR'],
+    items: [
+      { to: '/programme/applications', label: 'nav.applications', icon: 'list' },
+      { to: '/programme/cohorts', label: 'nav.cohorts', icon: 'users' },
+    ],
+  },
+  {
     label: 'nav.group.staff',
     roles: ['STAFF', 'ADMIN'],
     items: [{ to: '/reports', label: 'nav.reports', icon: 'chart' }],

@@ -599,6 +599,11 @@ export const az: Messages = {
   'audit.differences': 'Dəyişən sahələr',
 
   'login.forgot': 'Şifrənizi unutmusunuz?',
+  // The youth programme (the pages' own messages are in pages/programme/messages.ts).
+  'nav.group.programme': 'Gənclər proqramı',
+  'nav.applications': 'Müraciətlər',
+  'nav.cohorts': 'Qəbullar',
+  'apply.link': 'Gənclər proqramına müraciət edin',
   'forgot.title': 'Şifrənin bərpası',
   'forgot.lead': 'Daxil olduğunuz e-poçtu yazın. Bu ünvanla hesab varsa, yeni şifrə seçmək üçün keçid göndərəcəyik; o, 30 dəqiqə ərzində bir dəfə işləyir.',
   'forgot.submit': 'Keçidi göndər',

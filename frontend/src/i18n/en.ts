@@ -598,6 +598,11 @@ export const en = {
   'audit.differences': 'Changed fields',
 
   'login.forgot': 'Forgot your password?',
+  // The youth programme (the pages' own messages are in pages/programme/messages.ts).
+  'nav.group.programme': 'Youth programme',
+  'nav.applications': 'Applications',
+  'nav.cohorts': 'Cohorts',
+  'apply.link': 'Apply to the youth programme',
   'forgot.title': 'Reset your password',
   'forgot.lead': 'Enter the email you sign in with. If it has an account, we send a link to choose a new password; it works once, for 30 minutes.',
   'forgot.submit': 'Send the link',

@@ -609,6 +609,11 @@ export const ru: Messages = {
   'audit.differences': 'Изменённые поля',
 
   'login.forgot': 'Забыли пароль?',
+  // The youth programme (the pages' own messages are in pages/programme/messages.ts).
+  'nav.group.programme': 'Молодёжная программа',
+  'nav.applications': 'Заявки',
+  'nav.cohorts': 'Наборы',
+  'apply.link': 'Подать заявку в молодёжную программу',
   'forgot.title': 'Восстановление пароля',
   'forgot.lead': 'Введите адрес, с которым вы входите. Если есть такая учётная запись, мы пришлём ссылку для нового пароля; она действует 30 минут, один раз.',
   'forgot.submit': 'Отправить ссылку',

@@ -64,6 +64,9 @@ export default function Login() {
       <p className="auth-switch">
         <Link to="/shifts">{t('login.browse')}</Link>
       </p>
+      <p className="auth-switch">
+        <Link to="/apply">{t('apply.link')}</Link>
+      </p>
     </AuthLayout>
   );
 }
