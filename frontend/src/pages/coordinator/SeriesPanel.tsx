@@ -1,4 +1,5 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useSpeedT } from '../../lib/speedMessages';
 import { useMutation, useQuery } from '../../api/hooks';
 import { CancelSeriesDocument, ShiftSeriesDocument, UpdateSeriesDocument } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
@@ -32,20 +33,50 @@ function check(f: Form): Partial<Record<keyof Form, Problem>> {
  * cancel it, from a date on; each volunteer concerned is told once.
  */
 export function SeriesPanel({ shiftId, onChanged }: { shiftId: string; onChanged: () => void }) {
+  const ts = useSpeedT();
   const q = useQuery(ShiftSeriesDocument, { id: shiftId });
+  // What the last change did; it stays in view after the shift is cancelled.
+  const [done, setDone] = useState<Done | null>(null);
   const s = q.data?.shift;
-  if (!s?.seriesId || s.status === 'CANCELLED' || new Date(s.startsAt) <= new Date()) return null;
-  return <SeriesForm key={s.id + s.startsAt + s.capacity} shift={s} onChanged={() => (void q.refetch(), onChanged())} />;
+  const note = done && (
+    <Alert tone="success" title={ts(done.kind === 'changed' ? 'series.changed' : 'series.cancelled', { count: done.shifts })}>
+      {ts('series.notified', { count: done.people })}
+    </Alert>
+  );
+  if (!s?.seriesId || s.status === 'CANCELLED' || new Date(s.startsAt) <= new Date()) {
+    return note ? <Card className="series-card">{note}</Card> : null;
+  }
+  return (
+    <SeriesForm
+      key={s.id}
+      shift={s}
+      note={note}
+      onDone={(d) => {
+        setDone(d);
+        void q.refetch();
+        onChanged();
+      }}
+    />
+  );
+}
+
+interface Done {
+  kind: 'changed' | 'cancelled';
+  shifts: number;
+  people: number;
 }
 
 function SeriesForm({
   shift,
-  onChanged,
+  note,
+  onDone,
 }: {
   shift: { id: string; startsAt: string; endsAt: string; capacity: number; position: { id: string }; centre: { timezone: string } };
-  onChanged: () => void;
+  note: ReactNode;
+  onDone: (d: Done) => void;
 }) {
   const { t } = useI18n();
+  const ts = useSpeedT();
   const zone = shift.centre.timezone;
   const managed = useManagedCentres();
   const initial: Form = {
@@ -57,7 +88,6 @@ function SeriesForm({
   };
   const [form, setForm] = useState<Form>(initial);
   const [shown, setShown] = useState<ReturnType<typeof check>>({});
-  const [done, setDone] = useState<{ kind: 'changed' | 'cancelled'; shifts: number; people: number } | null>(null);
   const [cancelOpen, setCancelOpen] = useState(false);
   const [update, state] = useMutation(UpdateSeriesDocument);
   const sentCapacity = useRef(0); // the capacity a CONFLICT refused
@@ -74,7 +104,6 @@ function SeriesForm({
   async function submit(e: FormEvent) {
     e.preventDefault();
     setShown(problems);
-    setDone(null);
     if (Object.keys(problems).length > 0) return;
     const timesChanged = form.start !== initial.start || form.end !== initial.end;
     sentCapacity.current = Number(form.capacity);
@@ -88,28 +117,21 @@ function SeriesForm({
         positionId: form.positionId !== initial.positionId ? form.positionId : null,
       },
     });
-    if (d) {
-      setDone({ kind: 'changed', shifts: d.updateSeries.shifts.length, people: d.updateSeries.notifiedVolunteers });
-      onChanged();
-    }
+    if (d) onDone({ kind: 'changed', shifts: d.updateSeries.shifts.length, people: d.updateSeries.notifiedVolunteers });
   }
 
   return (
     <Card aria-labelledby="series-heading" className="series-card">
       <div className="card-head">
         <h2 id="series-heading" className="card-title">
-          {t('series.title')}
+          {ts('series.title')}
         </h2>
-        <p className="muted">{t('series.lead')}</p>
+        <p className="muted">{ts('series.lead')}</p>
       </div>
-      {done && (
-        <Alert tone="success" title={t(done.kind === 'changed' ? 'series.changed' : 'series.cancelled', { count: done.shifts })}>
-          {t('series.notified', { count: done.people })}
-        </Alert>
-      )}
+      {note}
       <form className="form" onSubmit={submit} noValidate>
         {formError && !heldConflict && <ErrorAlert error={formError} />}
-        <Field label={t('series.from')} hint={t('series.fromHint')} error={problem('from') ?? fieldError('from')}>
+        <Field label={ts('series.from')} hint={ts('series.fromHint')} error={problem('from') ?? fieldError('from')}>
           {(p) => <input {...p} type="date" value={form.from} onChange={(e) => set('from', e.target.value)} />}
         </Field>
         <div className="form-row">
@@ -120,7 +142,7 @@ function SeriesForm({
             {(p) => <input {...p} type="time" value={form.end} onChange={(e) => set('end', e.target.value)} />}
           </Field>
         </div>
-        <Field label={t('create.capacity')} error={problem('capacity') ?? (heldConflict ? t('series.capacityHeld') : fieldError('capacity'))}>
+        <Field label={t('create.capacity')} error={problem('capacity') ?? (heldConflict ? ts('series.capacityHeld') : fieldError('capacity'))}>
           {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={1000} value={form.capacity} onChange={(e) => set('capacity', e.target.value)} className="input-short" />}
         </Field>
         <Field label={t('field.position')} error={fieldError('positionId')}>
@@ -136,10 +158,10 @@ function SeriesForm({
         </Field>
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={state.pending}>
-            {t('series.change')}
+            {ts('series.change')}
           </Button>
           <Button type="button" variant="ghost" className="btn-danger-text" onClick={() => setCancelOpen(true)}>
-            {t('series.cancel')}
+            {ts('series.cancel')}
           </Button>
         </div>
       </form>
@@ -148,10 +170,7 @@ function SeriesForm({
         shiftId={shift.id}
         from={form.from}
         onClose={() => setCancelOpen(false)}
-        onDone={(shifts, people) => {
-          setDone({ kind: 'cancelled', shifts, people });
-          onChanged();
-        }}
+        onDone={(shifts, people) => onDone({ kind: 'cancelled', shifts, people })}
       />
     </Card>
   );
@@ -171,6 +190,7 @@ function CancelSeriesDialog({
   onDone: (shifts: number, people: number) => void;
 }) {
   const { t } = useI18n();
+  const ts = useSpeedT();
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState(false);
   const [cancel, state] = useMutation(CancelSeriesDocument);
@@ -178,7 +198,7 @@ function CancelSeriesDialog({
   return (
     <Dialog
       open={open}
-      title={t('series.cancel')}
+      title={ts('series.cancel')}
       onClose={onClose}
       footer={
         <>
@@ -196,12 +216,12 @@ function CancelSeriesDialog({
               }
             }}
           >
-            {t('series.cancelConfirm')}
+            {ts('series.cancelConfirm')}
           </Button>
         </>
       }
     >
-      <p>{t('series.cancelText', { date: from })}</p>
+      <p>{ts('series.cancelText', { date: from })}</p>
       {formError && <ErrorAlert error={formError} />}
       {fieldError('from') && <Alert tone="error">{fieldError('from')}</Alert>}
       <Field label={t('manage.reason')} error={tried && !reason.trim() ? t('field.required.hint') : fieldError('reason')}>

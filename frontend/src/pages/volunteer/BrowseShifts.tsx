@@ -1,4 +1,5 @@
 import { Fragment, useMemo, useState } from 'react';
+import { useSpeedT } from '../../lib/speedMessages';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '../../api/hooks';
 import { usePagedShifts } from '../../api/paged';
@@ -223,7 +224,8 @@ function NextShifts({
   filter: (n: Node) => boolean;
   onPick: (date: string) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { locale } = useI18n();
+  const ts = useSpeedT();
   const { viewer } = useSession();
   const [changed, setChanged] = useState<Record<string, { place: MyPlaceFragment; shift: ShiftCardFragment }>>({});
   const q = useQuery(BrowseShiftsDocument, {
@@ -243,11 +245,11 @@ function NextShifts({
     .map((n) => (changed[n.id] ? { ...n, ...changed[n.id]!.shift, assignments: [changed[n.id]!.place] } : n));
   return (
     <div className="next-shifts">
-      <Alert tone="info" title={t('browse.next.title')}>
-        {next.length > 0 ? t('browse.next.lead') : t('browse.next.none')}
+      <Alert tone="info" title={ts('browse.next.title')}>
+        {next.length > 0 ? ts('browse.next.lead') : ts('browse.next.none')}
       </Alert>
       {next.length > 0 && (
-        <ul className="shift-list" aria-label={t('browse.next.lead')}>
+        <ul className="shift-list" aria-label={ts('browse.next.lead')}>
           {next.map((s, i) => {
             const day = plainDateIn(s.startsAt, s.centre.timezone);
             const newDay = i === 0 || plainDateIn(next[i - 1]!.startsAt, next[i - 1]!.centre.timezone) !== day;
