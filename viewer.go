@@ -80,10 +80,11 @@ type VolunteerAccess int
 
 // Levels of access to a volunteer's profile, each including the ones before.
 const (
-	AccessNone    VolunteerAccess = iota // not even the name
-	AccessName                           // volunteers who share a published shift: the name only
-	AccessProfile                        // staff and coordinators: name, age, skills, hours; no contact details
-	AccessContact                        // the volunteer, admins, coordinators of a centre the contact rule names
+	AccessNone     VolunteerAccess = iota // not even the name
+	AccessName                            // volunteers who share a published shift, a mentor's mentee: the name only
+	AccessProgress                        // the volunteer's mentor: name, hours and shifts; no contact details
+	AccessProfile                         // staff and coordinators: name, age, skills, hours; no contact details
+	AccessContact                         // the volunteer, admins, coordinators of a centre the contact rule names
 )
 
 // ContactWindow is how long after an attended shift its centre's
@@ -106,6 +107,9 @@ type VolunteerTies interface {
 	// place (any status but CANCELLED) in a published shift in which the
 	// volunteer holds one too. PENDING and SUSPENDED viewers share nothing.
 	SharesShift() (bool, error)
+	// MentorLink says how the viewer, an ACTIVE volunteer, stands to the
+	// volunteer: their mentor, their mentee, or neither.
+	MentorLink() (MentorLink, error)
 }
 
 // MaySeeVolunteer tells whether the viewer may see the parts of volunteer
@@ -136,8 +140,22 @@ func (v *Viewer) MaySeeVolunteer(volunteerID int64, need VolunteerAccess, ties V
 		return false, nil
 	case v.IsStaff():
 		return need <= AccessProfile, nil
-	case v.VolunteerID == 0 || need > AccessName:
+	case v.VolunteerID == 0 || need > AccessProgress:
 		return false, nil
+	}
+	// A mentor follows the mentee's hours and shifts; the mentee sees the
+	// mentor's name. Neither sees the other's contact details.
+	link, err := ties.MentorLink()
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case link == MentorOf:
+		return true, nil
+	case need > AccessName:
+		return false, nil
+	case link == MentoredBy:
+		return true, nil
 	}
 	return ties.SharesShift()
 }

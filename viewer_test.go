@@ -10,12 +10,14 @@ import (
 type fakeTies struct {
 	centres      []int64
 	shares       bool
+	link         konullu.MentorLink
 	askedCentres int
 	askedSharing int
 }
 
-func (f *fakeTies) ContactCentres() ([]int64, error) { f.askedCentres++; return f.centres, nil }
-func (f *fakeTies) SharesShift() (bool, error)       { f.askedSharing++; return f.shares, nil }
+func (f *fakeTies) ContactCentres() ([]int64, error)        { f.askedCentres++; return f.centres, nil }
+func (f *fakeTies) SharesShift() (bool, error)              { f.askedSharing++; return f.shares, nil }
+func (f *fakeTies) MentorLink() (konullu.MentorLink, error) { return f.link, nil }
 
 func TestMaySeeVolunteer(t *testing.T) {
 	const vol = 7
@@ -25,7 +27,7 @@ func TestMaySeeVolunteer(t *testing.T) {
 	admin := &konullu.Viewer{UserID: 5, Roles: []konullu.Role{konullu.RoleAdmin}}
 	peer := &konullu.Viewer{UserID: 6, VolunteerID: 6, Roles: []konullu.Role{konullu.RoleVolunteer}}
 	self := &konullu.Viewer{UserID: 8, VolunteerID: vol, Roles: []konullu.Role{konullu.RoleVolunteer}}
-	levels := []konullu.VolunteerAccess{konullu.AccessName, konullu.AccessProfile, konullu.AccessContact}
+	levels := []konullu.VolunteerAccess{konullu.AccessName, konullu.AccessProgress, konullu.AccessProfile, konullu.AccessContact}
 	for _, c := range []struct {
 		name    string
 		viewer  *konullu.Viewer
@@ -41,6 +43,10 @@ func TestMaySeeVolunteer(t *testing.T) {
 		{"the volunteer", self, fakeTies{}, konullu.AccessContact},
 		{"a volunteer sharing a shift", peer, fakeTies{shares: true}, konullu.AccessName},
 		{"a stranger", peer, fakeTies{}, konullu.AccessNone},
+		// A mentor follows hours and shifts, never contact details; the mentee sees the mentor's name.
+		{"the volunteer's mentor", peer, fakeTies{link: konullu.MentorOf}, konullu.AccessProgress},
+		{"the volunteer's mentee", peer, fakeTies{link: konullu.MentoredBy}, konullu.AccessName},
+		{"a mentor who is a coordinator elsewhere", coordA, fakeTies{centres: []int64{9}, link: konullu.MentorOf}, konullu.AccessProfile},
 	} {
 		for _, need := range levels {
 			ties := c.ties

@@ -344,10 +344,10 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 	}
 	paragraphs := []string{}
 	switch m.Kind {
-	case konullu.NotifyShiftCancelled, konullu.NotifySeriesCancelled:
+	case konullu.NotifyShiftCancelled, konullu.NotifySeriesCancelled, konullu.NotifyCorrectionApproved, konullu.NotifyCorrectionRejected:
 		paragraphs = append(paragraphs, body)
 		reason := p.Reason
-		if reason == "" && m.Shift != nil {
+		if reason == "" && m.Shift != nil && m.Kind == konullu.NotifyShiftCancelled {
 			reason = m.Shift.CancelReason
 		}
 		if reason != "" {

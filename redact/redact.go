@@ -16,7 +16,7 @@ const Mask = "xxxxx"
 // secretPrefixes are the routes whose next path segment is a credential or
 // a code: the calendar feeds (the secret is the only credential), the
 // certificates and their public check (the code). The file extension stays.
-var secretPrefixes = []string{"/calendar/", "/verify/", "/certificates/"}
+var secretPrefixes = []string{"/calendar/", "/verify/", "/certificates/", "/letters/"}
 
 // Path hides the secrets of a request path: the segment after a route of
 // secretPrefixes, and any segment that looks like a random token (32 or
@@ -139,7 +139,7 @@ func Origin(raw string) string {
 
 var (
 	urlInText  = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s"'<>\x60]+`)
-	pathInText = regexp.MustCompile(`/(?:calendar|verify|certificates)/[^\s"'<>/?#\x60]+`)
+	pathInText = regexp.MustCompile(`/(?:calendar|verify|certificates|letters)/[^\s"'<>/?#\x60]+`)
 )
 
 // Text hides the secrets of URLs and secret paths that appear inside a
@@ -148,7 +148,7 @@ func Text(s string) string {
 	if strings.Contains(s, "://") {
 		s = urlInText.ReplaceAllStringFunc(s, URL)
 	}
-	if strings.Contains(s, "/calendar/") || strings.Contains(s, "/verify/") || strings.Contains(s, "/certificates/") {
+	if strings.Contains(s, "/calendar/") || strings.Contains(s, "/verify/") || strings.Contains(s, "/certificates/") || strings.Contains(s, "/letters/") {
 		s = pathInText.ReplaceAllStringFunc(s, Path)
 	}
 	return s

@@ -118,18 +118,9 @@ func QRBitmap(text string) ([][]bool, error) {
 // language, with the verification code and a QR code of verifyURL.
 func WriteCertificate(w io.Writer, c *konullu.Certificate, verifyURL string) error {
 	t := textFor(c.Language)
-	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4Landscape})
-	pdf.SetInfo(gopdf.PdfInfo{Title: t.title + " — " + c.FullName, Author: "Könüllü", Creator: "Könüllü",
-		CreationDate: c.IssuedAt})
-	// A letter the font lacks would silently vanish from a name: refuse instead.
-	var missing []rune
-	opt := gopdf.TtfOption{UseKerning: true, OnGlyphNotFound: func(r rune) { missing = append(missing, r) }}
-	if err := pdf.AddTTFFontDataWithOption("sans", fontRegular, opt); err != nil {
-		return fmt.Errorf("reports: font: %w", err)
-	}
-	if err := pdf.AddTTFFontDataWithOption("sans-bold", fontBold, opt); err != nil {
-		return fmt.Errorf("reports: font: %w", err)
+	pdf, missing, err := newDocument(*gopdf.PageSizeA4Landscape, t.title+" — "+c.FullName, c.IssuedAt)
+	if err != nil {
+		return err
 	}
 	pdf.AddPage()
 	const pageW, pageH = 842.0, 595.0
@@ -186,21 +177,10 @@ func WriteCertificate(w io.Writer, c *konullu.Certificate, verifyURL string) err
 		}
 	}
 
-	// The QR code, drawn module by module so that it stays sharp at any zoom.
-	bitmap, err := QRBitmap(verifyURL)
-	if err != nil {
-		return fmt.Errorf("reports: qr code: %w", err)
-	}
 	const qrSize = 120.0
 	qrX, qrY := 70.0, pageH-70-qrSize
-	module := qrSize / float64(len(bitmap))
-	pdf.SetFillColor(0, 0, 0)
-	for y, row := range bitmap {
-		for x, dark := range row {
-			if dark {
-				pdf.RectFromUpperLeftWithStyle(qrX+float64(x)*module, qrY+float64(y)*module, module+0.05, module+0.05, "F")
-			}
-		}
+	if err := drawQR(pdf, verifyURL, qrX, qrY, qrSize); err != nil {
+		return err
 	}
 	left := qrX + qrSize + 16
 	texts := []struct {
@@ -225,10 +205,47 @@ func WriteCertificate(w io.Writer, c *konullu.Certificate, verifyURL string) err
 			return err
 		}
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("reports: the certificate's font has no glyph for %q", string(missing))
+	if len(*missing) > 0 {
+		return fmt.Errorf("reports: the certificate's font has no glyph for %q", string(*missing))
 	}
 	return pdf.Write(w)
+}
+
+// newDocument starts a PDF with the embedded fonts ("sans", "sans-bold").
+// A letter the font lacks would silently vanish from a name: the runes it
+// lacks are collected in missing, and the writer refuses them.
+func newDocument(size gopdf.Rect, title string, created time.Time) (*gopdf.GoPdf, *[]rune, error) {
+	pdf := &gopdf.GoPdf{}
+	pdf.Start(gopdf.Config{PageSize: size})
+	pdf.SetInfo(gopdf.PdfInfo{Title: title, Author: "Könüllü", Creator: "Könüllü", CreationDate: created})
+	missing := &[]rune{}
+	opt := gopdf.TtfOption{UseKerning: true, OnGlyphNotFound: func(r rune) { *missing = append(*missing, r) }}
+	if err := pdf.AddTTFFontDataWithOption("sans", fontRegular, opt); err != nil {
+		return nil, nil, fmt.Errorf("reports: font: %w", err)
+	}
+	if err := pdf.AddTTFFontDataWithOption("sans-bold", fontBold, opt); err != nil {
+		return nil, nil, fmt.Errorf("reports: font: %w", err)
+	}
+	return pdf, missing, nil
+}
+
+// drawQR draws the QR code of text with its upper left corner at x, y,
+// module by module so that it stays sharp at any zoom.
+func drawQR(pdf *gopdf.GoPdf, text string, x, y, size float64) error {
+	bitmap, err := QRBitmap(text)
+	if err != nil {
+		return fmt.Errorf("reports: qr code: %w", err)
+	}
+	module := size / float64(len(bitmap))
+	pdf.SetFillColor(0, 0, 0)
+	for j, row := range bitmap {
+		for i, dark := range row {
+			if dark {
+				pdf.RectFromUpperLeftWithStyle(x+float64(i)*module, y+float64(j)*module, module+0.05, module+0.05, "F")
+			}
+		}
+	}
+	return nil
 }
 
 // Certificate serves GET /certificates/{code} (code ending in .pdf): the

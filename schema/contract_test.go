@@ -61,6 +61,10 @@ func TestContract(t *testing.T) {
 	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
 	// Weekly series changed or cancelled from a date on (series.graphql).
 	wantMutation = append(wantMutation, "updateSeries", "cancelSeries")
+	// The youth programme: mentors, hour corrections, letters (mentoring.graphql; contract round 2).
+	wantQuery = append(wantQuery, "hourCorrections", "recommendationLetter")
+	wantMutation = append(wantMutation, "assignMentor", "removeMentor", "signUpWithMentee", "requestHourCorrection",
+		"decideHourCorrection", "issueRecommendation")
 	// The youth programme's intake (programme_intake.graphql).
 	wantQuery = append(wantQuery, "cohorts", "cohort", "applications", "applicationConnection")
 	wantMutation = append(wantMutation, "createCohort", "submitApplication", "scheduleInterview", "decideApplication")

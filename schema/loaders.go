@@ -165,6 +165,8 @@ type loaders struct {
 	consents         *loader[*konullu.GuardianConsent]   // guardians' consents, by volunteer
 	consentHistory   *loader[[]*konullu.GuardianConsent] // every consent recorded, by volunteer
 	kiosks           *loader[[]*konullu.Kiosk]           // kiosks of a centre (presence.go)
+	mentorLinks      *loader[konullu.MentorLink]         // how the viewer stands to a volunteer as mentor or mentee (mentoring.go)
+	corrections      *loader[*konullu.HourCorrection]    // the newest hour correction of an assignment (mentoring.go)
 
 	store konullu.Store
 }
@@ -210,6 +212,8 @@ func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 		return everyKey[int64](ids)(st.ContactCentres(ctx, ids))
 	})
 	l.shiftMates = newShiftMatesLoader(st)
+	l.mentorLinks = newMentorLinksLoader(st)
+	l.corrections = newCorrectionsLoader(st)
 	l.centres = newLoader(st.CentresByIDs)
 	l.positions = newLoader(st.PositionsByIDs)
 	l.shifts = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Shift, error) {
@@ -263,6 +267,7 @@ func (l *loaders) detach() {
 	l.shiftMates.detached, l.centres.detached, l.positions.detached = true, true, true
 	l.shifts.detached, l.assignments.detached, l.shiftAssignments.detached = true, true, true
 	l.availability.detached, l.consents.detached, l.consentHistory.detached = true, true, true
+	l.mentorLinks.detached, l.corrections.detached = true, true
 }
 
 // everyKey makes every asked key found (with a nil list when the store had
@@ -310,12 +315,14 @@ func (l *loaders) primeAssignmentRefs(a *konullu.Assignment) {
 	l.shifts.Prime(a.ShiftID)
 	l.volunteers.Prime(a.VolunteerID)
 	l.primeTies(a.VolunteerID)
+	l.corrections.Prime(a.ID)
 }
 
 // primeTies primes what deciding access to the volunteers' profiles reads.
 func (l *loaders) primeTies(volunteerIDs ...int64) {
 	l.contactCentres.Prime(volunteerIDs...)
 	l.shiftMates.Prime(volunteerIDs...)
+	l.mentorLinks.Prime(volunteerIDs...)
 }
 
 // reset empties every cache after a mutation.
@@ -333,4 +340,6 @@ func (l *loaders) reset() {
 	l.consents.reset()
 	l.consentHistory.reset()
 	l.kiosks.reset()
+	l.mentorLinks.reset()
+	l.corrections.reset()
 }

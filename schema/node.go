@@ -62,6 +62,16 @@ func (n *nodeResolver) ToKiosk() (*kioskResolver, bool) {
 	return r, ok
 }
 
+func (n *nodeResolver) ToHourCorrection() (*hourCorrectionResolver, bool) {
+	r, ok := n.node.(*hourCorrectionResolver)
+	return r, ok
+}
+
+func (n *nodeResolver) ToRecommendationLetter() (*letterResolver, bool) {
+	r, ok := n.node.(*letterResolver)
+	return r, ok
+}
+
 func (n *nodeResolver) ToJobRun() (*jobRunResolver, bool) {
 	r, ok := n.node.(*jobRunResolver)
 	return r, ok
@@ -148,6 +158,18 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = k
+	case kindHourCorrection:
+		c, err := r.correctionByID(ctx, id)
+		if err != nil || c == nil {
+			return nil, err
+		}
+		n = c
+	case kindRecommendationLetter:
+		l, err := r.letterByID(ctx, id)
+		if err != nil || l == nil {
+			return nil, err
+		}
+		n = l
 	default:
 		return nil, konullu.Invalid("id", "not a valid id")
 	}

@@ -171,6 +171,7 @@ type root struct {
 	accountDeps
 	presenceDeps
 	eventDeps
+	mentoringDeps
 	// dummyHash is checked against when an email is unknown, so that a
 	// failed login takes as long whether or not the account exists. It is
 	// made up front: made on first use, that first failure would be slower.
@@ -185,6 +186,7 @@ func newRoot(c Config) *root {
 	r.accountDeps = c.accountDeps()
 	r.presenceDeps = c.presenceDeps()
 	r.eventDeps = c.eventDeps()
+	r.mentoringDeps = c.mentoringDeps()
 	h, err := konullu.HashPassword("no account has this password", r.argon2)
 	if err != nil {
 		panic("schema: " + err.Error()) // crypto/rand failed

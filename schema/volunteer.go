@@ -108,7 +108,7 @@ func (v *volunteerResolver) Languages(ctx context.Context) ([]string, error) {
 }
 
 func (v *volunteerResolver) TotalMinutes(ctx context.Context) (int32, error) {
-	if ok, err := v.may(ctx, konullu.AccessProfile); !ok || err != nil {
+	if ok, err := v.may(ctx, konullu.AccessProgress); !ok || err != nil {
 		return 0, orHidden(err)
 	}
 	return int32(v.v.TotalMinutes), nil
@@ -123,8 +123,12 @@ func (v *volunteerResolver) Status(ctx context.Context) (string, error) {
 
 // Assignments returns the volunteer's assignments the viewer may see.
 func (v *volunteerResolver) Assignments(ctx context.Context, args struct{ From, To *dateTime }) ([]*assignmentResolver, error) {
-	if ok, err := v.may(ctx, konullu.AccessProfile); !ok || err != nil {
+	if ok, err := v.may(ctx, konullu.AccessProgress); !ok || err != nil {
 		return nil, orHidden(err)
+	}
+	mentor, err := isMentorOf(ctx, v.v.ID)
+	if err != nil {
+		return nil, err
 	}
 	var from, to dateTime
 	if args.From != nil {
@@ -149,8 +153,9 @@ func (v *volunteerResolver) Assignments(ctx context.Context, args struct{ From, 
 		if err != nil {
 			return nil, err
 		}
-		// AUTHZ: a coordinator sees the assignments at their centres only, staff and admins all.
-		if !ok || !vw.CanSeeAssignment(a, s.CentreID) {
+		// AUTHZ: a coordinator sees the assignments at their centres only, staff and admins all;
+		// a mentor their mentee's in published (and cancelled) shifts.
+		if !ok || !vw.CanSeeAssignment(a, s.CentreID) && !(mentor && s.Status != konullu.ShiftDraft) {
 			continue
 		}
 		out = append(out, &assignmentResolver{v.scope, a})

@@ -35,6 +35,7 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Hand
 			Location: o.links.location, PublicURL: o.links.publicURL}
 		mux.Handle("GET /reports/{file}", reports.Exports(d))          // CSV and XLSX, bearer token
 		mux.Handle("GET /certificates/{file}", reports.Certificate(d)) // PDF, bearer token
+		mux.Handle("GET /letters/{file}", reports.Letter(d))           // recommendation letters: PDF, bearer token
 		// Public: limited per client address (hardening.go, KONULLU_RATE_LIMITS).
 		mux.Handle("GET /verify/{code}", limitPerAddress(o.limiter, ruleVerifyAddress, reports.Verify(d)))
 		// The secret is the credential; limited per client address too.

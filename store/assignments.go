@@ -152,73 +152,9 @@ func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signup
 		if err != nil {
 			return err
 		}
-		f, err := d.signupFacts(ctx, tx, s, v)
-		if err != nil {
-			return err
-		}
-		if f.existing != 0 && f.existingStatus != string(konullu.AssignmentCancelled) {
-			if mode.proposal != nil {
-				return konullu.Errorf(konullu.ECONFLICT, "the volunteer is already signed up for this shift")
-			}
-			repeated = f.existing
-			return nil
-		}
-		loc := konullu.ZoneLocation(s.centreTimezone)
-		req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, Location: loc, ByCoordinator: byCoordinator}
-		if err := d.rules.CheckSignup(req); err != nil {
-			return err
-		}
-		if mode.proposal != nil {
-			if err := d.checkProposal(ctx, tx, now, s, v, f, mode.proposal); err != nil {
-				return err
-			}
-		}
-		if err := konullu.CheckGuardianConsent(v, &s.Shift, loc, f.consent); err != nil {
-			if !byCoordinator {
-				wantsConsent = s.CentreID
-			}
-			return err
-		}
-		if f.overlapping != 0 {
-			return konullu.Errorf(konullu.EOVERLAP, "the volunteer already has a shift at that time")
-		}
-		a := &konullu.Assignment{ShiftID: shiftID, VolunteerID: volunteerID, Status: konullu.AssignmentConfirmed,
-			CreatedAt: now, UpdatedAt: now}
-		if f.held >= s.Capacity {
-			// The new signup is the last in the queue: after everyone waiting.
-			a.Status, a.WaitlistPosition = konullu.AssignmentWaitlisted, f.waiting+1
-		}
-		seq := s.queueSeq + 1
-		switch {
-		case f.existing != 0: // signing up again after a withdrawal: to the end of the queue
-			a.ID, a.CreatedAt = f.existing, f.existingCreated
-			if _, err := d.exec(ctx, tx, `UPDATE shifts SET queue_seq = ? WHERE id = ?`, seq, shiftID); err != nil {
-				return fmt.Errorf("store: signup: %w", err)
-			}
-			_, err = d.exec(ctx, tx, `UPDATE assignments SET status = ?, queue_seq = ?, checked_in_at = NULL, checked_out_at = NULL,
-				credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
-		case d.dialect == Postgres: // the counter and the row in one statement
-			err = d.queryRow(ctx, tx, `WITH counter AS (UPDATE shifts SET queue_seq = ? WHERE id = ?)
-				INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, seq, shiftID, shiftID, volunteerID, string(a.Status), seq, now, now).Scan(&a.ID)
-		default:
-			if _, err := d.exec(ctx, tx, `UPDATE shifts SET queue_seq = ? WHERE id = ?`, seq, shiftID); err != nil {
-				return fmt.Errorf("store: signup: %w", err)
-			}
-			err = d.queryRow(ctx, tx, `INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, shiftID, volunteerID, string(a.Status), seq, now, now).Scan(&a.ID)
-		}
-		if err != nil {
-			return fmt.Errorf("store: signup: %w", err)
-		}
-		out, outcome = a, a.Status
-		if mode.proposal != nil {
-			if err := d.recordProposal(ctx, tx, mode.proposal.id, konullu.ProposalAssigned, nil, a.ID); err != nil {
-				return err
-			}
-		}
-		evs := signupEvent(a.ID, s.ID, v.UserID, a.Status, byCoordinator)
-		return d.enqueueKnown(ctx, tx, now, map[int64]int{v.UserID: f.channels}, nil, evs...)
+		res, err := d.signUpIn(ctx, tx, now, v, s, position, mode)
+		out, repeated, outcome, wantsConsent = res.out, res.repeated, res.outcome, res.wantsConsent
+		return err
 	})
 	if err != nil {
 		if wantsConsent != 0 {
@@ -235,6 +171,92 @@ func (d *DB) signUp(ctx context.Context, shiftID, volunteerID int64, mode signup
 	}
 	d.observeSignup(outcome, byCoordinator)
 	return out, nil
+}
+
+// signupResult is what one signup inside a transaction did.
+type signupResult struct {
+	out          *konullu.Assignment
+	repeated     int64                    // the active assignment a repeated signup returns
+	outcome      konullu.AssignmentStatus // set when the signup wrote the assignment (metrics)
+	wantsConsent int64                    // the centre a minor applied at, refused for want of consent
+}
+
+// signUpIn is the signup of a volunteer whose row and shift the caller's
+// transaction has locked (SignUp; SignUpTogether for two volunteers).
+func (d *DB) signUpIn(ctx context.Context, tx *sql.Tx, now time.Time, v *konullu.Volunteer, s *lockedShift,
+	position *konullu.Position, mode signupMode) (signupResult, error) {
+	var res signupResult
+	byCoordinator := mode.byCoordinator
+	shiftID, volunteerID := s.ID, v.ID
+	f, err := d.signupFacts(ctx, tx, s, v)
+	if err != nil {
+		return res, err
+	}
+	if f.existing != 0 && f.existingStatus != string(konullu.AssignmentCancelled) {
+		if mode.proposal != nil {
+			return res, konullu.Errorf(konullu.ECONFLICT, "the volunteer is already signed up for this shift")
+		}
+		res.repeated = f.existing
+		return res, nil
+	}
+	loc := konullu.ZoneLocation(s.centreTimezone)
+	req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, Location: loc, ByCoordinator: byCoordinator}
+	if err := d.rules.CheckSignup(req); err != nil {
+		return res, err
+	}
+	if mode.proposal != nil {
+		if err := d.checkProposal(ctx, tx, now, s, v, f, mode.proposal); err != nil {
+			return res, err
+		}
+	}
+	if err := konullu.CheckGuardianConsent(v, &s.Shift, loc, f.consent); err != nil {
+		if !byCoordinator {
+			res.wantsConsent = s.CentreID
+		}
+		return res, err
+	}
+	if f.overlapping != 0 {
+		return res, konullu.Errorf(konullu.EOVERLAP, "the volunteer already has a shift at that time")
+	}
+	a := &konullu.Assignment{ShiftID: shiftID, VolunteerID: volunteerID, Status: konullu.AssignmentConfirmed,
+		CreatedAt: now, UpdatedAt: now}
+	if f.held >= s.Capacity {
+		// The new signup is the last in the queue: after everyone waiting.
+		a.Status, a.WaitlistPosition = konullu.AssignmentWaitlisted, f.waiting+1
+	}
+	seq := s.queueSeq + 1
+	switch {
+	case f.existing != 0: // signing up again after a withdrawal: to the end of the queue
+		a.ID, a.CreatedAt = f.existing, f.existingCreated
+		if _, err := d.exec(ctx, tx, `UPDATE shifts SET queue_seq = ? WHERE id = ?`, seq, shiftID); err != nil {
+			return res, fmt.Errorf("store: signup: %w", err)
+		}
+		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = ?, queue_seq = ?, checked_in_at = NULL, checked_out_at = NULL,
+			credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
+	case d.dialect == Postgres: // the counter and the row in one statement
+		err = d.queryRow(ctx, tx, `WITH counter AS (UPDATE shifts SET queue_seq = ? WHERE id = ?)
+			INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, seq, shiftID, shiftID, volunteerID, string(a.Status), seq, now, now).Scan(&a.ID)
+	default:
+		if _, err := d.exec(ctx, tx, `UPDATE shifts SET queue_seq = ? WHERE id = ?`, seq, shiftID); err != nil {
+			return res, fmt.Errorf("store: signup: %w", err)
+		}
+		err = d.queryRow(ctx, tx, `INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, shiftID, volunteerID, string(a.Status), seq, now, now).Scan(&a.ID)
+	}
+	if err != nil {
+		return res, fmt.Errorf("store: signup: %w", err)
+	}
+	// The queue counter moved: a second signup in this transaction reads it from here.
+	s.queueSeq = seq
+	res.out, res.outcome = a, a.Status
+	if mode.proposal != nil {
+		if err := d.recordProposal(ctx, tx, mode.proposal.id, konullu.ProposalAssigned, nil, a.ID); err != nil {
+			return res, err
+		}
+	}
+	evs := signupEvent(a.ID, s.ID, v.UserID, a.Status, byCoordinator)
+	return res, d.enqueueKnown(ctx, tx, now, map[int64]int{v.UserID: f.channels}, nil, evs...)
 }
 
 // lockVolunteer reads a volunteer for a signup, locking the row on
@@ -519,41 +541,49 @@ func (d *DB) RecordAttendance(ctx context.Context, id int64, in, out time.Time) 
 		if err != nil {
 			return err
 		}
-		switch a.Status {
-		case konullu.AssignmentConfirmed, konullu.AssignmentCheckedIn, konullu.AssignmentCompleted:
-		case konullu.AssignmentNoShow:
-			// A no-show held no place; completing it takes one again.
-			held, err := d.heldPlaces(ctx, tx, s.ID)
-			if err != nil {
-				return err
-			}
-			if held >= s.Capacity {
-				return konullu.Errorf(konullu.ECONFLICT, "the shift is full")
-			}
-		default:
-			return konullu.Errorf(konullu.ECONFLICT, "attendance cannot be recorded for a %s assignment", a.Status)
-		}
-		credited := konullu.CreditedMinutes(&s.Shift, in, out)
-		if credited == 0 {
-			return konullu.Invalid("checkedInAt", "the attended time does not overlap the shift")
-		}
 		// A check-in proven at the centre stays proven when the times are
 		// corrected; anything else is now presence recorded afterwards.
 		presence := a.Presence
 		if presence == "" || a.Status != konullu.AssignmentCheckedIn && a.Status != konullu.AssignmentCompleted {
 			presence = konullu.PresenceRecorded
 		}
-		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'COMPLETED', checked_in_at = ?, checked_out_at = ?, credited_minutes = ?, presence = ?, updated_at = ? WHERE id = ?`,
-			in, out, credited, string(presence), now, id)
-		if err != nil {
-			return fmt.Errorf("store: record attendance: %w", err)
-		}
-		return nil
+		return d.applyAttendance(ctx, tx, now, s, a, in, out, presence)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return d.assignment(ctx, d.db, id)
+}
+
+// applyAttendance completes a locked assignment with the attended period
+// in..out, credits its overlap with the shift and records how presence is
+// known (RecordAttendance; an approved hour correction).
+func (d *DB) applyAttendance(ctx context.Context, tx *sql.Tx, now time.Time, s *lockedShift, a *konullu.Assignment,
+	in, out time.Time, presence konullu.PresenceProof) error {
+	switch a.Status {
+	case konullu.AssignmentConfirmed, konullu.AssignmentCheckedIn, konullu.AssignmentCompleted:
+	case konullu.AssignmentNoShow:
+		// A no-show held no place; completing it takes one again.
+		held, err := d.heldPlaces(ctx, tx, s.ID)
+		if err != nil {
+			return err
+		}
+		if held >= s.Capacity {
+			return konullu.Errorf(konullu.ECONFLICT, "the shift is full")
+		}
+	default:
+		return konullu.Errorf(konullu.ECONFLICT, "attendance cannot be recorded for a %s assignment", a.Status)
+	}
+	credited := konullu.CreditedMinutes(&s.Shift, in, out)
+	if credited == 0 {
+		return konullu.Invalid("checkedInAt", "the attended time does not overlap the shift")
+	}
+	_, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'COMPLETED', checked_in_at = ?, checked_out_at = ?, credited_minutes = ?, presence = ?, updated_at = ? WHERE id = ?`,
+		in, out, credited, string(presence), now, a.ID)
+	if err != nil {
+		return fmt.Errorf("store: record attendance: %w", err)
+	}
+	return nil
 }
 
 // MarkNoShow records that a confirmed volunteer did not come (or corrects a

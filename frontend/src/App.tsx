@@ -31,6 +31,8 @@ const Accounts = lazy(() => import('./pages/admin/Accounts'));
 const Kiosk = lazy(() => import('./pages/checkin/Kiosk'));
 const CheckIn = lazy(() => import('./pages/checkin/CheckIn'));
 const Kiosks = lazy(() => import('./pages/coordinator/Kiosks'));
+const Programme = lazy(() => import('./pages/volunteer/Programme'));
+const CoordinatorProgramme = lazy(() => import('./pages/coordinator/Programme'));
 const Apply = lazy(() => import('./pages/programme/Apply'));
 const Cohorts = lazy(() => import('./pages/programme/Cohorts'));
 const Applications = lazy(() => import('./pages/programme/Applications'));
@@ -115,6 +117,8 @@ const router = createBrowserRouter([
       { path: 'coordinate/new', element: <Guard roles={['COORDINATOR', 'ADMIN']}><CreateShifts /></Guard> },
       { path: 'coordinate/understaffed', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Understaffed /></Guard> },
       { path: 'checkin', element: <Guard><CheckIn /></Guard> },
+      { path: 'programme', element: <Guard roles={['VOLUNTEER']}><Programme /></Guard> },
+      { path: 'coordinate/programme', element: <Guard roles={['COORDINATOR', 'ADMIN', 'STAFF']}><CoordinatorProgramme /></Guard> },
       { path: 'coordinate/kiosks', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Kiosks /></Guard> },
       { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },
       { path: 'coordinate/shifts/:id', element: <Guard roles={['COORDINATOR', 'ADMIN']}><ManageShift /></Guard> },

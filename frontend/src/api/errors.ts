@@ -18,6 +18,7 @@ export const errorCodes = [
   'CODE_EXPIRED', // a check-in code older than a minute, or a personal code scanned already
   'WRONG_CENTRE', // another centre's check-in code
   'SELF_CHECK_IN_OFF', // the centre checks volunteers in at its kiosk
+  'MENTOR_NOT_EXPERIENCED', // the chosen mentor has fewer credited hours than a mentor needs
   'NETWORK', // the server could not be reached
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

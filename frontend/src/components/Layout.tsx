@@ -31,6 +31,7 @@ const groups: NavGroup[] = [
       { to: '/shifts', label: 'nav.shifts', icon: 'search', tab: true },
       { to: '/my-shifts', label: 'nav.myShifts', icon: 'calendar', tab: true },
       { to: '/my-hours', label: 'hours.link', icon: 'shield' },
+      { to: '/programme', label: 'nav.programme', icon: 'users', end: true },
       { to: '/checkin', label: 'nav.checkIn', icon: 'check' },
       { to: '/availability', label: 'nav.availability', icon: 'clock', tab: true },
       { to: '/notifications', label: 'nav.notifications', icon: 'bell', tab: true },
@@ -55,6 +56,7 @@ const groups: NavGroup[] = [
     items: [
       { to: '/programme/applications', label: 'nav.applications', icon: 'list' },
       { to: '/programme/cohorts', label: 'nav.cohorts', icon: 'users' },
+      { to: '/coordinate/programme', label: 'nav.programmeCoord', icon: 'check' },
     ],
   },
   {

@@ -745,4 +745,8 @@ export const az: Messages = {
   'kiosks.revokedAt': 'Ləğv edilib: {date}',
   'kiosks.createdAt': 'Yaradılıb: {date}',
   'kiosks.scan': 'Könüllünün kodunu oxut',
+  // The youth programme: mentors, hour corrections, recommendation letters.
+  'nav.programme': 'Proqramım',
+  'nav.programmeCoord': 'Mentorlar, saatlar, məktublar',
+  'error.MENTOR_NOT_EXPERIENCED': 'Bu könüllünün mentor olmaq üçün kifayət qədər saatı yoxdur (20 saat lazımdır).',
 };

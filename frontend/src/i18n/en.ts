@@ -744,4 +744,8 @@ export const en = {
   'kiosks.revokedAt': 'Revoked {date}',
   'kiosks.createdAt': 'Created {date}',
   'kiosks.scan': 'Scan a volunteer’s code',
+  // The youth programme: mentors, hour corrections, recommendation letters.
+  'nav.programme': 'My programme',
+  'nav.programmeCoord': 'Mentors, hours, letters',
+  'error.MENTOR_NOT_EXPERIENCED': 'This volunteer has not enough credited hours to be a mentor (20 are needed).',
 } as const;

@@ -770,4 +770,8 @@ export const ru: Messages = {
   'kiosks.revokedAt': 'Отозван {date}',
   'kiosks.createdAt': 'Создан {date}',
   'kiosks.scan': 'Сканировать код волонтёра',
+  // The youth programme: mentors, hour corrections, recommendation letters.
+  'nav.programme': 'Моя программа',
+  'nav.programmeCoord': 'Наставники, часы, письма',
+  'error.MENTOR_NOT_EXPERIENCED': 'У этого волонтёра недостаточно засчитанных часов, чтобы быть наставником (нужно 20).',
 };
