@@ -22,12 +22,15 @@ const (
 	CentreShiftCancelled CentreEventKind = "SHIFT_CANCELLED" // a shift was cancelled
 	CentrePlaceOffered   CentreEventKind = "PLACE_OFFERED"   // a volunteer offered their place to others
 	CentrePlaceTaken     CentreEventKind = "PLACE_TAKEN"     // another volunteer took an offered place
+	// CentrePlaceOfferExpired: nobody took an offered place by the
+	// withdrawal cut-off; the place stays the offerer's, who may not come.
+	CentrePlaceOfferExpired CentreEventKind = "PLACE_OFFER_EXPIRED"
 )
 
 // CentreEventKinds lists every kind, in the order of the GraphQL enum.
 var CentreEventKinds = []CentreEventKind{CentreSignedUp, CentreWaitlisted, CentrePromoted, CentreWithdrawn,
 	CentreCheckedIn, CentreCheckedOut, CentreNoShow, CentreShiftCreated, CentreShiftCancelled,
-	CentrePlaceOffered, CentrePlaceTaken}
+	CentrePlaceOffered, CentrePlaceTaken, CentrePlaceOfferExpired}
 
 // CentreEvent is a change at a centre, announced after it committed. It
 // names things by id only: each subscriber reads them under its own viewer,

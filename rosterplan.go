@@ -122,9 +122,16 @@ type RosterPlan struct {
 	Bound          int // the most places any plan could fill (the engine's exact maximum flow); not stored
 	FairnessBefore RosterFairness
 	FairnessAfter  RosterFairness
-	CreatedAt      time.Time
-	DecidedAt      *time.Time
-	Proposals      []*RosterProposal
+	// What FairnessKeeping recomputes the spread from when proposals are
+	// dropped: the spread of the volunteers given no proposal (unchanged by
+	// the plan), the minutes before of those given one, and each proposed
+	// shift's minutes. Nil for plans stored before they were kept.
+	FairnessUnproposed *RosterFairness
+	MinutesBefore      map[int64]int // by volunteer with a proposal
+	ShiftMinutes       map[int64]int // by proposed shift
+	CreatedAt          time.Time
+	DecidedAt          *time.Time
+	Proposals          []*RosterProposal
 }
 
 // RosterShift is a published shift with open places, as the planner reads it.
@@ -392,6 +399,20 @@ func (pl *RosterPlanner) Plan(ctx context.Context, req RosterRequest) (*RosterPl
 	})
 	plan.OpenAfter = plan.OpenBefore - len(plan.Proposals)
 	plan.FairnessAfter = fairness(ids, after)
+	plan.MinutesBefore, plan.ShiftMinutes = map[int64]int{}, map[int64]int{}
+	for _, pr := range plan.Proposals {
+		plan.MinutesBefore[pr.VolunteerID] = load[pr.VolunteerID]
+		s := shiftByID[pr.ShiftID].Shift
+		plan.ShiftMinutes[pr.ShiftID] = int(s.EndsAt.Sub(s.StartsAt) / time.Minute)
+	}
+	var unproposed []int64
+	for _, id := range ids {
+		if _, ok := plan.MinutesBefore[id]; !ok {
+			unproposed = append(unproposed, id)
+		}
+	}
+	rest := fairness(unproposed, load)
+	plan.FairnessUnproposed = &rest
 	plan.SolveMillis = int(time.Since(clock) / time.Millisecond)
 	return plan, nil
 }
@@ -406,6 +427,54 @@ func maps(m map[int64]int) map[int64]int {
 		out[k] = v
 	}
 	return out
+}
+
+// OpenKeeping is the open places after the plan when the proposals in skip
+// are dropped (each proposal fills one place).
+func (p *RosterPlan) OpenKeeping(skip map[int64]bool) int {
+	n := p.OpenAfter
+	for _, pr := range p.Proposals {
+		if skip[pr.ID] {
+			n++
+		}
+	}
+	return n
+}
+
+// FairnessKeeping is the spread of minutes after the plan when the
+// proposals in skip are dropped: FairnessAfter recomputed over the same
+// volunteers. A plan stored without what it needs gives FairnessAfter.
+func (p *RosterPlan) FairnessKeeping(skip map[int64]bool) RosterFairness {
+	if p.FairnessUnproposed == nil || len(skip) == 0 {
+		return p.FairnessAfter
+	}
+	after := map[int64]int{}
+	for vid, m := range p.MinutesBefore {
+		after[vid] = m
+	}
+	for _, pr := range p.Proposals {
+		if !skip[pr.ID] {
+			after[pr.VolunteerID] += p.ShiftMinutes[pr.ShiftID]
+		}
+	}
+	r := *p.FairnessUnproposed
+	f := RosterFairness{Volunteers: r.Volunteers + len(after), MinMinutes: r.MinMinutes, MaxMinutes: r.MaxMinutes}
+	sum := r.MeanMinutes * float64(r.Volunteers)
+	first := r.Volunteers == 0
+	for _, m := range after {
+		sum += float64(m)
+		if first || m < f.MinMinutes {
+			f.MinMinutes = m
+		}
+		if first || m > f.MaxMinutes {
+			f.MaxMinutes = m
+		}
+		first = false
+	}
+	if f.Volunteers > 0 {
+		f.MeanMinutes = sum / float64(f.Volunteers)
+	}
+	return f
 }
 
 // fairness is the spread of minutes over the given volunteers.

@@ -12,16 +12,27 @@ type CentreLister interface {
 	Centres(ctx context.Context) ([]*konullu.Centre, error)
 }
 
-// rosterRepeat is how recent a plan of the job keeps it from planning a
-// centre again: a second run the same day (another instance, a lost lease,
-// runJob) adds no second plan.
-const rosterRepeat = 20 * time.Hour
+// ComingWeek is the calendar week (Monday 00:00 to the next Monday 00:00 in
+// loc) that starts after now's day: the week the coordinator's calendar
+// shows as "next week", so a plan of the job is found there.
+func ComingWeek(now time.Time, loc *time.Location) (from, to time.Time) {
+	t := now.In(loc)
+	ahead := (8 - int(t.Weekday())) % 7 // Sunday 1, Monday 7
+	if ahead == 0 {
+		ahead = 7
+	}
+	from = time.Date(t.Year(), t.Month(), t.Day()+ahead, 0, 0, 0, 0, loc)
+	return from, time.Date(t.Year(), t.Month(), t.Day()+ahead+7, 0, 0, 0, 0, loc)
+}
 
 // rosterProposals plans, for each centre, the open places of the shifts of
-// the coming week and tells the centre's coordinators that a plan waits for
-// them; nothing is assigned until a coordinator applies it. Centres with no
-// open place, or planned by the job in the last 20 hours, are left alone.
-// The items are the plans proposed.
+// the coming calendar week (ComingWeek, in the centre's zone: the window the
+// week calendar asks about, so the coordinator finds the plan on that week)
+// and tells the centre's coordinators that a plan waits for them; nothing is
+// assigned until a coordinator applies it. A centre the job already planned
+// for that week (whatever became of the plan), or with no open place, is
+// left alone: one plan a week, not one a day. The items are the plans
+// proposed.
 func (s *Scheduler) rosterProposals() Job {
 	return Job{Name: konullu.JobRosterProposals, Spec: DefaultSchedules[konullu.JobRosterProposals], Timeout: 30 * time.Minute,
 		Run: func(ctx context.Context, now time.Time) (int, error) {
@@ -35,21 +46,23 @@ func (s *Scheduler) rosterProposals() Job {
 			}
 			planned := 0
 			for _, c := range centres {
-				recent, err := pl.Store.RosterPlans(ctx, c.ID, "", 20)
+				loc := konullu.ZoneLocation(c.Timezone)
+				from, to := ComingWeek(now, loc)
+				recent, err := pl.Store.RosterPlans(ctx, c.ID, "", 100)
 				if err != nil {
 					return planned, err
 				}
-				fresh := false
+				done := false
 				for _, p := range recent {
-					if p.CreatedBy == 0 && now.Sub(p.CreatedAt) < rosterRepeat {
-						fresh = true
+					if p.CreatedBy == 0 && p.From.Equal(from) && p.To.Equal(to) {
+						done = true
 					}
 				}
-				if fresh {
+				if done {
 					continue
 				}
-				plan, err := pl.Plan(ctx, konullu.RosterRequest{CentreID: c.ID, Location: konullu.ZoneLocation(c.Timezone),
-					From: now, To: now.Add(s.set.RosterWindow), TimeLimit: s.set.RosterTimeout, Seed: now.Unix() / 86400})
+				plan, err := pl.Plan(ctx, konullu.RosterRequest{CentreID: c.ID, Location: loc,
+					From: from, To: to, TimeLimit: s.set.RosterTimeout, Seed: from.Unix() / 86400})
 				if err != nil {
 					return planned, err
 				}

@@ -75,7 +75,6 @@ type Settings struct {
 	DigestHour     int                // local hour on Mondays; 8
 	LeaseTTL       time.Duration      // renewed every third of it while a job runs; 1 minute
 	KeepRuns       time.Duration      // job_runs older than this are deleted; 30 days
-	RosterWindow   time.Duration      // roster-proposals plans this far ahead; 7 days
 	RosterTimeout  time.Duration      // search time per centre; 5 seconds
 	Schedules      map[string]string  // cron specs by job name, overriding the defaults
 }
@@ -171,9 +170,6 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if set.KeepRuns <= 0 {
 		set.KeepRuns = 30 * 24 * time.Hour
-	}
-	if set.RosterWindow <= 0 {
-		set.RosterWindow = 7 * 24 * time.Hour
 	}
 	if set.RosterTimeout <= 0 {
 		set.RosterTimeout = konullu.DefaultRosterTimeout

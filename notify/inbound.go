@@ -39,11 +39,22 @@ type InboundReplyBody struct {
 	Reply        string          `json:"reply"`
 }
 
+// Codes of refused replies: the "code" beside "error" in the answer, for
+// the gateway to act on (retry, alert, drop) without reading the words.
+const (
+	CodeBadSignature = "BAD_SIGNATURE"     // 401: signature or timestamp missing or wrong (wrong key, changed body)
+	CodeStale        = "SIGNATURE_EXPIRED" // 401: rightly signed, but more than 5 minutes from the server's clock (a captured request replayed later)
+	CodeReplayed     = "REPLAYED"          // 409: a reply with this id was received before, however freshly signed
+	CodeTooLarge     = "TOO_LARGE"         // 413: body over 16 KiB
+)
+
 // Inbound is the handler of POST /webhooks/inbound: a bad or old signature
 // is 401, a bad body 400, a reply already received 409; YES confirms
 // attendance, NO gives the place up by the volunteer's withdrawal rules
 // (409 after the cut-off). Answers are JSON: {"outcome", "assignmentId",
-// "status"} or {"error"}.
+// "status"} or {"error", "code"} (and "field" when a field is to blame):
+// BAD_SIGNATURE, SIGNATURE_EXPIRED, REPLAYED, TOO_LARGE, or the API's
+// INVALID_INPUT, NOT_FOUND, CONFLICT, UNAVAILABLE, INTERNAL.
 func Inbound(secret []byte, st ReplyStore, log *slog.Logger, now func() time.Time, done func()) http.Handler {
 	if now == nil {
 		now = time.Now
@@ -54,17 +65,21 @@ func Inbound(secret []byte, st ReplyStore, log *slog.Logger, now func() time.Tim
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxInboundBody))
 		if err != nil {
-			inboundError(w, http.StatusRequestEntityTooLarge, "the body is larger than 16 KiB")
+			inboundError(w, http.StatusRequestEntityTooLarge, CodeTooLarge, "", "the body is larger than 16 KiB")
 			return
 		}
 		if err := Verify(secret, r.Header.Get(HeaderSignature), r.Header.Get(HeaderTimestamp), body, now(), InboundTolerance); err != nil {
 			log.WarnContext(r.Context(), "inbound webhook refused", "err", err)
-			inboundError(w, http.StatusUnauthorized, "the signature is missing, wrong or older than 5 minutes")
+			if errors.Is(err, ErrStale) {
+				inboundError(w, http.StatusUnauthorized, CodeStale, "", "the signature is older than 5 minutes (or the clocks differ): sign each request when it is sent")
+				return
+			}
+			inboundError(w, http.StatusUnauthorized, CodeBadSignature, "", "the signature is missing or wrong: HMAC-SHA256 of \"<X-Konullu-Timestamp>.<body>\" with the webhook secret")
 			return
 		}
 		reply, msg := parseReply(body)
 		if msg != "" {
-			inboundError(w, http.StatusBadRequest, msg)
+			inboundError(w, http.StatusBadRequest, konullu.EINVALID, "", msg)
 			return
 		}
 		outcome, a, err := st.ApplyReply(r.Context(), reply)
@@ -72,10 +87,10 @@ func Inbound(secret []byte, st ReplyStore, log *slog.Logger, now func() time.Tim
 			var ke *konullu.Error
 			if !errors.As(err, &ke) {
 				log.ErrorContext(r.Context(), "inbound reply failed", "reply", reply.ID, "err", err)
-				inboundError(w, http.StatusInternalServerError, "the reply could not be processed; try again")
+				inboundError(w, http.StatusInternalServerError, konullu.EINTERNAL, "", "the reply could not be processed; try again")
 				return
 			}
-			status := http.StatusConflict
+			status, code := http.StatusConflict, ke.Code
 			switch ke.Code {
 			case konullu.ENOTFOUND:
 				status = http.StatusNotFound
@@ -83,8 +98,12 @@ func Inbound(secret []byte, st ReplyStore, log *slog.Logger, now func() time.Tim
 				status = http.StatusBadRequest
 			case konullu.EUNAVAILABLE:
 				status = http.StatusServiceUnavailable
-			}
-			inboundError(w, status, ke.Message)
+			case konullu.ECONFLICT:
+				if ke.Field == "id" { // the store's word for a reply id seen before
+					code = CodeReplayed
+				}
+			} // any other code is a refusal by the rules of the action (withdrawal closed, …): 409 with it
+			inboundError(w, status, code, ke.Field, ke.Message)
 			return
 		}
 		if done != nil {
@@ -146,8 +165,12 @@ func jsonProblem(err error) string {
 	return "it is empty or cut short"
 }
 
-func inboundError(w http.ResponseWriter, status int, msg string) {
+func inboundError(w http.ResponseWriter, status int, code, field, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	out := map[string]string{"error": msg, "code": code}
+	if field != "" {
+		out["field"] = field
+	}
+	json.NewEncoder(w).Encode(out)
 }

@@ -91,17 +91,35 @@ func TestInboundReplies(t *testing.T) {
 	}
 	yes := `{"id":"sms-1","inReplyTo":"` + strconv.FormatInt(delivery, 10) + `","reply":"yes"}`
 
-	if code, body := post(yes, now, []byte("another secret entirely")); code != http.StatusUnauthorized {
+	// Each refusal says why in a code the gateway can act on.
+	codeOf := func(body string) string {
+		var out struct{ Code string }
+		json.Unmarshal([]byte(body), &out)
+		return out.Code
+	}
+	if code, body := post(yes, now, []byte("another secret entirely")); code != http.StatusUnauthorized || codeOf(body) != notify.CodeBadSignature {
 		t.Fatalf("wrong key: %d %s", code, body)
 	}
-	if code, body := post(yes, now.Add(-6*time.Minute), secret); code != http.StatusUnauthorized {
+	if code, body := post(yes, now.Add(-6*time.Minute), secret); code != http.StatusUnauthorized || codeOf(body) != notify.CodeStale {
 		t.Fatalf("signed 6 minutes ago: %d %s", code, body)
+	}
+	if code, body := post(yes, now.Add(-6*time.Minute), []byte("another secret entirely")); code != http.StatusUnauthorized || codeOf(body) != notify.CodeBadSignature {
+		t.Fatalf("wrongly signed 6 minutes ago: %d %s (the age of a bad signature is nobody's business)", code, body)
 	}
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/inbound", strings.NewReader(yes))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
-	if w.Code != http.StatusUnauthorized {
-		t.Fatalf("unsigned: %d", w.Code)
+	if w.Code != http.StatusUnauthorized || codeOf(w.Body.String()) != notify.CodeBadSignature {
+		t.Fatalf("unsigned: %d %s", w.Code, w.Body)
+	}
+	// A changed body under a captured signature.
+	req = httptest.NewRequest(http.MethodPost, "/webhooks/inbound", strings.NewReader(strings.Replace(yes, "yes", "no", 1)))
+	req.Header.Set(notify.HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
+	req.Header.Set(notify.HeaderSignature, notify.Sign(secret, now.Unix(), []byte(yes)))
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusUnauthorized || codeOf(w.Body.String()) != notify.CodeBadSignature {
+		t.Fatalf("changed body: %d %s", w.Code, w.Body)
 	}
 	for body, want := range map[string]string{
 		`{"id":"x","inReplyTo":"1","reply":"maybe"}`:     `YES or NO`,
@@ -110,7 +128,7 @@ func TestInboundReplies(t *testing.T) {
 		`{"id":"x","assignmentId":"seven","reply":"NO"}`: `must be the number of the assignment`,
 		`{"id":`: `not a JSON object`,
 	} {
-		if code, got := post(body, now, secret); code != http.StatusBadRequest || !strings.Contains(got, want) {
+		if code, got := post(body, now, secret); code != http.StatusBadRequest || !strings.Contains(got, want) || codeOf(got) != konullu.EINVALID {
 			t.Fatalf("%s: %d %s, want 400 saying %s", body, code, got, want)
 		}
 	}
@@ -125,8 +143,17 @@ func TestInboundReplies(t *testing.T) {
 		t.Fatal("YES did not confirm")
 	}
 	// The same reply again, even freshly signed: refused.
-	if code, body := post(yes, now.Add(time.Second), secret); code != http.StatusConflict || !strings.Contains(body, "received already") {
+	if code, body := post(yes, now.Add(time.Second), secret); code != http.StatusConflict || !strings.Contains(body, "received already") || codeOf(body) != notify.CodeReplayed {
 		t.Fatalf("replay: %d %s", code, body)
+	}
+	// The very request captured and sent again within the 5 minutes: the same.
+	if code, body := post(yes, now, secret); code != http.StatusConflict || codeOf(body) != notify.CodeReplayed {
+		t.Fatalf("captured request replayed: %d %s", code, body)
+	}
+	// An unknown delivery.
+	unknown := `{"id":"sms-9","inReplyTo":"999999","reply":"YES"}`
+	if code, body := post(unknown, now, secret); code != http.StatusNotFound || codeOf(body) != konullu.ENOTFOUND || !strings.Contains(body, `"field":"inReplyTo"`) {
+		t.Fatalf("unknown delivery: %d %s", code, body)
 	}
 
 	// NO releases the place; the waitlist moves up.
@@ -142,7 +169,7 @@ func TestInboundReplies(t *testing.T) {
 	// After the cut-off a NO is refused by the withdrawal rules and changes nothing.
 	clock.Set(start.Add(-time.Hour))
 	late := `{"id":"sms-3","assignmentId":` + strconv.FormatInt(waiting.ID, 10) + `,"reply":"NO"}`
-	if code, body := post(late, clock.Now(), secret); code != http.StatusConflict || !strings.Contains(body, "withdrawal closed") {
+	if code, body := post(late, clock.Now(), secret); code != http.StatusConflict || !strings.Contains(body, "withdrawal closed") || codeOf(body) == notify.CodeReplayed || codeOf(body) == "" {
 		t.Fatalf("late NO: %d %s", code, body)
 	}
 	if got, _ := db.AssignmentsByIDs(ctx, []int64{waiting.ID}); got[waiting.ID].Status != konullu.AssignmentConfirmed {

@@ -80,18 +80,25 @@ func Sign(secret []byte, ts int64, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
+// Why Verify refuses a delivery.
+var (
+	ErrBadSignature = errors.New("notify: webhook signature or timestamp missing or wrong")
+	ErrStale        = errors.New("notify: webhook timestamp outside the tolerance")
+)
+
 // Verify checks a delivery's signature and that it was signed within
-// tolerance of now (so that a captured request cannot be replayed later).
+// tolerance of now (so that a captured request cannot be replayed later):
+// ErrBadSignature or ErrStale when not.
 func Verify(secret []byte, signature, timestamp string, body []byte, now time.Time, tolerance time.Duration) error {
 	ts, err := strconv.ParseInt(timestamp, 10, 64)
 	if err != nil {
-		return errors.New("notify: bad webhook timestamp")
-	}
-	if d := now.Sub(time.Unix(ts, 0)); d > tolerance || d < -tolerance {
-		return errors.New("notify: webhook timestamp outside the tolerance")
+		return ErrBadSignature
 	}
 	if !hmac.Equal([]byte(signature), []byte(Sign(secret, ts, body))) {
-		return errors.New("notify: webhook signature does not match")
+		return ErrBadSignature
+	}
+	if d := now.Sub(time.Unix(ts, 0)); d > tolerance || d < -tolerance {
+		return ErrStale
 	}
 	return nil
 }

@@ -75,6 +75,7 @@ type Rules struct {
 	CheckInCodeUser     Limit // check-in codes tried per signed-in user (kiosk and personal codes)
 	ApplyAddress        Limit // public applications to a cohort per client address
 	ApplyEmail          Limit // public applications per email applied with (duplicates count)
+	InboundAddress      Limit // POST /webhooks/inbound (the SMS gateway's replies) per client address
 }
 
 // DefaultRules are generous to people and stingy to scripts.
@@ -101,11 +102,15 @@ func DefaultRules() Rules {
 		// which emails applied learns a few a minute at most.
 		ApplyAddress: Limit{Rate: 30, Period: time.Hour, Burst: 10},
 		ApplyEmail:   Limit{Rate: 5, Period: time.Hour, Burst: 3},
+		// The gateway posts every volunteer's reply from its one address,
+		// in waves after the reminders; anyone else only hammers the
+		// signature check.
+		InboundAddress: Limit{Rate: 300, Period: time.Minute, Burst: 100},
 	}
 }
 
 // ruleNames maps the names of KONULLU_RATE_LIMITS to the rules.
-var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message", "apply-ip", "apply"}
+var ruleNames = []string{"login-account-ip", "login", "login-ip", "reset", "reset-ip", "register-ip", "mutation", "verify-ip", "calendar-ip", "checkin-code", "message", "apply-ip", "apply", "inbound-ip"}
 
 func (r *Rules) field(name string) *Limit {
 	switch name {
@@ -135,6 +140,8 @@ func (r *Rules) field(name string) *Limit {
 		return &r.ApplyAddress
 	case "apply":
 		return &r.ApplyEmail
+	case "inbound-ip":
+		return &r.InboundAddress
 	}
 	return nil
 }

@@ -140,9 +140,19 @@ type Options struct {
 	// until the deadline, 0 without one tries DefaultIterations.
 	Iterations int
 	// Cycle is the number of moves of one annealing cycle (temperature from
-	// hot to cold, then a restart from the best plan); 0: a default.
+	// hot to cold, then a restart from the best plan); 0: a third of
+	// Iterations, or DefaultCycle when only a deadline bounds the search.
 	Cycle int
+	// LineOdds: one move in LineOdds re-plans one or two people's whole
+	// period exactly (dynamic programming over the days); 0: from the size
+	// of the programme (about 1 in 50 on the benchmark's Instance2, 1 in
+	// 300 on Instance3), negative: never.
+	LineOdds int
 }
+
+// DefaultCycle is the length of an annealing cycle, in moves, when only a
+// deadline bounds the search.
+const DefaultCycle = 2_000_000
 
 // DefaultIterations is the move budget when neither Options.Iterations nor
 // a deadline bounds the search.
@@ -172,9 +182,11 @@ type LoadSpread struct {
 type Plan struct {
 	Assignments []Assignment // proposals only; held places are not repeated
 	// Filled counts the places below target filled by proposals; Bound is
-	// the exact maximum of that number under the per-day, per-week and
-	// per-period shift limits (a maximum flow), so Filled == Bound means no
-	// plan could fill more.
+	// the exact maximum of that number under eligibility and the per-day,
+	// per-week and per-period shift counts only (a maximum flow): clock
+	// times (overlaps, rest), minutes and runs of days are relaxed, so it
+	// is an upper bound. Filled == Bound proves no plan could fill more;
+	// Filled < Bound alone proves nothing (TestBoundIgnoresOverlaps).
 	Filled, Bound int
 	Open          int // places still below target
 	Feasible      bool

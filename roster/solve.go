@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"time"
 )
 
 // Solve plans the problem. It returns the best plan found when the context
@@ -57,9 +56,11 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Plan, error) {
 	return plan, nil
 }
 
-// Bound is the most places below target that any plan could fill with
-// proposals under eligibility and the per-day, per-week and per-period
-// shift limits: an exact maximum flow, what Plan.Filled is measured by.
+// Bound is the most places below target that proposals could fill under
+// eligibility and the per-day, per-week and per-period shift counts alone
+// (an exact maximum flow of that relaxation): an upper bound on what any
+// plan fills, the true maximum where overlaps, rest, minutes and runs of
+// days do not bind (Plan.Bound).
 func Bound(p *Problem) (int, error) {
 	m, err := compile(p)
 	if err != nil {
@@ -525,6 +526,8 @@ type search struct {
 	rng        *rand.Rand
 	iterations int
 	slots      []int // slots with candidates
+	dp         *lineDP
+	lineOdds   int // one move in lineOdds re-plans whole lines; 0: never
 }
 
 func (s *search) run(ctx context.Context, opt Options) {
@@ -543,12 +546,20 @@ func (s *search) run(ctx context.Context, opt Options) {
 	if budget == 0 && !hasDeadline {
 		budget = DefaultIterations
 	}
+	// Cycles are counted in moves, never in time, so a seed follows the
+	// same walk however loaded the machine is; a deadline only decides
+	// where it stops.
 	cycle := opt.Cycle
-	if cycle == 0 {
-		cycle = 3_000_000
-	}
-	if budget > 0 && opt.Cycle == 0 {
+	switch {
+	case cycle > 0:
+	case budget > 0:
 		cycle = max(budget/cyclesPerDeadline, 1)
+	default:
+		cycle = DefaultCycle
+	}
+	s.lineOdds = opt.LineOdds
+	if s.lineOdds == 0 {
+		s.lineOdds = s.calibrateLines(ctx)
 	}
 	hardWeight := m.w.Hard
 	defer func() { m.w.Hard = hardWeight }()
@@ -556,10 +567,6 @@ func (s *search) run(ctx context.Context, opt Options) {
 	t0, t1 := s.calibrate()
 	best := st.snapshot()
 	curIsBest := true
-	// With a deadline and no budget, each cycle lasts a third of the time
-	// left at the start (the same seed may then differ from run to run).
-	deadline, _ := ctx.Deadline()
-	cycleTime := max(time.Until(deadline)/cyclesPerDeadline, 10*time.Millisecond)
 	for budget == 0 || s.iterations < budget {
 		if s.iterations > 0 {
 			// While the best plan still falls short, each new cycle
@@ -571,9 +578,8 @@ func (s *search) run(ctx context.Context, opt Options) {
 			curIsBest = true
 		}
 		ratio := math.Log(t1 / t0)
-		cycleStart := time.Now()
 		var temp float64
-		for i := 0; budget == 0 || (i < cycle && s.iterations < budget); i++ {
+		for i := 0; i < cycle && (budget == 0 || s.iterations < budget); i++ {
 			if i&255 == 0 {
 				if ctx.Err() != nil {
 					if !curIsBest {
@@ -582,12 +588,6 @@ func (s *search) run(ctx context.Context, opt Options) {
 					return
 				}
 				frac := float64(i) / float64(cycle)
-				if budget == 0 {
-					frac = float64(time.Since(cycleStart)) / float64(cycleTime)
-					if frac >= 1 {
-						break
-					}
-				}
 				temp = t0 * math.Exp(ratio*frac)
 				m.w.Hard = cycleHard
 			}
@@ -664,6 +664,16 @@ func (s *search) propose() bool {
 	d := m.slotDay[slot]
 	cands := m.cands[slot]
 	p := cands[rng.IntN(len(cands))]
+	if s.lineOdds > 0 && rng.IntN(s.lineOdds) == 0 {
+		ps := []int{p}
+		if rng.IntN(2) == 0 && len(cands) > 1 {
+			q := cands[rng.IntN(len(cands))]
+			if q != p {
+				ps = append(ps, q)
+			}
+		}
+		return s.lineReplan(ps)
+	}
 	r := rng.IntN(100)
 	switch {
 	case r < replanShare:

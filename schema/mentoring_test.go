@@ -461,3 +461,52 @@ func TestRecommendationLetters(t *testing.T) {
 		t.Errorf("notifications: %+v", notes)
 	}
 }
+
+// TestProgrammeRaces: two mentorships asked at once that would make a cycle
+// leave at most one; two corrections of one assignment at once leave one
+// pending.
+func TestProgrammeRaces(t *testing.T) {
+	p := newProgramme(t, "x", "y")
+	p.attend("x", p.a, 5)
+	p.attend("y", p.a, 5)
+	ctx := context.Background()
+	for round := 0; round < 3; round++ {
+		codes := make(chan string, 2)
+		go func() { codes <- p.assignMentor(p.staff, "x", "y").code() }()
+		go func() { codes <- p.assignMentor(p.staff, "y", "x").code() }()
+		a, b := <-codes, <-codes
+		if a == "" && b == "" {
+			t.Fatalf("round %d: both directions were accepted: a cycle", round)
+		}
+		m := must(p.db.MentorsOf(ctx, []int64{p.users["x"].VolunteerID, p.users["y"].VolunteerID}))
+		if len(m) != 1 {
+			t.Fatalf("round %d: mentorships %v", round, m)
+		}
+		for _, n := range []string{"x", "y"} {
+			must(0, p.db.RemoveMentor(ctx, p.users[n].VolunteerID))
+		}
+	}
+	missed := p.shift(p.a, p.pos, t0.Add(-30*time.Hour), 3, true)
+	a := p.signUp(missed, p.users["x"].VolunteerID, true)
+	must(p.db.MarkNoShow(ctx, a.ID, "not seen"))
+	const request = `mutation($a: ID!, $in: DateTime!, $out: DateTime!) {
+		requestHourCorrection(assignmentId: $a, checkedInAt: $in, checkedOutAt: $out, reason: "I was there") { id } }`
+	vars := map[string]any{"a": gid("Assignment", a.ID), "in": missed.StartsAt.Format(time.RFC3339), "out": missed.EndsAt.Format(time.RFC3339)}
+	codes := make(chan string, 4)
+	for i := 0; i < 4; i++ {
+		go func() { codes <- p.post(p.tokens["x"], request, vars).code() }()
+	}
+	ok := 0
+	for i := 0; i < 4; i++ {
+		switch c := <-codes; c {
+		case "":
+			ok++
+		case konullu.ECONFLICT:
+		default:
+			t.Errorf("a concurrent request answered %s", c)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d corrections of one assignment were accepted at once", ok)
+	}
+}

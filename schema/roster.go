@@ -171,7 +171,6 @@ func (p *rosterPlanResolver) From() dateTime          { return dateTime{p.p.From
 func (p *rosterPlanResolver) To() dateTime            { return dateTime{p.p.To} }
 func (p *rosterPlanResolver) Status() string          { return string(p.p.Status) }
 func (p *rosterPlanResolver) OpenPlacesBefore() int32 { return int32(p.p.OpenBefore) }
-func (p *rosterPlanResolver) OpenPlacesAfter() int32  { return int32(p.p.OpenAfter) }
 func (p *rosterPlanResolver) SolveMillis() int32      { return int32(p.p.SolveMillis) }
 func (p *rosterPlanResolver) Seed() int32             { return int32(p.p.Seed) }
 func (p *rosterPlanResolver) CreatedAt() dateTime     { return dateTime{p.p.CreatedAt} }
@@ -180,8 +179,43 @@ func (p *rosterPlanResolver) DecidedAt() *dateTime    { return dateTimePtr(p.p.D
 func (p *rosterPlanResolver) FairnessBefore() *fairnessResolver {
 	return &fairnessResolver{p.p.FairnessBefore}
 }
-func (p *rosterPlanResolver) FairnessAfter() *fairnessResolver {
-	return &fairnessResolver{p.p.FairnessAfter}
+
+// skipArgs names proposals the coordinator means to drop: the open places
+// and the spread after are then recomputed without them.
+type skipArgs struct{ SkipProposalIds *[]graphql.ID }
+
+func (p *rosterPlanResolver) skipSet(args skipArgs) (map[int64]bool, error) {
+	skip := map[int64]bool{}
+	if args.SkipProposalIds == nil {
+		return skip, nil
+	}
+	for _, gid := range *args.SkipProposalIds {
+		id, err := parseID("skipProposalIds", kindRosterProposal, gid)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(p.p.Proposals, func(x *konullu.RosterProposal) bool { return x.ID == id }) {
+			return nil, konullu.Invalid("skipProposalIds", "names a proposal of another plan")
+		}
+		skip[id] = true
+	}
+	return skip, nil
+}
+
+func (p *rosterPlanResolver) OpenPlacesAfter(args skipArgs) (int32, error) {
+	skip, err := p.skipSet(args)
+	if err != nil {
+		return 0, err
+	}
+	return int32(p.p.OpenKeeping(skip)), nil
+}
+
+func (p *rosterPlanResolver) FairnessAfter(args skipArgs) (*fairnessResolver, error) {
+	skip, err := p.skipSet(args)
+	if err != nil {
+		return nil, err
+	}
+	return &fairnessResolver{p.p.FairnessKeeping(skip)}, nil
 }
 
 func (p *rosterPlanResolver) Centre(ctx context.Context) (*centreResolver, error) {

@@ -135,6 +135,47 @@ func TestRosterAPI(t *testing.T) {
 		t.Fatalf("planning assigned %d places", n)
 	}
 
+	t.Run("DroppingProposalsRecomputesAfter", func(t *testing.T) {
+		type fair struct {
+			Volunteers             int
+			MinMinutes, MaxMinutes int
+			MeanMinutes            float64
+		}
+		var got struct {
+			RosterPlan struct {
+				OpenPlacesBefore, OpenPlacesAfter int
+				FairnessBefore, FairnessAfter     fair
+			}
+		}
+		q := `query($id: ID!, $skip: [ID!]) { rosterPlan(id: $id) { openPlacesBefore openPlacesAfter(skipProposalIds: $skip)
+			fairnessBefore { volunteers minMinutes maxMinutes meanMinutes }
+			fairnessAfter(skipProposalIds: $skip) { volunteers minMinutes maxMinutes meanMinutes } } }`
+		after := func(skip []string) (int, fair) {
+			t.Helper()
+			e.post(ct, q, map[string]any{"id": plan.ID, "skip": skip}).ok(t, &got)
+			return got.RosterPlan.OpenPlacesAfter, got.RosterPlan.FairnessAfter
+		}
+		var all []string
+		for _, pr := range plan.Proposals {
+			all = append(all, pr.ID)
+		}
+		open0, fair0 := after(nil)
+		if open0 != 0 || fair0.MaxMinutes == 0 {
+			t.Fatalf("nothing dropped: %d open, %+v", open0, fair0)
+		}
+		// Every proposal dropped: as before the plan.
+		if open, f := after(all); open != 3 || f != got.RosterPlan.FairnessBefore {
+			t.Fatalf("all dropped: %d open, %+v; before %+v", open, f, got.RosterPlan.FairnessBefore)
+		}
+		// One dropped: one more open place, less minutes on average, the
+		// same volunteers.
+		if open, f := after(all[:1]); open != 1 || f.Volunteers != fair0.Volunteers || !(f.MeanMinutes < fair0.MeanMinutes) ||
+			f.MeanMinutes <= got.RosterPlan.FairnessBefore.MeanMinutes {
+			t.Fatalf("one dropped: %d open, %+v; kept all %+v", open, f, fair0)
+		}
+		e.post(ct, q, map[string]any{"id": plan.ID, "skip": []string{gid("Centre", c.ID)}}).wantError(t, konullu.EINVALID, "skipProposalIds")
+	})
+
 	t.Run("PlansAreForTheCentre", func(t *testing.T) {
 		q := `query($id: ID!) { rosterPlan(id: $id) { id } }`
 		var got struct{ RosterPlan *struct{ ID string } }

@@ -193,6 +193,12 @@ func (r *root) OfferPlace(ctx context.Context, args struct{ AssignmentID graphql
 	if err != nil {
 		return nil, err
 	}
+	if o.Status == konullu.OfferTaken {
+		// The shift's waitlist took the place at once; the store told
+		// both and announced the change.
+		r.log.InfoContext(ctx, "place offered and given to the waitlist", "offer", o.ID, "assignment", a.ID)
+		return &placeOfferResolver{r.scope(), o}, nil
+	}
 	r.log.InfoContext(ctx, "place offered", "offer", o.ID, "assignment", a.ID, "candidates", len(candidates))
 	r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentrePlaceOffered, CentreID: s.CentreID, ShiftID: s.ID, AssignmentID: a.ID})
 	return &placeOfferResolver{r.scope(), o}, nil

@@ -144,6 +144,16 @@ func (s indexedStore) TakePlace(ctx context.Context, offerID, volunteerID int64)
 	return s.assignment(ctx, a, err)
 }
 
+// OfferPlace may give the place to the shift's waitlist at once, which
+// frees the offerer's time.
+func (s indexedStore) OfferPlace(ctx context.Context, assignmentID int64, candidates []int64) (*konullu.PlaceOffer, error) {
+	o, err := s.DB.OfferPlace(ctx, assignmentID, candidates)
+	if err == nil && o.Status == konullu.OfferTaken {
+		s.shift(ctx, o.ShiftID)
+	}
+	return o, err
+}
+
 // ApplyReply may release a place (NO), which frees time and promotes.
 func (s indexedStore) ApplyReply(ctx context.Context, r konullu.InboundReply) (string, *konullu.Assignment, error) {
 	outcome, a, err := s.DB.ApplyReply(ctx, r)

@@ -80,7 +80,7 @@ var envVars = []envVar{
 	{"KONULLU_SIGNUP_HORIZON", "60d", "how far ahead volunteers may sign up (e.g. 60d, 1440h)"},
 	{"KONULLU_WITHDRAW_CUTOFF", "3h", "volunteers may withdraw until this long before the start (e.g. 3h, 90m)"},
 	{"KONULLU_LOG_LEVEL", "info", "debug, info, warn or error"},
-	{"KONULLU_RATE_LIMITS", "", "login=10/15m,login-ip=60/1m+30,register-ip=20/1h,mutation=120/1m+60,verify-ip=60/1m+30,calendar-ip=120/1m+60,checkin-code=30/1m+10,message=20/1h+5 (defaults; name the ones to change, or off)"},
+	{"KONULLU_RATE_LIMITS", "", "login=10/15m,login-ip=60/1m+30,register-ip=20/1h,mutation=120/1m+60,verify-ip=60/1m+30,calendar-ip=120/1m+60,checkin-code=30/1m+10,message=20/1h+5,inbound-ip=300/1m+100 (defaults; name the ones to change, or off)"},
 	{"KONULLU_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of reverse proxies (127.0.0.1,10.0.0.0/8) whose X-Forwarded-For and X-Forwarded-Proto are believed; none: the peer is the client"},
 	{"KONULLU_CORS_ORIGINS", "", "comma-separated origins (https://app.example.az) allowed to call the API from a browser; none: CORS off"},
 	{"KONULLU_METRICS_ADDR", "", "serve Prometheus /metrics on this separate address only (127.0.0.1:9090); with neither this nor KONULLU_METRICS_TOKEN, /metrics is 404"},

@@ -107,6 +107,8 @@ func (h *hardening) Allow(ctx context.Context, rule, key string, n int) (bool, t
 		lim, key = h.rules.VerifyAddress, ratelimit.AddressKey(key)
 	case ruleCalendarAddress:
 		lim, key = h.rules.CalendarAddress, ratelimit.AddressKey(key)
+	case ruleInboundAddress:
+		lim, key = h.rules.InboundAddress, ratelimit.AddressKey(key)
 	default:
 		return true, 0
 	}
@@ -170,6 +172,7 @@ func withTrustedProxies(t trustedProxies) serverOption {
 const (
 	ruleVerifyAddress   = "verify-ip"
 	ruleCalendarAddress = "calendar-ip"
+	ruleInboundAddress  = "inbound-ip" // POST /webhooks/inbound
 )
 
 // limitPerAddress lets a client's address reach next as often as the rule
@@ -179,6 +182,27 @@ const (
 // limit comes before next looks at anything, so an unknown code or feed
 // secret is refused just like a good one: a 429 tells nothing about them.
 func limitPerAddress(l schema.RateLimiter, rule string, next http.Handler) http.Handler {
+	return limitAddress(l, rule, next, func(secs int) any {
+		return map[string]any{"errors": []map[string]any{{
+			"message":    fmt.Sprintf("too many requests from this address; try again in %d seconds", secs),
+			"extensions": map[string]any{"code": konullu.ERATELIMITED, "retryAfter": secs},
+		}}}
+	})
+}
+
+// limitInbound is limitPerAddress for the gateway's replies
+// (POST /webhooks/inbound), answering in their shape: {"error", "code",
+// "retryAfter"}.
+func limitInbound(l schema.RateLimiter, next http.Handler) http.Handler {
+	return limitAddress(l, ruleInboundAddress, next, func(secs int) any {
+		return map[string]any{"error": fmt.Sprintf("too many requests from this address; try again in %d seconds", secs),
+			"code": konullu.ERATELIMITED, "retryAfter": secs}
+	})
+}
+
+// limitAddress lets a client's address reach next as often as the rule
+// allows; beyond it the answer is 429 with Retry-After and body(seconds).
+func limitAddress(l schema.RateLimiter, rule string, next http.Handler, body func(secs int) any) http.Handler {
 	if l == nil {
 		return next
 	}
@@ -194,10 +218,7 @@ func limitPerAddress(l schema.RateLimiter, rule string, next http.Handler) http.
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusTooManyRequests)
-		json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
-			"message":    fmt.Sprintf("too many requests from this address; try again in %d seconds", secs),
-			"extensions": map[string]any{"code": konullu.ERATELIMITED, "retryAfter": secs},
-		}}})
+		json.NewEncoder(w).Encode(body(secs))
 	})
 }
 

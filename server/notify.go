@@ -13,6 +13,7 @@ import (
 
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/jobs"
+	"github.com/konullu/konullu/live"
 	"github.com/konullu/konullu/notify"
 	"github.com/konullu/konullu/schema"
 	"github.com/konullu/konullu/store"
@@ -138,8 +139,14 @@ func newScheduler(cfg Config, db *store.DB, rdb redis.UniversalClient, waker job
 
 // runJob is `konullu jobs run NAME`: the job runs now (waiting for another
 // instance's run of it to end), the messages it enqueued are delivered, and
-// the run is printed.
+// the run is printed. With a shared Redis, what it changes reaches the live
+// subscribers of every instance as a scheduled run's changes do (no-shows,
+// expired offers, in-app notifications), published before it exits.
 func runJobCommand(ctx context.Context, cfg Config, db *store.DB, rdb redis.UniversalClient, name string, stdout interface{ Write([]byte) (int, error) }, logger *slog.Logger, now func() time.Time) error {
+	if rdb != nil {
+		db.SetEvents(live.NewDirect(rdb, ""))
+		defer db.SetEvents(nil)
+	}
 	instance := jobs.InstanceID()
 	disp, err := newDispatcher(cfg, db, logger, instance, now)
 	if err != nil {

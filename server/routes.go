@@ -41,9 +41,10 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Hand
 		// The secret is the credential; limited per client address too.
 		mux.Handle("GET /calendar/{file}", limitPerAddress(o.limiter, ruleCalendarAddress, reports.Calendar(d)))
 	}
-	// Replies of the SMS gateway, signed with the webhook secret (notify.Inbound).
+	// Replies of the SMS gateway, signed with the webhook secret
+	// (notify.Inbound); limited per client address before anything is read.
 	if o.inbound != nil {
-		mux.Handle("POST /webhooks/inbound", o.inbound)
+		mux.Handle("POST /webhooks/inbound", limitInbound(o.limiter, o.inbound))
 	}
 	mux.Handle("/", handleFrontend(web))
 }

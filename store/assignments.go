@@ -249,6 +249,25 @@ func (d *DB) signUpIn(ctx context.Context, tx *sql.Tx, now time.Time, v *konullu
 	}
 	// The queue counter moved: a second signup in this transaction reads it from here.
 	s.queueSeq = seq
+	if a.Status == konullu.AssignmentWaitlisted {
+		// A place on offer goes to the waitlist first (swaps.go): to
+		// this volunteer when nobody before them could come.
+		o, err := d.openOfferOf(ctx, tx, s.ID)
+		if err != nil {
+			return res, err
+		}
+		if o != nil {
+			given, promoted, err := d.giveOfferToWaitlist(ctx, tx, s, now, o, a.ID)
+			switch {
+			case err != nil:
+				return res, err
+			case given && promoted == a.ID:
+				a.Status, a.WaitlistPosition = konullu.AssignmentConfirmed, 0
+			case given:
+				a.WaitlistPosition-- // the first of the queue left it
+			}
+		}
+	}
 	res.out, res.outcome = a, a.Status
 	if mode.proposal != nil {
 		if err := d.recordProposal(ctx, tx, mode.proposal.id, konullu.ProposalAssigned, nil, a.ID); err != nil {

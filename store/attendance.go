@@ -120,7 +120,8 @@ func (d *DB) ApplyReply(ctx context.Context, r konullu.InboundReply) (string, *k
 			return fmt.Errorf("store: inbound reply: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return konullu.Errorf(konullu.ECONFLICT, "reply %s was received already", strconv.Quote(r.ID))
+			// Field "id": the inbound handler answers REPLAYED for it.
+			return &konullu.Error{Code: konullu.ECONFLICT, Field: "id", Message: fmt.Sprintf("reply %s was received already", strconv.Quote(r.ID))}
 		}
 		if r.InReplyTo != 0 {
 			var aid sql.NullInt64

@@ -262,7 +262,8 @@ func truthy(v any) bool {
 // CreateRosterPlan stores a plan and its proposals.
 func (d *DB) CreateRosterPlan(ctx context.Context, p *konullu.RosterPlan) error {
 	fb, _ := json.Marshal(p.FairnessBefore)
-	fa, _ := json.Marshal(p.FairnessAfter)
+	fa, _ := json.Marshal(fairnessAfterJSON{RosterFairness: p.FairnessAfter, Unproposed: p.FairnessUnproposed,
+		MinutesBefore: p.MinutesBefore, ShiftMinutes: p.ShiftMinutes})
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		var createdBy any
 		if p.CreatedBy != 0 {
@@ -305,10 +306,21 @@ func scanRosterPlan(row interface{ Scan(...any) error }) (*konullu.RosterPlan, e
 	if err := json.Unmarshal([]byte(fb), &p.FairnessBefore); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(fa), &p.FairnessAfter); err != nil {
+	var after fairnessAfterJSON
+	if err := json.Unmarshal([]byte(fa), &after); err != nil {
 		return nil, err
 	}
+	p.FairnessAfter, p.FairnessUnproposed, p.MinutesBefore, p.ShiftMinutes = after.RosterFairness, after.Unproposed, after.MinutesBefore, after.ShiftMinutes
 	return p, nil
+}
+
+// fairnessAfterJSON is the fair_after column: the spread after the plan and
+// what recomputes it when proposals are dropped (absent in older plans).
+type fairnessAfterJSON struct {
+	konullu.RosterFairness
+	Unproposed    *konullu.RosterFairness `json:"unproposed,omitempty"`
+	MinutesBefore map[int64]int           `json:"minutesBefore,omitempty"`
+	ShiftMinutes  map[int64]int           `json:"shiftMinutes,omitempty"`
 }
 
 // RosterPlan returns a plan with its proposals, or NOT_FOUND.
@@ -494,6 +506,14 @@ func (d *DB) SkipRosterProposals(ctx context.Context, planID int64, ids []int64)
 func (d *DB) NotifyRosterPlan(ctx context.Context, p *konullu.RosterPlan) (int, error) {
 	n := 0
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		// The week as the centre reads it (Monday – Sunday), so the
+		// coordinator knows which week to open on the calendar.
+		var zone string
+		if err := d.queryRow(ctx, tx, `SELECT timezone FROM centres WHERE id = ?`, p.CentreID).Scan(&zone); err != nil {
+			return fmt.Errorf("store: roster plan centre: %w", err)
+		}
+		loc := konullu.ZoneLocation(zone)
+		week := p.From.In(loc).Format("2006-01-02") + " – " + p.To.Add(-time.Second).In(loc).Format("2006-01-02")
 		rows, err := d.query(ctx, tx, `SELECT DISTINCT c.user_id FROM coordinator_centres c
 			JOIN user_roles r ON r.user_id = c.user_id AND r.role = 'COORDINATOR'
 			JOIN users u ON u.id = c.user_id AND u.suspended_at IS NULL WHERE c.centre_id = ? ORDER BY c.user_id`, p.CentreID)
@@ -508,7 +528,7 @@ func (d *DB) NotifyRosterPlan(ctx context.Context, p *konullu.RosterPlan) (int, 
 				return fmt.Errorf("store: roster plan recipients: %w", err)
 			}
 			evs = append(evs, event{kind: konullu.NotifyRosterProposed, userID: u, payload: map[string]any{
-				"understaffed": p.OpenBefore, "proposals": len(p.Proposals), "planId": p.ID,
+				"understaffed": p.OpenBefore, "proposals": len(p.Proposals), "planId": p.ID, "week": week,
 				"from": p.From.UTC().Format(time.RFC3339), "to": p.To.UTC().Format(time.RFC3339)}})
 		}
 		rows.Close()

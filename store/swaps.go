@@ -95,7 +95,9 @@ func (d *DB) closeOffers(ctx context.Context, q queryer, now time.Time, cond str
 
 // OfferPlace offers the holder's confirmed place and tells the candidates
 // (already kept to those who could take it, OfferCandidates) in the same
-// transaction. A repeated offer returns the open one and tells nobody.
+// transaction. A repeated offer returns the open one and tells nobody. When
+// the shift has a waitlist, its first volunteer who could come takes the
+// place at once (giveOfferToWaitlist) and the offer is answered TAKEN.
 func (d *DB) OfferPlace(ctx context.Context, assignmentID int64, candidates []int64) (*konullu.PlaceOffer, error) {
 	var id int64
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
@@ -119,6 +121,11 @@ func (d *DB) OfferPlace(ctx context.Context, assignmentID int64, candidates []in
 			VALUES (?, ?, ?, 'OPEN', ?, ?) RETURNING id`, a.ID, s.ID, a.VolunteerID, now, d.rules.OfferExpiry(&s.Shift)).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("store: offer place: %w", err)
+		}
+		// The waitlist comes first: someone waiting takes the place at once.
+		o := &konullu.PlaceOffer{ID: id, AssignmentID: a.ID, ShiftID: s.ID, VolunteerID: a.VolunteerID, Status: konullu.OfferOpen}
+		if given, _, err := d.giveOfferToWaitlist(ctx, tx, s, now, o, 0); err != nil || given {
+			return err
 		}
 		var evs []event
 		for _, c := range uniqueIDs(candidates) {
@@ -162,6 +169,9 @@ func (d *DB) WithdrawOffer(ctx context.Context, offerID int64) (*konullu.PlaceOf
 // capacity: the offerer's assignment is CANCELLED (no hours), the taker's is
 // CONFIRMED (a waitlisted taker leaves the queue) and the offer is TAKEN, or
 // nothing happens. Whoever comes second finds the offer taken: CONFLICT.
+// While the shift has a waitlist whose first volunteer could come, the place
+// is theirs (giveOfferToWaitlist, committed) and anyone else taking it gets
+// CONFLICT.
 func (d *DB) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konullu.Assignment, error) {
 	var shiftID int64
 	err := d.queryRow(ctx, d.db, `SELECT shift_id FROM place_offers WHERE id = ?`, offerID).Scan(&shiftID)
@@ -172,10 +182,11 @@ func (d *DB) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konull
 		return nil, fmt.Errorf("store: take place: %w", err)
 	}
 	var out *konullu.Assignment
-	var stale bool // the offered place was meanwhile given up: close the offer
+	var stale bool      // the offered place was meanwhile given up: close the offer
+	var toWaitlist bool // the place went to the first of the shift's waitlist
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
 		now := d.now()
-		out, stale = nil, false
+		out, stale, toWaitlist = nil, false, false
 		v, err := d.lockVolunteer(ctx, tx, volunteerID)
 		if err != nil {
 			return err
@@ -214,6 +225,26 @@ func (d *DB) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konull
 		f, err := d.signupFacts(ctx, tx, s, v)
 		if err != nil {
 			return err
+		}
+		// The waitlist comes first: if someone waits who could come, the
+		// first of them gets the place, the taker only if it is them.
+		if f.waiting > 0 {
+			self := int64(0)
+			if f.existingStatus == string(konullu.AssignmentWaitlisted) {
+				self = f.existing
+			}
+			given, promoted, err := d.giveOfferToWaitlist(ctx, tx, s, now, o, self)
+			if err != nil {
+				return err
+			}
+			if given && promoted != self {
+				toWaitlist = true
+				return nil
+			}
+			if given {
+				out = &konullu.Assignment{ID: promoted}
+				return d.enqueue(ctx, tx, now, event{kind: konullu.NotifySignupConfirmed, userID: v.UserID, assignmentID: promoted, shiftID: s.ID})
+			}
 		}
 		if f.existing != 0 && konullu.AssignmentStatus(f.existingStatus).HoldsPlace() {
 			return konullu.Errorf(konullu.ECONFLICT, "you already have a place in this shift")
@@ -276,8 +307,157 @@ func (d *DB) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konull
 	if err != nil {
 		return nil, err
 	}
+	if toWaitlist {
+		return nil, konullu.Errorf(konullu.ECONFLICT, "the place went to the first volunteer on the shift's waitlist")
+	}
 	d.log.Info("place taken", "offer", offerID, "shift", shiftID, "assignment", out.ID)
 	return d.assignment(ctx, d.db, out.ID)
+}
+
+// giveOfferToWaitlist hands an open offer's place to the shift's waitlist,
+// as a withdrawal would: the first waitlisted volunteer who holds no
+// overlapping shift (promote's rule) gets it, the offerer is released (no
+// hours) and the offer is TAKEN by them, in the caller's transaction, which
+// holds the shift's lock. The offerer is told PLACE_TAKEN, the promoted
+// volunteer PROMOTED, and the centre's live views hear WITHDRAWN and
+// PROMOTED; for self (the caller's own assignment) the caller tells and
+// announces instead. It reports whether the place was given, and to which
+// assignment; nobody is promoted into a shift that is not published or has
+// started.
+func (d *DB) giveOfferToWaitlist(ctx context.Context, tx *sql.Tx, s *lockedShift, now time.Time, o *konullu.PlaceOffer, self int64) (bool, int64, error) {
+	if s.Status != konullu.ShiftPublished || !now.Before(s.StartsAt) {
+		return false, 0, nil
+	}
+	var offered string
+	if err := d.queryRow(ctx, tx, `SELECT status FROM assignments WHERE id = ?`, o.AssignmentID).Scan(&offered); err != nil {
+		return false, 0, fmt.Errorf("store: give offer to waitlist: %w", err)
+	}
+	if offered != string(konullu.AssignmentConfirmed) {
+		return false, 0, nil // the place is no longer the offerer's to give
+	}
+	rows, err := d.query(ctx, tx, `SELECT id, volunteer_id FROM assignments WHERE shift_id = ? AND status = 'WAITLISTED' ORDER BY queue_seq`, s.ID)
+	if err != nil {
+		return false, 0, fmt.Errorf("store: waitlist: %w", err)
+	}
+	type waiting struct{ id, volunteer int64 }
+	var queue []waiting
+	for rows.Next() {
+		var w waiting
+		if err := rows.Scan(&w.id, &w.volunteer); err != nil {
+			rows.Close()
+			return false, 0, fmt.Errorf("store: waitlist: %w", err)
+		}
+		queue = append(queue, w)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, 0, fmt.Errorf("store: waitlist: %w", err)
+	}
+	var first *waiting
+	for i := range queue {
+		err := d.checkOverlap(ctx, tx, queue[i].volunteer, &s.Shift, queue[i].id)
+		if konullu.ErrorCode(err) == konullu.EOVERLAP {
+			continue
+		}
+		if err != nil {
+			return false, 0, err
+		}
+		first = &queue[i]
+		break
+	}
+	if first == nil {
+		return false, 0, nil
+	}
+	res, err := d.exec(ctx, tx, `UPDATE place_offers SET status = 'TAKEN', taken_by = ?, taken_assignment_id = ?, decided_at = ? WHERE id = ? AND status = 'OPEN'`,
+		first.volunteer, first.id, now, o.ID)
+	if err != nil {
+		return false, 0, fmt.Errorf("store: give offer to waitlist: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, 0, nil // taken or closed meanwhile: nothing to give
+	}
+	if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', attendance_confirmed_at = NULL,
+		note = 'gave the place to the waitlist', updated_at = ? WHERE id = ?`, now, o.AssignmentID); err != nil {
+		return false, 0, fmt.Errorf("store: give offer to waitlist: %w", err)
+	}
+	if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CONFIRMED', updated_at = ? WHERE id = ?`, now, first.id); err != nil {
+		return false, 0, fmt.Errorf("store: give offer to waitlist: %w", err)
+	}
+	d.log.Info("offered place given to the waitlist", "offer", o.ID, "shift", s.ID, "assignment", first.id)
+	evs := []event{{kind: konullu.NotifyPlaceTaken, volunteerID: o.VolunteerID, assignmentID: o.AssignmentID, shiftID: s.ID}}
+	d.announce(tx, konullu.CentreEvent{Kind: konullu.CentreWithdrawn, At: now, CentreID: s.CentreID, ShiftID: s.ID, AssignmentID: o.AssignmentID})
+	if first.id != self {
+		evs = append(evs, event{kind: konullu.NotifyPromoted, volunteerID: first.volunteer, assignmentID: first.id, shiftID: s.ID})
+		d.announce(tx, konullu.CentreEvent{Kind: konullu.CentrePromoted, At: now, CentreID: s.CentreID, ShiftID: s.ID, AssignmentID: first.id})
+		d.observePromoted(1)
+	}
+	return true, first.id, d.enqueue(ctx, tx, now, evs...)
+}
+
+// openOfferOf returns the open offer of a place in the shift, or nil.
+func (d *DB) openOfferOf(ctx context.Context, tx *sql.Tx, shiftID int64) (*konullu.PlaceOffer, error) {
+	o, err := scanOffer(d.queryRow(ctx, tx, offerSelect+` WHERE shift_id = ? AND status = 'OPEN' ORDER BY id LIMIT 1`, shiftID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open offer: %w", err)
+	}
+	return o, nil
+}
+
+// GiveOffersToWaitlists gives the places of open offers to their shifts'
+// waitlists where someone waiting could now come (say their overlapping
+// shift was given up since they joined): the rule of OfferPlace and
+// signUp, kept by the place-offers job for what neither saw. It returns
+// how many places were given.
+func (d *DB) GiveOffersToWaitlists(ctx context.Context, now time.Time) (int, error) {
+	rows, err := d.query(ctx, d.db, `SELECT o.id FROM place_offers o WHERE o.status = 'OPEN' AND o.expires_at > ?
+		AND EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = o.shift_id AND a.status = 'WAITLISTED') ORDER BY o.id LIMIT 1000`, now)
+	if err != nil {
+		return 0, fmt.Errorf("store: offers to waitlists: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: offers to waitlists: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: offers to waitlists: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		given := false
+		err := d.inTx(ctx, func(tx *sql.Tx) error {
+			given = false
+			var shiftID int64
+			if err := d.queryRow(ctx, tx, `SELECT shift_id FROM place_offers WHERE id = ?`, id).Scan(&shiftID); err != nil {
+				return fmt.Errorf("store: offers to waitlists: %w", err)
+			}
+			s, err := d.lockShift(ctx, tx, shiftID)
+			if err != nil {
+				return err
+			}
+			o, err := d.placeOffer(ctx, tx, id) // read under the shift's lock
+			if err != nil || o.Status != konullu.OfferOpen || !now.Before(o.ExpiresAt) {
+				return err
+			}
+			given, _, err = d.giveOfferToWaitlist(ctx, tx, s, now, o, 0)
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		if given {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // checkCommitment refuses a place that would take the volunteer beyond the
@@ -510,7 +690,7 @@ func (d *DB) centreCoordinators(ctx context.Context, q queryer, centreID int64) 
 // ExpirePlaceOffers closes the open offers whose cut-off has come. Each is
 // closed by a conditional update in its own transaction, so however many
 // instances run the job, each offer expires, and its offerer and the
-// centre's coordinators are told, once.
+// centre's coordinators are told (and PLACE_OFFER_EXPIRED announced), once.
 func (d *DB) ExpirePlaceOffers(ctx context.Context, now time.Time) (int, error) {
 	rows, err := d.query(ctx, d.db, `SELECT id FROM place_offers WHERE status = 'OPEN' AND expires_at <= ? ORDER BY id LIMIT 1000`, now)
 	if err != nil {
@@ -559,6 +739,9 @@ func (d *DB) ExpirePlaceOffers(ctx context.Context, now time.Time) (int, error) 
 					payload: map[string]any{"offerId": id, "name": name, "coordinator": true}})
 			}
 			expired = true
+			// The centre's live views hear of it: the place stays taken by
+			// someone who may not come.
+			d.announce(tx, konullu.CentreEvent{Kind: konullu.CentrePlaceOfferExpired, At: now, CentreID: centreID, ShiftID: shiftID, AssignmentID: assignmentID})
 			return d.enqueue(ctx, tx, now, evs...)
 		})
 		if err != nil {

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,6 +104,10 @@ func TestTakePlaceRace(t *testing.T) {
 			}
 			winner = i
 		case konullu.ECONFLICT:
+			// The second taker is told why, in words.
+			if !strings.Contains(err.Error(), "someone else took this place first") {
+				t.Fatalf("taker %d is told %q, want that someone else took the place first", i, err)
+			}
 		default:
 			t.Fatalf("taker %d: want CONFLICT, got %v", i, err)
 		}
@@ -222,6 +228,8 @@ func TestExpirePlaceOffers(t *testing.T) {
 	if _, err := f.db.GrantRole(ctx, coord.ID, konullu.RoleCoordinator, []int64{f.centre.ID}); err != nil {
 		t.Fatal(err)
 	}
+	rec := &centreEvents{}
+	f.db.SetEvents(rec)
 	o, err := f.db.OfferPlace(ctx, a.ID, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -264,6 +272,16 @@ func TestExpirePlaceOffers(t *testing.T) {
 	}
 	if got, _ := f.db.AssignmentsByIDs(ctx, []int64{a.ID}); got[a.ID].Status != konullu.AssignmentConfirmed {
 		t.Fatalf("after expiry the place is %s, want still the offerer's", got[a.ID].Status)
+	}
+	// The centre's live views hear of it once, about the offerer's place.
+	var expired []string
+	for _, e := range rec.take() {
+		if strings.HasPrefix(e, string(konullu.CentrePlaceOfferExpired)) {
+			expired = append(expired, e)
+		}
+	}
+	if want := fmt.Sprintf("PLACE_OFFER_EXPIRED %d", a.ID); len(expired) != 1 || expired[0] != want {
+		t.Fatalf("expiry events %v, want one %s", expired, want)
 	}
 }
 

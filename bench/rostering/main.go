@@ -18,9 +18,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/konullu/konullu/roster"
@@ -41,14 +44,29 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	instance := fs.String("instance", "", "one instance file (InstanceN.txt)")
 	all := fs.String("all", "", "a folder: run every InstanceN.txt in it, in order")
 	limit := fs.Int("max", 0, "with -all: only instances 1..max (0: all)")
-	budget := fs.Duration("time", 60*time.Second, "time budget per instance")
+	budget := fs.Duration("time", 60*time.Second, "time budget per instance (wall clock)")
+	cpuBudget := fs.Duration("cputime", 0, "CPU time budget per run and core: stop when the process has used this much CPU per run (a loaded machine then takes longer, not fewer moves)")
 	seed := fs.Int64("seed", 1, "random seed")
 	iterations := fs.Int("iterations", 0, "move budget (0: until -time is up); with it a seed always gives the same roster")
+	cycle := fs.Int("cycle", 0, "moves per annealing cycle (0: the engine's default)")
+	lineOdds := fs.Int("line", 0, "one move in N re-plans whole lines (0: the engine's default, -1: never)")
+	cores := fs.Int("cores", 1, "run seeds seed..seed+cores-1 at once, one per core, and keep the best roster")
 	out := fs.String("out", "", "write the roster (EmployeeID,Day,ShiftID) to this file")
 	verbose := fs.Bool("v", false, "print the engine's score breakdown")
 	synthetic := fs.Bool("synthetic", false, "time a synthetic centre week (150 shifts, 2,000 volunteers) instead")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *synthetic {
 		return runSynthetic(ctx, stdout, *seed)
@@ -84,7 +102,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	failed := false
 	for _, f := range files {
-		res, err := solveFile(ctx, f, *budget, *seed, *iterations, *out)
+		opt := roster.Options{Seed: *seed, Iterations: *iterations, Cycle: *cycle, LineOdds: *lineOdds}
+		res, err := solveFile(ctx, f, *budget, *cpuBudget, opt, max(*cores, 1), *out)
 		if err != nil {
 			return err
 		}
@@ -94,7 +113,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 		}
 		n := instanceNumber(f)
-		line := fmt.Sprintf("%s: feasible=%t time=%s iterations=%d", filepath.Base(f), res.feasible, res.elapsed.Round(time.Millisecond), res.iterations)
+		line := fmt.Sprintf("%s: feasible=%t time=%s cpu=%s seed=%d iterations=%d moves/cpu_s=%.0f", filepath.Base(f), res.feasible,
+			res.elapsed.Round(time.Millisecond), res.cpu.Round(time.Millisecond), res.seed, res.iterations, float64(res.iterations)/res.cpu.Seconds())
+		if *cores > 1 {
+			line += fmt.Sprintf(" cores=%d seeds=%v", *cores, res.all)
+		}
 		if best, ok := bestKnown[n]; ok {
 			line += fmt.Sprintf(" best_known=%d gap=%.1f%%", best, 100*float64(res.objective-best)/float64(best))
 		}
@@ -114,6 +137,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 type result struct {
+	seed       int64
+	cpu        time.Duration // of the whole process during the solve
+	all        []int         // each seed's objective, with -cores
 	objective  int
 	feasible   bool
 	violations []string
@@ -122,7 +148,10 @@ type result struct {
 	breakdown  []roster.ConstraintScore
 }
 
-func solveFile(ctx context.Context, file string, budget time.Duration, seed int64, iterations int, out string) (*result, error) {
+// solveFile solves file with seeds opt.Seed … opt.Seed+cores-1 at once and
+// keeps the best roster (the lowest objective, then the lowest seed), so
+// the answer depends only on the seed, the cores and where time stops.
+func solveFile(ctx context.Context, file string, budget, cpuBudget time.Duration, opt roster.Options, cores int, out string) (*result, error) {
 	fh, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -132,21 +161,77 @@ func solveFile(ctx context.Context, file string, budget time.Duration, seed int6
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	roster, plan, err := Solve(ctx, in, budget, seed, iterations)
-	if err != nil {
-		return nil, err
+	type run struct {
+		res    *result
+		roster []RosterEntry
+		err    error
 	}
-	res := &result{elapsed: time.Since(start), iterations: plan.Iterations, breakdown: plan.Breakdown}
-	res.objective, res.violations = Evaluate(in, roster)
-	res.feasible = len(res.violations) == 0
-	if engine := int(plan.Cost + 0.5); res.feasible && engine != res.objective {
-		return nil, fmt.Errorf("%s: the engine scores %d, the checker %d", file, engine, res.objective)
+	runs := make([]run, cores)
+	cpu0 := cpuTime()
+	if cpuBudget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			for ctx.Err() == nil && cpuTime()-cpu0 < cpuBudget*time.Duration(cores) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			cancel()
+		}()
+		budget = max(budget, 100*cpuBudget) // the CPU decides
+	}
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o := opt
+			o.Seed = opt.Seed + int64(i)
+			start := time.Now()
+			rs, plan, err := Solve(ctx, in, budget, o)
+			if err != nil {
+				runs[i].err = err
+				return
+			}
+			res := &result{seed: o.Seed, elapsed: time.Since(start), iterations: plan.Iterations, breakdown: plan.Breakdown}
+			res.objective, res.violations = Evaluate(in, rs)
+			res.feasible = len(res.violations) == 0
+			if engine := int(plan.Cost + 0.5); res.feasible && engine != res.objective {
+				runs[i].err = fmt.Errorf("%s: the engine scores %d, the checker %d", file, engine, res.objective)
+				return
+			}
+			runs[i] = run{res: res, roster: rs}
+		}()
+	}
+	wg.Wait()
+	cpu := cpuTime() - cpu0
+	best := -1
+	for i, r := range runs {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if best < 0 || (r.res.feasible && !runs[best].res.feasible) ||
+			(r.res.feasible == runs[best].res.feasible && r.res.objective < runs[best].res.objective) {
+			best = i
+		}
+	}
+	res := runs[best].res
+	res.cpu = cpu
+	for _, r := range runs {
+		res.all = append(res.all, r.res.objective)
+	}
+	if cores > 1 {
+		// The moves of all runs; the time is the wall time of the longest.
+		res.iterations = 0
+		for _, r := range runs {
+			res.iterations += r.res.iterations
+			res.elapsed = max(res.elapsed, r.res.elapsed)
+		}
 	}
 	if out != "" {
 		var b strings.Builder
 		b.WriteString("# EmployeeID,Day,ShiftID\n")
-		for _, e := range roster {
+		for _, e := range runs[best].roster {
 			fmt.Fprintf(&b, "%s,%d,%s\n", e.Employee, e.Day, e.Shift)
 		}
 		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
@@ -219,4 +304,15 @@ func find(path string) (string, error) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// cpuTime is the CPU time (user and system) the process has used: on a
+// shared machine the moves per CPU second say what a core gives, whatever
+// share of one the run got.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

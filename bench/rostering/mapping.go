@@ -108,13 +108,13 @@ func addRequest(p *roster.Problem, r ShiftRequest, want bool) {
 	}
 }
 
-// Solve maps, solves within budget (or iterations, when not 0) and reads
-// the roster back.
-func Solve(ctx context.Context, in *Instance, budget time.Duration, seed int64, iterations int) ([]RosterEntry, *roster.Plan, error) {
+// Solve maps, solves within budget (or opt.Iterations, when not 0) and
+// reads the roster back.
+func Solve(ctx context.Context, in *Instance, budget time.Duration, opt roster.Options) ([]RosterEntry, *roster.Plan, error) {
 	p := Problem(in)
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	plan, err := roster.Solve(ctx, p, roster.Options{Seed: seed, Iterations: iterations})
+	plan, err := roster.Solve(ctx, p, opt)
 	if err != nil {
 		return nil, nil, err
 	}

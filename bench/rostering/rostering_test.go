@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/konullu/konullu/roster"
 )
 
 // instancesDir finds ../shared/rostering beside the repository (or a
@@ -182,11 +184,11 @@ func TestEvaluateRules(t *testing.T) {
 // independent checker.
 func TestSolveInstance1(t *testing.T) {
 	in := readInstance(t, "1")
-	roster, plan, err := Solve(context.Background(), in, time.Minute, 1, 200_000)
+	rs, plan, err := Solve(context.Background(), in, time.Minute, roster.Options{Seed: 1, Iterations: 200_000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	obj, v := Evaluate(in, roster)
+	obj, v := Evaluate(in, rs)
 	if len(v) > 0 {
 		t.Fatalf("infeasible: %v", v)
 	}
