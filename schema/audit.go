@@ -120,6 +120,13 @@ func (t apiTracer) TraceField(ctx context.Context, label, typeName, fieldName st
 			"type", typeName, "field", fieldName)
 		return refuseField(ctx, finish, errNotAsChecked, "not run: "+errNotAsChecked.Message)
 	}
+	if sharedFieldRefused(ctx, typeName, fieldName) {
+		// An answer shared by a rights class may hold only fields whose
+		// value is the same for the whole class (fanout.go).
+		t.r.log.WarnContext(ctx, "graphql: a field outside a shared live answer was refused", "request_id", RequestID(ctx),
+			"type", typeName, "field", fieldName)
+		return refuseField(ctx, finish, errNotAsChecked, "not run: "+errNotAsChecked.Message)
+	}
 	if kioskFrom(ctx) != nil && !kioskMayRun(typeName, fieldName) {
 		// AUTHZ: a kiosk token opens kioskCode and nothing else.
 		return refuseField(ctx, finish, errKioskOnly, errKioskOnly.Message)

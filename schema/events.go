@@ -21,24 +21,28 @@ type liveSettings struct {
 	origins     []string
 	maxConns    int
 	maxSubs     int
+	maxQueue    int
 	initTimeout time.Duration
 	open        atomic.Int64 // connections open now
 }
 
 func (c Config) eventDeps() eventDeps {
 	d := eventDeps{events: c.Events, live: &liveSettings{origins: c.LiveOrigins, maxConns: c.MaxLiveConnections,
-		maxSubs: c.MaxSubscriptions, initTimeout: c.LiveInitTimeout}}
+		maxSubs: c.MaxSubscriptions, maxQueue: c.MaxLiveQueue, initTimeout: c.LiveInitTimeout}}
 	if d.live.maxConns <= 0 {
 		d.live.maxConns = defaultMaxLiveConnsPerUser
 	}
 	if d.live.maxSubs <= 0 {
 		d.live.maxSubs = defaultMaxSubscriptions
 	}
+	if d.live.maxQueue <= 0 {
+		d.live.maxQueue = defaultMaxLiveQueue
+	}
 	if d.live.initTimeout <= 0 {
 		d.live.initTimeout = defaultInitTimeout
 	}
 	if _, ok := c.Events.(EventSource); ok {
-		d.hub = newHub()
+		d.hub = newHub(c.LiveConns)
 	}
 	return d
 }

@@ -53,8 +53,12 @@ func NewHandler(cfg Config) http.Handler {
 	if err != nil { // a test catches this too; meanwhile lists count by first only
 		cfg.Logger.Error("schema: the cost analysis cannot read the SDL", "error", err.Error())
 	}
+	h := &handler{root: r, schema: s, log: cfg.Logger, limits: lim}
+	if r.hub != nil {
+		r.hub.h = h
+	}
 	r.listen()
-	return &handler{root: r, schema: s, log: cfg.Logger, limits: lim}
+	return h
 }
 
 // exportPath is where a signed-in user downloads their data (GET, bearer token).

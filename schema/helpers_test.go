@@ -61,6 +61,7 @@ type envConfig struct {
 	rules  konullu.Rules
 	wrap   func(konullu.Store) konullu.Store
 	events konullu.EventPublisher
+	live   func(*schema.Config)
 }
 
 // withEvents announces committed changes to p, from the API and the store.
@@ -71,6 +72,11 @@ func withEvents(p konullu.EventPublisher) envOption {
 // withStore serves the API over a wrapper of the database.
 func withStore(wrap func(konullu.Store) konullu.Store) envOption {
 	return func(c *envConfig) { c.wrap = wrap }
+}
+
+// withLiveConfig changes the settings of subscriptions.
+func withLiveConfig(f func(*schema.Config)) envOption {
+	return func(c *envConfig) { c.live = f }
 }
 
 func withRules(r konullu.Rules) envOption {
@@ -93,7 +99,11 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if c.events != nil {
 		e.db.SetEvents(c.events)
 	}
-	e.h = schema.NewHandler(schema.Config{Store: st, Logger: logger, Now: e.clock.Now, Argon2: testArgon2, Rules: c.rules, Events: c.events})
+	cfg := schema.Config{Store: st, Logger: logger, Now: e.clock.Now, Argon2: testArgon2, Rules: c.rules, Events: c.events}
+	if c.live != nil {
+		c.live(&cfg)
+	}
+	e.h = schema.NewHandler(cfg)
 	return e
 }
 

@@ -45,9 +45,10 @@ type analysis struct {
 	rootFields    int // top-level fields: the mutations one request makes
 	introspection bool
 
-	opName    string         // the operation's name, "" when anonymous
-	roots     map[string]int // top-level fields by name (fragments expanded), meta fields left out
-	vars      []string       // the operation's variables, sorted
+	opName    string          // the operation's name, "" when anonymous
+	roots     map[string]int  // top-level fields by name (fragments expanded), meta fields left out
+	vars      []string        // the operation's variables, sorted
+	coords    map[string]bool // fields selected, as Type.field (the parent's name, "?" when unknown)
 	locations []gqlerrors.Location
 }
 
@@ -120,6 +121,7 @@ func (l *limits) check(query, operationName string, vars map[string]any) (*analy
 	}
 	a.opName = op.Name
 	a.roots = map[string]int{}
+	a.coords = map[string]bool{}
 	for _, v := range op.VariableDefinitions {
 		a.vars = append(a.vars, v.Variable)
 	}
@@ -240,6 +242,11 @@ func (w *walker) field(f *gqlast.Field, parent *gqlast.Definition, depth int, mu
 	}
 	if f.Name == "__typename" {
 		return nil
+	}
+	if parent != nil {
+		a.coords[parent.Name+"."+f.Name] = true
+	} else {
+		a.coords["?."+f.Name] = true
 	}
 	a.cost += mult
 	if len(f.SelectionSet) == 0 {

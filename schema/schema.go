@@ -120,12 +120,16 @@ type Config struct {
 	// EventSource (package live's bus is), subscriptions are served over
 	// WebSocket at /graphql (websocket.go) from pages of the server's own
 	// origin and of LiveOrigins ("https://app.example.az"), with at most
-	// MaxLiveConnections per user on this instance (10), MaxSubscriptions
-	// per connection (20) and LiveInitTimeout to authenticate (10 s).
+	// MaxLiveConnections per user (10; on all instances together through
+	// LiveConns, else on this one), MaxSubscriptions per connection (20),
+	// MaxLiveQueue messages waiting for a slow client before it is cut off
+	// (256) and LiveInitTimeout to authenticate (10 s).
 	Events             konullu.EventPublisher
 	LiveOrigins        []string
+	LiveConns          LiveConnCounter
 	MaxLiveConnections int
 	MaxSubscriptions   int
+	MaxLiveQueue       int
 	LiveInitTimeout    time.Duration
 }
 
@@ -213,9 +217,8 @@ func parseSchemaTraced(r *root, t tracer.Tracer) (*graphql.Schema, error) {
 		graphql.RestrictIntrospection(r.introspectionAllowed),
 		graphql.Logger(panicLogger{r.log}),
 		graphql.PanicHandler(panicHandler{}),
-		// An event is read from the database for each subscriber (shared
-		// loaders make that once per instance); a storm must not time out.
-		graphql.SubscribeResolverTimeout(30*time.Second),
+		// One answer to one event (fanout.go); a storm must not time it out.
+		graphql.SubscribeResolverTimeout(liveAnswerTimeout),
 	)
 }
 

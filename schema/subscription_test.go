@@ -21,9 +21,10 @@ import (
 type liveEnv struct {
 	*env
 	srv *httptest.Server
+	bus *live.Bus
 }
 
-func newLiveEnv(t *testing.T) *liveEnv {
+func newLiveEnv(t *testing.T, opts ...envOption) *liveEnv {
 	t.Helper()
 	rd := redistest.Open(t)
 	bus := live.New(rd.Client, rd.Prefix+"events", nil)
@@ -32,10 +33,10 @@ func newLiveEnv(t *testing.T) *liveEnv {
 	go func() { defer close(done); bus.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	<-bus.Ready()
-	e := newEnv(t, withEvents(bus))
+	e := newEnv(t, append([]envOption{withEvents(bus)}, opts...)...)
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
-	return &liveEnv{env: e, srv: srv}
+	return &liveEnv{env: e, srv: srv, bus: bus}
 }
 
 // wsClient speaks graphql-transport-ws, as the graphql-ws client does.

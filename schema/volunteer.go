@@ -53,7 +53,13 @@ func (t ties) SharesShift() (bool, error) {
 // may reports whether the viewer may see fields of the given level.
 func (v *volunteerResolver) may(ctx context.Context, need konullu.VolunteerAccess) (bool, error) {
 	// AUTHZ: the one rule for every place that shows a volunteer.
-	return v.viewer(ctx).MaySeeVolunteer(v.v.ID, need, ties{ctx, v.v.ID})
+	ok, err := v.viewer(ctx).MaySeeVolunteer(v.v.ID, need, ties{ctx, v.v.ID})
+	if !ok || err != nil {
+		// A live answer shared by a rights class: the volunteer, were they
+		// a member, would see more of themselves (fanout.go).
+		noteHidden(ctx, v.v.ID)
+	}
+	return ok, err
 }
 
 func (v *volunteerResolver) ID() graphql.ID { return globalID(kindVolunteer, v.v.ID) }

@@ -33,6 +33,8 @@ const (
 	liveRecheckEvery           = 2 * time.Minute  // the session is read again at least this often
 	livePingEvery              = 30 * time.Second // a dead peer is noticed within two of these
 	maxLiveMessage             = 64 << 10         // bytes of one client message
+	defaultMaxLiveQueue        = 256              // messages waiting for a slow client before it is cut off
+	liveWriteTimeout           = 10 * time.Second // to write one message
 )
 
 // Close codes of graphql-transport-ws.
@@ -46,6 +48,9 @@ const (
 	closeTooManyInits     websocket.StatusCode = 4429
 	closeInternalError    websocket.StatusCode = 4500
 	closeTooManyConnsCode websocket.StatusCode = 4429 // the graphql-ws client gives up on it, as it should
+	// closeTooSlow: the client fell too far behind the events (Try Again
+	// Later); the graphql-ws client reconnects, and live views refetch.
+	closeTooSlow websocket.StatusCode = 1013
 )
 
 // wsMessage is a message of graphql-transport-ws.
@@ -70,13 +75,23 @@ type liveConn struct {
 	requestID string
 	address   string
 
+	connID string // unique among the instances (cluster-wide counts)
+
 	session  []byte // the token's hash, once initialised
-	viewer   atomic.Pointer[konullu.Viewer]
+	rights   atomic.Pointer[rights]
 	checked  atomic.Int64 // unix nanoseconds of the last reading of the session
 	checking sync.Mutex
 
 	mu   sync.Mutex
 	subs map[string]*liveSub
+
+	// Messages waiting to be written, by a goroutine that lives while
+	// there are some: an idle connection holds no writer.
+	qmu     sync.Mutex
+	queue   [][]byte
+	writing bool
+	gone    bool // closed, or cut off: nothing more is queued
+	slow    bool // cut off: the writer closes the connection
 }
 
 // serveWebSocket upgrades the request and serves the connection until it closes.
@@ -107,8 +122,9 @@ func (h *handler) serveWebSocket(w http.ResponseWriter, req *http.Request, reque
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(req.Context()))
 	c := &liveConn{root: h.root, h: h, ws: ws, ctx: ctx, cancel: cancel, requestID: requestID,
-		address: req.RemoteAddr, subs: map[string]*liveSub{}}
-	c.viewer.Store(&konullu.Viewer{})
+		address: req.RemoteAddr, subs: map[string]*liveSub{},
+		connID: h.root.hub.id + "-" + strconv.FormatInt(h.root.hub.seq.Add(1), 10)}
+	c.rights.Store(newRights(&konullu.Viewer{}))
 	defer cancel()
 	h.root.live.open.Add(1)
 	defer h.root.live.open.Add(-1)
@@ -124,7 +140,6 @@ func (c *liveConn) serve(ctx context.Context) {
 		}
 	})
 	defer initTimer.Stop()
-	go c.keepAlive(ctx)
 	initialised := false
 	for {
 		_, data, err := c.ws.Read(ctx)
@@ -147,7 +162,7 @@ func (c *liveConn) serve(ctx context.Context) {
 			}
 			initialised = true
 			initTimer.Stop()
-			defer c.root.hub.removeConn(c, c.currentViewer().UserID)
+			defer c.root.hub.removeConn(c, c.rights.Load().v.UserID)
 			c.send(wsMessage{Type: "connection_ack"})
 		case "ping":
 			c.send(wsMessage{Type: "pong", Payload: m.Payload})
@@ -167,8 +182,8 @@ func (c *liveConn) serve(ctx context.Context) {
 			s := c.subs[m.ID]
 			delete(c.subs, m.ID)
 			c.mu.Unlock()
-			if s != nil {
-				s.end(nil)
+			if s != nil && s.ended.CompareAndSwap(false, true) {
+				c.root.hub.remove(s)
 			}
 		default:
 			c.ws.Close(closeBadRequest, "Invalid message received")
@@ -209,9 +224,9 @@ func (c *liveConn) init(ctx context.Context, payload json.RawMessage) bool {
 	}
 	v := konullu.ViewerFrom(actx)
 	c.session = sessionFrom(actx)
-	c.viewer.Store(v)
+	c.rights.Store(newRights(v))
 	c.checked.Store(time.Now().UnixNano())
-	if !c.root.hub.addConn(c, v.UserID, c.root.live.maxConns) {
+	if !c.root.hub.addConn(ctx, c, v.UserID, c.root.live.maxConns) {
 		c.ws.Close(closeTooManyConnsCode, "too many live connections for this account (at most "+strconv.Itoa(c.root.live.maxConns)+")")
 		return false
 	}
@@ -225,7 +240,7 @@ func (c *liveConn) currentViewer() *konullu.Viewer {
 	if c.session != nil && time.Since(time.Unix(0, c.checked.Load())) > liveRecheckEvery {
 		c.recheck()
 	}
-	return c.viewer.Load()
+	return c.rights.Load().v
 }
 
 // recheck reads the session again: a suspended account or ended session
@@ -237,21 +252,27 @@ func (c *liveConn) recheck() {
 	if c.session == nil || c.ctx.Err() != nil {
 		return
 	}
-	v, err := c.root.store.SessionViewer(c.ctx, c.session)
+	rctx, cancel := context.WithTimeout(c.ctx, liveRecheckWait)
+	v, err := c.root.store.SessionViewer(rctx, c.session)
+	cancel()
 	c.checked.Store(time.Now().UnixNano())
 	var de *konullu.Error
 	switch {
 	case err == nil && v != nil && v.Authenticated():
-		c.viewer.Store(v)
+		c.rights.Store(newRights(v))
+		var lost []*liveSub
 		c.mu.Lock()
 		for _, s := range c.subs {
 			if s.centreID != 0 && !v.CanManageCentre(s.centreID) {
-				s.end(konullu.ErrForbidden)
+				lost = append(lost, s)
 			}
 		}
 		c.mu.Unlock()
+		for _, s := range lost {
+			c.finish(s, []responseError{fromDomain(konullu.ErrForbidden)})
+		}
 	case err == nil || errors.As(err, &de) && (de.Code == konullu.EUNAUTHENTICATED || de.Code == konullu.ENOTFOUND):
-		c.viewer.Store(&konullu.Viewer{})
+		c.rights.Store(newRights(&konullu.Viewer{}))
 		c.ws.Close(closeForbidden, "Forbidden: the session has ended")
 		c.cancel()
 	default:
@@ -261,37 +282,96 @@ func (c *liveConn) recheck() {
 	}
 }
 
-// keepAlive pings the peer and reads the session again now and then.
-func (c *liveConn) keepAlive(ctx context.Context) {
-	t := time.NewTicker(livePingEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		pctx, cancel := context.WithTimeout(ctx, livePingEvery)
-		err := c.ws.Ping(pctx)
-		cancel()
-		if err != nil {
-			c.ws.CloseNow()
-			return
-		}
-		c.currentViewer()
+// ping pings the peer (hub.keepAlive calls it now and then) and reads the
+// session again when the last reading is old.
+func (c *liveConn) ping() {
+	pctx, cancel := context.WithTimeout(c.ctx, livePingEvery)
+	err := c.ws.Ping(pctx)
+	cancel()
+	if err != nil {
+		c.ws.CloseNow()
+		return
 	}
+	c.currentViewer()
 }
 
-// send writes a message; a failed write ends the connection.
+// send queues a message.
 func (c *liveConn) send(m wsMessage) {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return
 	}
-	wctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
-	defer cancel()
-	if err := c.ws.Write(wctx, websocket.MessageText, b); err != nil {
-		c.ws.CloseNow()
+	c.enqueue(b)
+}
+
+// deliver queues a next message of a subscription.
+func (c *liveConn) deliver(s *liveSub, payload []byte) {
+	if s.ended.Load() {
+		return
+	}
+	if c.enqueue(s.next(payload)) {
+		c.root.hub.stats.delivered.Add(1)
+	}
+}
+
+// enqueue queues a message for the writer, starting it when it is idle. A
+// client with too many messages waiting is cut off (closeTooSlow), so that
+// it holds neither memory nor anyone else up.
+func (c *liveConn) enqueue(b []byte) bool {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.gone {
+		return false
+	}
+	if len(c.queue) >= c.root.live.maxQueue {
+		// The writer (busy with this client) closes the connection once
+		// its current message is out.
+		c.gone, c.slow, c.queue = true, true, nil
+		c.root.hub.stats.cutOff.Add(1)
+		c.root.log.Warn("live connection cut off: too far behind", "waiting", c.root.live.maxQueue, "request_id", c.requestID)
+		return false
+	}
+	c.queue = append(c.queue, b)
+	if !c.writing {
+		c.writing = true
+		go c.write()
+	}
+	return true
+}
+
+// write writes the queued messages, then ends.
+func (c *liveConn) write() {
+	for {
+		c.qmu.Lock()
+		if len(c.queue) == 0 || c.gone {
+			c.writing = false
+			slow := c.slow
+			if c.gone {
+				c.queue = nil
+			} else {
+				c.queue = c.queue[:0]
+			}
+			c.qmu.Unlock()
+			if slow {
+				c.ws.Close(closeTooSlow, "too slow: "+strconv.Itoa(c.root.live.maxQueue)+" messages waiting; reconnect and refetch")
+				c.cancel()
+			}
+			return
+		}
+		b := c.queue[0]
+		c.queue[0] = nil
+		c.queue = c.queue[1:]
+		c.qmu.Unlock()
+		wctx, cancel := context.WithTimeout(c.ctx, liveWriteTimeout)
+		err := c.ws.Write(wctx, websocket.MessageText, b)
+		cancel()
+		if err != nil {
+			c.qmu.Lock()
+			c.gone, c.queue, c.writing = true, nil, false
+			c.qmu.Unlock()
+			c.ws.CloseNow()
+			return
+		}
 	}
 }
 
@@ -340,59 +420,52 @@ func (c *liveConn) subscribe(m wsMessage) bool {
 	ctx := context.WithValue(c.ctx, requestIDKey, c.requestID)
 	ctx = context.WithValue(ctx, clientAddressKey, c.address)
 	ctx = context.WithValue(ctx, sessionKey, c.session)
-	ctx = context.WithValue(ctx, checkedKey{}, an.checked())
-	ctx = context.WithValue(ctx, liveSubKey{}, s)
-	ctx = konullu.NewLiveContext(ctx, c.viewer.Load)
-	sctx, cancel := context.WithCancel(ctx)
-	s.ctx = liveContext{sctx, s}
-	go func() {
-		<-s.stop
-		cancel()
-	}()
-	res, err := c.h.schema.Subscribe(s.ctx, p.Query, p.OperationName, p.Variables)
+	s.ctx = konullu.NewLiveContext(ctx, c.currentViewer)
+	s.q = newLiveQuery(&p, an)
+
+	// The resolver checks the rights and says what to listen to; graphql-go
+	// validates the document against the schema.
+	start := &liveStart{}
+	sctx := context.WithValue(s.ctx, liveModeKey{}, start)
+	sctx = context.WithValue(sctx, checkedKey{}, an.checked())
+	sctx = loadersContext{sctx, c.root.freshLoaders()}
+	res, err := c.h.schema.Subscribe(sctx, p.Query, p.OperationName, p.Variables)
 	if err != nil { // the schema has subscriptions: cannot happen
 		c.h.logInternal(ctx, err, nil)
 		c.finish(s, []responseError{codeOnly(konullu.EINTERNAL, internalMessage)})
 		return true
 	}
-	go c.forward(s, &p, res)
-	return true
-}
-
-// forward writes the answers of a subscription until it ends.
-func (c *liveConn) forward(s *liveSub, p *params, res <-chan any) {
-	first := true
+	var refused []responseError
 	for r := range res {
-		resp, ok := r.(*graphql.Response)
-		if !ok {
-			continue
+		if resp, ok := r.(*graphql.Response); ok && refused == nil {
+			refused, _ = c.h.convertErrors(sctx, resp.Errors, &p)
+			if len(refused) == 0 {
+				refused = []responseError{codeOnly(konullu.EINTERNAL, internalMessage)}
+			}
 		}
-		errs, _ := c.h.convertErrors(s.ctx, resp.Errors, p)
-		if first && isBlankData(resp.Data) && len(errs) > 0 {
-			// Refused before any event: the operation ends with its errors.
-			c.finish(s, errs)
-			drain(res)
-			return
-		}
-		first = false
-		payload := response{Errors: errs}
-		data := resp.Data
-		payload.Data = &data
-		b, _ := json.Marshal(payload)
-		c.send(wsMessage{Type: "next", ID: s.id, Payload: b})
-		s.answered()
 	}
-	if e := s.endErr.Load(); e != nil {
-		c.finish(s, []responseError{fromDomain(e)})
-		return
+	if refused == nil && start.centreID == 0 && start.userID == 0 {
+		refused = []responseError{codeOnly(konullu.EINTERNAL, internalMessage)}
 	}
-	c.finish(s, nil)
+	if refused != nil {
+		c.finish(s, refused)
+		return true
+	}
+	s.centreID, s.userID = start.centreID, start.userID
+	c.root.hub.add(s)
+	if c.ctx.Err() != nil || s.ended.Load() {
+		c.root.hub.remove(s) // the connection closed meanwhile, or the client completed it
+	}
+	return true
 }
 
 // finish ends an operation: error with errs, else complete (unless the
 // client completed it).
 func (c *liveConn) finish(s *liveSub, errs []responseError) {
-	s.end(nil)
+	if !s.ended.CompareAndSwap(false, true) {
+		return
+	}
+	c.root.hub.remove(s)
 	c.mu.Lock()
 	mine := c.subs[s.id] == s
 	if mine {
@@ -432,30 +505,14 @@ func (h *handler) CloseLive() {
 func (c *liveConn) endAll() {
 	c.cancel()
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	for _, s := range c.subs {
-		s.end(nil)
-	}
-	c.ws.CloseNow()
-}
-
-func drain(ch <-chan any) {
-	go func() {
-		for range ch {
+		if s.ended.CompareAndSwap(false, true) {
+			c.root.hub.remove(s)
 		}
-	}()
-}
-
-// liveContext is the context of a subscription: the loaders are those of
-// the event being resolved.
-type liveContext struct {
-	context.Context
-	sub *liveSub
-}
-
-func (c liveContext) Value(key any) any {
-	if key == any(loadersKey) {
-		return c.sub.loaders.Load()
 	}
-	return c.Context.Value(key)
+	c.mu.Unlock()
+	c.qmu.Lock()
+	c.gone, c.queue = true, nil
+	c.qmu.Unlock()
+	c.ws.CloseNow()
 }

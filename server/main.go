@@ -335,6 +335,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		// Subscriptions over WebSocket, from the origins CORS allows too.
 		Events:      bus,
 		LiveOrigins: cfg.CORSOrigins,
+		// The limit of live connections per user holds across instances.
+		LiveConns: live.NewConnCounter(rdb, "", 0, nil),
 	})
 	serverOpts := []serverOption{withMetrics(hard.metrics),
 		withMetricsEndpoint(cfg.MetricsToken, cfg.MetricsAddr == ""), withCORS(cfg.CORSOrigins), withRedis(rdb),
