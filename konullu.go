@@ -121,6 +121,7 @@ type Shift struct {
 	WaitlistCount  int
 	CancelReason   string
 	CreatedAt      time.Time
+	SeriesID       int64 // the weekly series the shift was created in (its first shift's id); 0 for a single shift
 }
 
 // Duration is the length of the shift.

@@ -19,6 +19,8 @@ const (
 	NotifyAssigned          NotificationKind = "ASSIGNED"           // a coordinator put the volunteer in a shift
 	NotifyShiftCancelled    NotificationKind = "SHIFT_CANCELLED"    // the shift of an active assignment was cancelled
 	NotifyShiftChanged      NotificationKind = "SHIFT_CHANGED"      // reserved for shift edits (there is no edit yet)
+	NotifySeriesChanged     NotificationKind = "SERIES_CHANGED"     // a series the volunteer holds places in changed (once per volunteer)
+	NotifySeriesCancelled   NotificationKind = "SERIES_CANCELLED"   // a series the volunteer holds places in was cancelled from a date on (once per volunteer)
 	NotifyReminder          NotificationKind = "REMINDER"           // the shift starts soon
 	NotifyAward             NotificationKind = "AWARD"              // hours crossed an award threshold
 	NotifyDigestCoordinator NotificationKind = "DIGEST_COORDINATOR" // understaffed shifts of the coming week

@@ -1,6 +1,9 @@
 package konullu
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // SeriesInput describes one shift or a weekly series of shifts.
 type SeriesInput struct {
@@ -63,4 +66,52 @@ func ExpandSeries(in SeriesInput) ([]Period, error) {
 		return nil, Invalid("repeatWeekdays", "no such weekday between the first shift and repeatUntil")
 	}
 	return out, nil
+}
+
+// SeriesStore changes and cancels weekly series as a whole (store.DB is one).
+type SeriesStore interface {
+	UpdateSeries(ctx context.Context, c SeriesUpdate) (SeriesResult, error)
+	CancelSeries(ctx context.Context, seriesID int64, from time.Time, reason string) (SeriesResult, error)
+}
+
+// SeriesUpdate changes the shifts of a series that start at or after From
+// (and have not started): nil fields stay as they are.
+//
+// The rules: shifts that have started or were cancelled are never changed.
+// New times keep each shift's date in the centre's time zone (an end at or
+// before the start is the next day). Capacity never drops a place held: a
+// capacity below the places held on any of the shifts is refused with
+// CONFLICT (field capacity) and nothing changes; a larger capacity promotes
+// from the waitlist. New times that would make a volunteer's places overlap
+// are refused with OVERLAPPING_SHIFT. Volunteers keep their places across a
+// change of position. Every volunteer holding or waiting for a place in the
+// changed shifts is notified once (SERIES_CHANGED), whatever the number of
+// their shifts, when the times or the position change.
+type SeriesUpdate struct {
+	SeriesID   int64
+	From       time.Time
+	Location   *time.Location // the centre's time zone
+	Start, End *int           // minutes after midnight, wall clock
+	Capacity   *int
+	PositionID *int64
+}
+
+// SeriesResult is what a change of a series did.
+type SeriesResult struct {
+	Shifts     []*Shift // the shifts changed or cancelled, by start
+	Volunteers int      // volunteers notified, once each
+}
+
+// SeriesPeriod is the shift of a series on the date of day (in loc) from
+// start to end minutes after midnight, wall clock; an end at or before the
+// start is the next day.
+func SeriesPeriod(day time.Time, loc *time.Location, start, end int) Period {
+	d := day.In(loc)
+	s := time.Date(d.Year(), d.Month(), d.Day(), start/60, start%60, 0, 0, loc)
+	endDay := d
+	if end <= start {
+		endDay = d.AddDate(0, 0, 1)
+	}
+	e := time.Date(endDay.Year(), endDay.Month(), endDay.Day(), end/60, end%60, 0, 0, loc)
+	return Period{s.UTC(), e.UTC()}
 }

@@ -105,6 +105,7 @@ type NewShifts struct {
 	Periods    []Period
 	Capacity   int
 	Publish    bool
+	Series     bool // a weekly series: the shifts are changed or cancelled together (SeriesStore)
 }
 
 // ShiftFilter selects shifts that start in [From, To), ordered by start then id.

@@ -54,6 +54,8 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAssigned:          "Koordinator sizi növbəyə təyin etdi",
 			konullu.NotifyShiftCancelled:    "Növbə ləğv edildi",
 			konullu.NotifyShiftChanged:      "Növbədə dəyişiklik",
+			konullu.NotifySeriesChanged:     "Həftəlik növbələrinizdə dəyişiklik",
+			konullu.NotifySeriesCancelled:   "Həftəlik növbələr ləğv edildi",
 			konullu.NotifyReminder:          "Xatırlatma: növbəniz {lead} sonra başlayır",
 			konullu.NotifyAward:             "Təbriklər! {threshold} saat könüllülük",
 			konullu.NotifyDigestCoordinator: "Həftəlik xülasə: {count} növbədə yer var",
@@ -69,6 +71,8 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAssigned:          "Koordinator sizi {position} növbəsinə təyin etdi: {centre}, {when}.",
 			konullu.NotifyShiftCancelled:    "{position} növbəsi ləğv edildi: {centre}, {when}.",
 			konullu.NotifyShiftChanged:      "{position} növbəsində dəyişiklik var: {centre}, {when}.",
+			konullu.NotifySeriesChanged:     "{centre}: həftəlik {position} növbələri {when} tarixindən etibarən dəyişdi ({seriesShifts} növbəniz). Yeni vaxtlara tətbiqdə baxın.",
+			konullu.NotifySeriesCancelled:   "{centre}: həftəlik {position} növbələri {when} tarixindən etibarən ləğv edildi ({seriesShifts} növbəniz).",
 			konullu.NotifyReminder:          "{position} növbəniz {lead} sonra başlayır: {centre}, {when}. Girişdə qeydiyyatdan keçməyi unutmayın.",
 			konullu.NotifyAward:             "Son 12 ayda {hours} könüllü olmusunuz və {threshold} saatlıq mükafata layiq görüldünüz. Təşəkkür edirik!",
 			konullu.NotifyDigestCoordinator: "{week} həftəsində bu növbələrdə hələ yer var:",
@@ -103,6 +107,8 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAssigned:          "A coordinator assigned you to a shift",
 			konullu.NotifyShiftCancelled:    "Shift cancelled",
 			konullu.NotifyShiftChanged:      "Your shift changed",
+			konullu.NotifySeriesChanged:     "Your weekly shifts changed",
+			konullu.NotifySeriesCancelled:   "Weekly shifts cancelled",
 			konullu.NotifyReminder:          "Reminder: your shift starts in {lead}",
 			konullu.NotifyAward:             "Congratulations! {threshold} hours of volunteering",
 			konullu.NotifyDigestCoordinator: "Weekly digest: {count} shifts need volunteers",
@@ -118,6 +124,8 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAssigned:          "A coordinator assigned you to the {position} shift: {centre}, {when}.",
 			konullu.NotifyShiftCancelled:    "The {position} shift was cancelled: {centre}, {when}.",
 			konullu.NotifyShiftChanged:      "The {position} shift changed: {centre}, {when}.",
+			konullu.NotifySeriesChanged:     "The weekly {position} shifts at {centre} changed from {when} on ({seriesShifts} of your shifts). See the new times in the app.",
+			konullu.NotifySeriesCancelled:   "The weekly {position} shifts at {centre} are cancelled from {when} on ({seriesShifts} of your shifts).",
 			konullu.NotifyReminder:          "Your {position} shift starts in {lead}: {centre}, {when}. Remember to check in when you arrive.",
 			konullu.NotifyAward:             "You volunteered {hours} in the last 12 months and earned the {threshold}-hour award. Thank you!",
 			konullu.NotifyDigestCoordinator: "These shifts of the week {week} still have free places:",
@@ -152,6 +160,8 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAssigned:          "Координатор назначил вас на смену",
 			konullu.NotifyShiftCancelled:    "Смена отменена",
 			konullu.NotifyShiftChanged:      "Смена изменена",
+			konullu.NotifySeriesChanged:     "Ваши еженедельные смены изменены",
+			konullu.NotifySeriesCancelled:   "Еженедельные смены отменены",
 			konullu.NotifyReminder:          "Напоминание: смена начнётся через {lead}",
 			konullu.NotifyAward:             "Поздравляем! {threshold} часов волонтёрства",
 			konullu.NotifyDigestCoordinator: "Сводка недели: смен с незанятыми местами — {count}",
@@ -167,6 +177,8 @@ var catalogs = map[konullu.Language]*catalog{
 			konullu.NotifyAssigned:          "Координатор назначил вас на смену «{position}»: {centre}, {when}.",
 			konullu.NotifyShiftCancelled:    "Смена «{position}» отменена: {centre}, {when}.",
 			konullu.NotifyShiftChanged:      "Смена «{position}» изменена: {centre}, {when}.",
+			konullu.NotifySeriesChanged:     "Еженедельные смены «{position}» ({centre}) изменены начиная с {when}; ваших смен: {seriesShifts}. Новое время — в приложении.",
+			konullu.NotifySeriesCancelled:   "Еженедельные смены «{position}» ({centre}) отменены начиная с {when}; ваших смен: {seriesShifts}.",
 			konullu.NotifyReminder:          "Ваша смена «{position}» начнётся через {lead}: {centre}, {when}. Не забудьте отметиться по приходе.",
 			konullu.NotifyAward:             "За последние 12 месяцев вы отработали {hours} и получили награду за {threshold} часов. Спасибо!",
 			konullu.NotifyDigestCoordinator: "На неделе {week} на этих сменах ещё есть места:",
@@ -268,6 +280,7 @@ type payload struct {
 	Subject        string  `json:"subject"`
 	Message        string  `json:"message"`
 	Centre         string  `json:"centre"`
+	SeriesShifts   int     `json:"seriesShifts"`
 }
 
 type shift struct {
@@ -324,13 +337,14 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 		"{open}", strconv.Itoa(p.Understaffed),
 		"{proposals}", strconv.Itoa(p.Proposals),
 		"{name}", p.Name,
+		"{seriesShifts}", strconv.Itoa(p.SeriesShifts),
 	}
 	if s := m.Shift; s != nil {
 		vars = append(vars, "{position}", s.PositionName, "{centre}", s.CentreName, "{when}", c.when(s.StartsAt, s.CentreTimezone))
 	}
 	paragraphs := []string{}
 	switch m.Kind {
-	case konullu.NotifyShiftCancelled, konullu.NotifyCorrectionApproved, konullu.NotifyCorrectionRejected:
+	case konullu.NotifyShiftCancelled, konullu.NotifySeriesCancelled, konullu.NotifyCorrectionApproved, konullu.NotifyCorrectionRejected:
 		paragraphs = append(paragraphs, body)
 		reason := p.Reason
 		if reason == "" && m.Shift != nil && m.Kind == konullu.NotifyShiftCancelled {

@@ -15,12 +15,14 @@ func TestRenderEveryKindInEveryLanguage(t *testing.T) {
 		konullu.NotifyReminder:          map[string]any{"reminder": "2h", "leadMinutes": 120},
 		konullu.NotifyAward:             map[string]any{"thresholdHours": 100, "minutes": 6030, "band": "15-25"},
 		konullu.NotifyShiftCancelled:    map[string]any{"reason": "su kəsilib"},
+		konullu.NotifySeriesCancelled:   map[string]any{"reason": "təmir", "seriesShifts": 3},
+		konullu.NotifySeriesChanged:     map[string]any{"seriesShifts": 2},
 		konullu.NotifyAssigned:          map[string]any{"status": "WAITLISTED"},
 		konullu.NotifyDigestCoordinator: map[string]any{"week": "2030-W10", "understaffed": 1, "shifts": []any{map[string]any{"id": 1, "centre": "ASAN 1", "timezone": "Asia/Baku", "position": "Guide", "startsAt": "2030-03-05T06:00:00Z", "confirmed": 1, "capacity": 3}}},
 		konullu.NotifyDigestStaff:       map[string]any{"from": "2030-02-25T00:00:00Z", "to": "2030-03-04T00:00:00Z", "activeVolunteers": 7, "minutes": 1200, "assignments": 9, "noShows": 2, "shiftsFilled": 3, "shiftsUnderstaffed": 1},
 	}
 	kinds := []konullu.NotificationKind{konullu.NotifySignupConfirmed, konullu.NotifyPromoted, konullu.NotifyAssigned, konullu.NotifyShiftCancelled,
-		konullu.NotifyShiftChanged, konullu.NotifyReminder, konullu.NotifyAward, konullu.NotifyDigestCoordinator, konullu.NotifyDigestStaff}
+		konullu.NotifyShiftChanged, konullu.NotifySeriesChanged, konullu.NotifySeriesCancelled, konullu.NotifyReminder, konullu.NotifyAward, konullu.NotifyDigestCoordinator, konullu.NotifyDigestStaff}
 	for _, lang := range []konullu.Language{konullu.LanguageAz, konullu.LanguageEn, konullu.LanguageRu} {
 		for _, k := range kinds {
 			m := &konullu.OutboxMessage{ID: 1, Kind: k, Recipient: konullu.Recipient{Name: "Aysel", Language: lang}}

@@ -59,6 +59,8 @@ func TestContract(t *testing.T) {
 	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
 	wantQuery = append(wantQuery, "kioskCode")
 	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
+	// Weekly series changed or cancelled from a date on (series.graphql).
+	wantMutation = append(wantMutation, "updateSeries", "cancelSeries")
 	// The youth programme: mentors, hour corrections, letters (mentoring.graphql; contract round 2).
 	wantQuery = append(wantQuery, "hourCorrections", "recommendationLetter")
 	wantMutation = append(wantMutation, "assignMentor", "removeMentor", "signUpWithMentee", "requestHourCorrection",

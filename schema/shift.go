@@ -201,6 +201,7 @@ func (r *root) CreateShifts(ctx context.Context, args struct{ Input createShifts
 		Periods:    periods,
 		Capacity:   int(in.Capacity),
 		Publish:    deref(in.Publish),
+		Series:     in.RepeatWeekdays != nil && len(*in.RepeatWeekdays) > 0,
 	})
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 
 // addRoutes maps every URL the server answers; this is the one place to look.
 func addRoutes(mux *http.ServeMux, logger *slog.Logger, db pinger, api http.Handler, web fs.FS, o serverOptions) {
+	api = compressAPI(api) // answers above ~1.4 KB go gzip- or zstd-compressed (web.go)
 	mux.Handle("/graphql", api)
 	mux.Handle("GET /me/export", api) // the signed-in user's data as JSON, bearer token
 	// Prometheus, on the main listener only behind its bearer token; else

@@ -428,19 +428,30 @@ func (d *DB) RankVolunteers(ctx context.Context, q konullu.RankQuery) ([]konullu
 	if len(q.Candidates) == 0 || q.Limit <= 0 {
 		return out, nil
 	}
-	var candidates string
-	var idsArg any
 	if d.dialect == Postgres {
-		candidates, idsArg = `v.id = ANY(?)`, q.Candidates
+		if page, ok, err := d.rankWithoutMinutes(ctx, q); err != nil || ok {
+			return page, err
+		}
+	}
+	var candidates string
+	var idsArg []any
+	if d.dialect == Postgres {
+		// The candidates as a bitmap over their id range: each volunteer of
+		// the range is one bit test, where "= ANY(ids)" probed the index
+		// once per candidate (thousands for a common shift: most of the
+		// time of availableVolunteers).
+		lo, hi, bits := candidateBitmap(q.Candidates)
+		candidates = `v.id BETWEEN ? AND ? AND CASE WHEN v.id BETWEEN ? AND ? THEN get_bit(?::bytea, (v.id - ?)::int) = 1 ELSE false END`
+		idsArg = []any{lo, hi, lo, hi, bits, lo}
 	} else {
 		b, _ := json.Marshal(q.Candidates)
-		candidates, idsArg = `v.id IN (SELECT value FROM json_each(?))`, string(b)
+		candidates, idsArg = `v.id IN (SELECT value FROM json_each(?))`, []any{string(b)}
 	}
 	query := `SELECT v.id, COALESCE(m.minutes, 0) FROM volunteers v
 		LEFT JOIN (SELECT a.volunteer_id, SUM(a.credited_minutes) AS minutes FROM assignments a JOIN shifts s ON s.id = a.shift_id
 			WHERE a.status = 'COMPLETED' AND s.starts_at >= ? AND s.starts_at < ? GROUP BY a.volunteer_id) m ON m.volunteer_id = v.id
 		WHERE ` + candidates
-	args := []any{q.MonthFrom, q.MonthTo, idsArg}
+	args := append([]any{q.MonthFrom, q.MonthTo}, idsArg...)
 	if !q.BornOnOrBefore.IsZero() {
 		query += ` AND v.birth_date <= ?` // NULL (unknown age) meets no minimum age
 		args = append(args, dateArg(q.BornOnOrBefore))
@@ -619,4 +630,65 @@ func (d *DB) ShiftBusy(ctx context.Context, id int64) (*konullu.ShiftBusy, error
 		return nil, fmt.Errorf("store: shift busy: %w", err)
 	}
 	return b, nil
+}
+
+// rankWithoutMinutes finds the first page of the ranking among the
+// candidates with no minutes this month, who come first (most volunteers,
+// most of the time): those of the centre's city by id, then the others by
+// id, walking the volunteers in that order (the index on lower(city), id,
+// and the primary key) only until the page is full, with the candidates as
+// a bitmap and each volunteer's minutes looked up as it is walked. The whole
+// ranking would read and sort every candidate (thousands for a common
+// shift). ok is false when fewer such candidates than the page exist: the
+// caller then ranks them all.
+func (d *DB) rankWithoutMinutes(ctx context.Context, q konullu.RankQuery) ([]konullu.VolunteerMatch, bool, error) {
+	lo, hi, bits := candidateBitmap(q.Candidates)
+	city := strings.TrimSpace(q.City)
+	cond := `v.id BETWEEN ? AND ? AND CASE WHEN v.id BETWEEN ? AND ? THEN get_bit(?::bytea, (v.id - ?)::int) = 1 ELSE false END
+		AND NOT EXISTS (SELECT 1 FROM assignments a JOIN shifts s ON s.id = a.shift_id
+			WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND a.credited_minutes > 0 AND s.starts_at >= ? AND s.starts_at < ?)`
+	args := []any{lo, hi, lo, hi, bits, lo, q.MonthFrom, q.MonthTo}
+	if !q.BornOnOrBefore.IsZero() {
+		cond += ` AND v.birth_date <= ?`
+		args = append(args, dateArg(q.BornOnOrBefore))
+	}
+	out := make([]konullu.VolunteerMatch, 0, q.Limit)
+	for _, part := range []string{`lower(v.city) = lower(?)`, `(v.city IS NULL OR lower(v.city) <> lower(?))`} {
+		rows, err := d.query(ctx, d.db, `SELECT v.id FROM volunteers v WHERE `+part+` AND `+cond+` ORDER BY v.id LIMIT ?`,
+			append(append([]any{city}, args...), q.Limit-len(out))...)
+		if err != nil {
+			return nil, false, fmt.Errorf("store: rank volunteers: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, false, fmt.Errorf("store: rank volunteers: %w", err)
+			}
+			out = append(out, konullu.VolunteerMatch{VolunteerID: id})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, false, fmt.Errorf("store: rank volunteers: %w", err)
+		}
+		if len(out) == q.Limit {
+			return out, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// candidateBitmap packs ids into a bitmap for PostgreSQL's get_bit: bit
+// (id - lo) is set, counting from the least significant bit of each byte.
+func candidateBitmap(ids []int64) (lo, hi int64, bits []byte) {
+	lo, hi = ids[0], ids[0]
+	for _, id := range ids {
+		lo, hi = min(lo, id), max(hi, id)
+	}
+	bits = make([]byte, (hi-lo)/8+1)
+	for _, id := range ids {
+		n := id - lo
+		bits[n/8] |= 1 << (n % 8)
+	}
+	return lo, hi, bits
 }

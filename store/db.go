@@ -194,7 +194,10 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	dialect := goose.DialectSQLite3
-	var opts []goose.ProviderOption
+	// Features land in any order with version numbers reserved ahead, so a
+	// database may hold 00019 before 00018 arrives: apply such a missing
+	// migration instead of refusing to start (each is independent).
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if d.dialect == SQLite {
 		// SQLite has no session lock: stores opened together in one process
 		// (tests, tools) take turns here. One SQLite file serves one server.

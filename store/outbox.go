@@ -497,19 +497,3 @@ func signupEvent(assignmentID, shiftID, userID int64, status konullu.AssignmentS
 	}
 	return []event{e}
 }
-
-// cancelEvents reads the (id, volunteer_id) rows of the assignments a shift's
-// cancellation cancelled and returns a SHIFT_CANCELLED message for each.
-func cancelEvents(rows *sql.Rows, shiftID int64, reason string) ([]event, error) {
-	defer rows.Close()
-	var evs []event
-	for rows.Next() {
-		var a, v int64
-		if err := rows.Scan(&a, &v); err != nil {
-			return nil, err
-		}
-		evs = append(evs, event{kind: konullu.NotifyShiftCancelled, volunteerID: v, assignmentID: a, shiftID: shiftID,
-			payload: map[string]any{"reason": reason}})
-	}
-	return evs, rows.Err()
-}

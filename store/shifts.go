@@ -6,13 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/konullu/konullu"
 )
 
 // shiftSelect reads shifts with their counts: the places held (CONFIRMED,
 // CHECKED_IN, COMPLETED) and the waitlist.
-const shiftSelect = `SELECT s.id, s.centre_id, s.position_id, s.starts_at, s.ends_at, s.capacity, s.status, s.cancel_reason, s.created_at,
+const shiftSelect = `SELECT s.id, s.centre_id, s.position_id, s.starts_at, s.ends_at, s.capacity, s.status, s.cancel_reason, s.created_at, s.series_id,
 	(SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id AND a.status IN ('CONFIRMED', 'CHECKED_IN', 'COMPLETED')),
 	(SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id AND a.status = 'WAITLISTED')
 	FROM shifts s`
@@ -23,9 +24,11 @@ func scanShift(rows interface{ Scan(...any) error }) (*konullu.Shift, error) {
 	s := &konullu.Shift{}
 	var start, end, created nullTime
 	var status string
-	err := rows.Scan(&s.ID, &s.CentreID, &s.PositionID, &start, &end, &s.Capacity, &status, &s.CancelReason, &created,
+	var series sql.NullInt64
+	err := rows.Scan(&s.ID, &s.CentreID, &s.PositionID, &start, &end, &s.Capacity, &status, &s.CancelReason, &created, &series,
 		&s.ConfirmedCount, &s.WaitlistCount)
 	s.StartsAt, s.EndsAt, s.CreatedAt, s.Status = start.Time, end.Time, created.Time, konullu.ShiftStatus(status)
+	s.SeriesID = series.Int64
 	return s, err
 }
 
@@ -75,6 +78,13 @@ func (d *DB) CreateShifts(ctx context.Context, in konullu.NewShifts) ([]*konullu
 				return fmt.Errorf("store: create shift: %w", err)
 			}
 			ids = append(ids, id)
+		}
+		if in.Series && len(ids) > 0 {
+			// The series is known by its first shift's id.
+			in, args := inList(ids)
+			if _, err := d.exec(ctx, tx, `UPDATE shifts SET series_id = ? WHERE id IN (`+in+`)`, append([]any{ids[0]}, args...)...); err != nil {
+				return fmt.Errorf("store: create series: %w", err)
+			}
 		}
 		return nil
 	})
@@ -194,23 +204,14 @@ func (d *DB) CancelShift(ctx context.Context, id int64, reason string) (*konullu
 		if err != nil {
 			return err
 		}
-		if s.Status == konullu.ShiftCancelled {
-			return nil
-		}
-		if _, err := d.exec(ctx, tx, `UPDATE shifts SET status = 'CANCELLED', cancel_reason = ?, updated_at = ? WHERE id = ?`, reason, now, id); err != nil {
-			return fmt.Errorf("store: cancel shift: %w", err)
-		}
-		rows, err := d.query(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ?
-			WHERE shift_id = ? AND status IN ('CONFIRMED', 'WAITLISTED', 'CHECKED_IN') RETURNING id, volunteer_id`, now, id)
+		held, err := d.cancelLocked(ctx, tx, s, reason, now)
 		if err != nil {
-			return fmt.Errorf("store: cancel assignments: %w", err)
-		}
-		evs, err := cancelEvents(rows, id, reason)
-		if err != nil {
-			return fmt.Errorf("store: cancel assignments: %w", err)
-		}
-		if err := d.closeOffers(ctx, tx, now, `shift_id = ?`, id); err != nil {
 			return err
+		}
+		evs := make([]event, 0, len(held))
+		for _, h := range held {
+			evs = append(evs, event{kind: konullu.NotifyShiftCancelled, volunteerID: h.volunteer, assignmentID: h.id, shiftID: id,
+				payload: map[string]any{"reason": reason}})
 		}
 		return d.enqueue(ctx, tx, now, evs...)
 	})
@@ -218,6 +219,43 @@ func (d *DB) CancelShift(ctx context.Context, id int64, reason string) (*konullu
 		return nil, err
 	}
 	return d.shift(ctx, d.db, id)
+}
+
+// heldAssignment is an active assignment a cancellation ended.
+type heldAssignment struct{ id, volunteer int64 }
+
+// cancelLocked cancels a locked shift, its active assignments and the
+// offers of its places, and returns the assignments it cancelled (none when
+// the shift was cancelled already). The caller tells the volunteers.
+func (d *DB) cancelLocked(ctx context.Context, tx *sql.Tx, s *lockedShift, reason string, now time.Time) ([]heldAssignment, error) {
+	if s.Status == konullu.ShiftCancelled {
+		return nil, nil
+	}
+	if _, err := d.exec(ctx, tx, `UPDATE shifts SET status = 'CANCELLED', cancel_reason = ?, updated_at = ? WHERE id = ?`, reason, now, s.ID); err != nil {
+		return nil, fmt.Errorf("store: cancel shift: %w", err)
+	}
+	rows, err := d.query(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ?
+		WHERE shift_id = ? AND status IN ('CONFIRMED', 'WAITLISTED', 'CHECKED_IN') RETURNING id, volunteer_id`, now, s.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: cancel assignments: %w", err)
+	}
+	var held []heldAssignment
+	for rows.Next() {
+		var h heldAssignment
+		if err := rows.Scan(&h.id, &h.volunteer); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: cancel assignments: %w", err)
+		}
+		held = append(held, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cancel assignments: %w", err)
+	}
+	if err := d.closeOffers(ctx, tx, now, `shift_id = ?`, s.ID); err != nil {
+		return nil, err
+	}
+	return held, nil
 }
 
 func (d *DB) shift(ctx context.Context, q queryer, id int64) (*konullu.Shift, error) {

@@ -160,7 +160,7 @@ function Account() {
         <Link className="btn btn-ghost btn-small" to="/login">
           {t('nav.signIn')}
         </Link>
-        <Link className="btn btn-primary btn-small hide-phone" to="/register">
+        <Link className="btn btn-primary btn-small" to="/register">
           {t('nav.register')}
         </Link>
       </div>

@@ -257,7 +257,7 @@ function DialogClose({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function Card({ children, className, as: Tag = 'section', ...rest }: { children: ReactNode; className?: string; as?: 'section' | 'div' | 'article' | 'li'; 'aria-labelledby'?: string }) {
+export function Card({ children, className, as: Tag = 'section', ...rest }: { children: ReactNode; className?: string; as?: 'section' | 'div' | 'article' | 'li'; 'aria-labelledby'?: string; id?: string }) {
   return (
     <Tag className={['card', className ?? ''].join(' ').trim()} {...rest}>
       {children}

@@ -66,7 +66,7 @@ export function translate(messages: Messages, locale: string, key: MessageKey, v
     text = m;
   } else {
     const n = Number(vars?.count ?? 0);
-    const form = new Intl.PluralRules(locale).select(n) as keyof Plural;
+    const form = n === 0 && m.zero !== undefined ? 'zero' : (new Intl.PluralRules(locale).select(n) as keyof Plural);
     text = m[form] ?? m.other;
   }
   if (!vars) return text;

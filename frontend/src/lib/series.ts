@@ -18,3 +18,14 @@ export function shiftInstants(date: string, start: string, end: string, timeZone
   const endDate = minutesOfDay(end) <= minutesOfDay(start) ? addDays(date, 1) : date;
   return { startsAt, endsAt: zonedToInstant(endDate, end, timeZone) };
 }
+
+/**
+ * The ticked weekdays of a series form once its first date is set: until the
+ * coordinator ticks weekdays themselves they follow the first date (so a
+ * changed date never leaves the old date's weekday ticked); once they have,
+ * exactly their choice is kept.
+ */
+export function weekdaysFor(date: string, weekdays: readonly number[], chosen: boolean): number[] {
+  if (chosen) return [...weekdays];
+  return [weekdayOf(date)];
+}

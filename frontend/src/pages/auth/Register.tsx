@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { AuthLayout } from '../../components/Layout';
 import { Button, Field } from '../../components/ui';
-import { FormError, useApiFormErrors } from '../../components/forms';
+import { FormError, stillWrong, useApiFormErrors } from '../../components/forms';
 import { useMutation } from '../../api/hooks';
 import { RegisterDocument } from '../../gql/graphql';
 import { homeOf, useSession } from '../../auth/session';
@@ -32,7 +32,7 @@ export default function Register() {
   const [form, setForm] = useState<Form>({ email: '', password: '', fullName: '', birthDate: '', phone: '', city: '' });
   const [local, setLocal] = useState<ReturnType<typeof checkRegistration>>({});
   const [register, { pending, error }] = useMutation(RegisterDocument);
-  const { fieldError, formError } = useApiFormErrors(error, fields);
+  const { fieldError, formError } = useApiFormErrors(error, fields, {}, form as unknown as Record<string, unknown>);
 
   useEffect(() => {
     document.title = `${t('register.title')} · ${t('app.name')}`;
@@ -42,7 +42,7 @@ export default function Register() {
 
   const set = (k: keyof Form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const localError = (k: keyof Form) => {
-    const p = local[k];
+    const p = stillWrong(local, checkRegistration(form))[k];
     if (p === 'required') return t('field.required.hint');
     if (p === 'email') return t('field.email.hint');
     if (p === 'password') return t('field.password.hint');

@@ -4,10 +4,10 @@ import { useMutation } from '../../api/hooks';
 import { CreateShiftsDocument } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Card, Empty, ErrorAlert, Field, Loading, Page } from '../../components/ui';
-import { FormError, useApiFormErrors } from '../../components/forms';
+import { FormError, stillWrong, useApiFormErrors } from '../../components/forms';
 import { formatPlainDate, formatHours, weekdayNames } from '../../lib/format';
 import { addDays, isPlainDate, isPlainTime, minutesBetween, mondayOf, todayIn, weekdayOf } from '../../lib/time';
-import { seriesDates, shiftInstants } from '../../lib/series';
+import { seriesDates, shiftInstants, weekdaysFor } from '../../lib/series';
 import { pickCentre, useManagedCentres } from './useCentres';
 
 interface Form {
@@ -19,6 +19,7 @@ interface Form {
   capacity: string;
   repeat: boolean;
   weekdays: number[];
+  weekdaysChosen: boolean; // ticked by hand; until then they follow the date
   until: string;
   publish: boolean;
 }
@@ -59,12 +60,20 @@ export default function CreateShifts() {
     capacity: '4',
     repeat: false,
     weekdays: [weekdayOf(firstDate)],
+    weekdaysChosen: false,
     until: addDays(firstDate, 27),
     publish: true,
   }));
   const [local, setLocal] = useState<ReturnType<typeof checkShiftForm>>({});
   const [create, createState] = useMutation(CreateShiftsDocument);
-  const { fieldError, formError } = useApiFormErrors(createState.error, ['positionId', 'startsAt', 'endsAt', 'capacity', 'repeatUntil', 'repeatWeekdays']);
+  const { fieldError, formError } = useApiFormErrors(createState.error, ['positionId', 'startsAt', 'endsAt', 'capacity', 'repeatUntil', 'repeatWeekdays'], {}, {
+    positionId: form.positionId,
+    startsAt: [form.date, form.start],
+    endsAt: [form.date, form.end],
+    capacity: form.capacity,
+    repeatUntil: form.until,
+    repeatWeekdays: form.weekdays,
+  });
 
   if (managed.error) {
     return (
@@ -92,11 +101,13 @@ export default function CreateShifts() {
   const length = instants ? minutesBetween(instants.startsAt, instants.endsAt) : 0;
 
   const problemText = (k: keyof Form): string | undefined => {
-    const p = local[k];
+    const p = stillWrong(local, problems)[k];
     if (!p) return undefined;
     return t(`create.problem.${p}`);
   };
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const setDate = (date: string) =>
+    setForm((f) => ({ ...f, date, weekdays: isPlainDate(date) ? weekdaysFor(date, f.weekdays, f.weekdaysChosen) : f.weekdays }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -151,7 +162,7 @@ export default function CreateShifts() {
             </Field>
             <div className="form-row form-row-3">
               <Field label={t('create.date')} error={problemText('date') ?? fieldError('startsAt')}>
-                {(p) => <input {...p} type="date" value={form.date} onChange={(e) => set('date', e.target.value)} />}
+                {(p) => <input {...p} type="date" value={form.date} onChange={(e) => setDate(e.target.value)} />}
               </Field>
               <Field label={t('create.start')} error={problemText('start')}>
                 {(p) => <input {...p} type="time" value={form.start} onChange={(e) => set('start', e.target.value)} />}
@@ -179,7 +190,13 @@ export default function CreateShifts() {
                           type="checkbox"
                           className="visually-hidden"
                           checked={form.weekdays.includes(d)}
-                          onChange={(e) => set('weekdays', e.target.checked ? [...form.weekdays, d] : form.weekdays.filter((x) => x !== d))}
+                          onChange={(e) =>
+                            setForm((f) => ({
+                              ...f,
+                              weekdaysChosen: true,
+                              weekdays: e.target.checked ? [...f.weekdays, d] : f.weekdays.filter((x) => x !== d),
+                            }))
+                          }
                         />
                         <span aria-hidden="true">{names[d - 1]}</span>
                         <span className="visually-hidden">{longNames[d - 1]}</span>

@@ -19,6 +19,7 @@ import {
 import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, NotAvailable, Page } from '../../components/ui';
 import { MessageVolunteers } from './MessageVolunteers';
+import { SeriesPanel } from './SeriesPanel';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
 import { Icon } from '../../components/icons';
 import { formatHours, formatTime } from '../../lib/format';
@@ -115,6 +116,7 @@ export default function ManageShift() {
         </Card>
         {shift.status !== 'CANCELLED' && <FindVolunteers shift={shift} onAssigned={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && !ended(shift) && <MessageVolunteers target={{ shiftId: shift.id }} lead={t('message.shiftLead')} />}
+        <SeriesPanel shiftId={shift.id} onChanged={() => void q.refetch()} />
       </div>
       <CancelDialog open={cancelOpen} shiftId={shift.id} onClose={() => setCancelOpen(false)} onDone={() => void q.refetch()} />
     </Page>

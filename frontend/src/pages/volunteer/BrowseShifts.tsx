@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
+import { useSpeedT } from '../../lib/speedMessages';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '../../api/hooks';
 import { usePagedShifts } from '../../api/paged';
@@ -7,13 +8,14 @@ import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
 import { CentreLine, Places, ShiftTime } from '../../components/shift';
-import { addDays, isPlainDate, startOfDayIn, todayIn } from '../../lib/time';
+import { addDays, isPlainDate, plainDateIn, startOfDayIn, todayIn } from '../../lib/time';
 import { formatDay, formatPlainDate } from '../../lib/format';
 import { myPlace } from '../../lib/shifts';
 import { SignUpButton } from './SignUpButton';
 
 const defaultZone = 'Asia/Baku';
-const days = 14;
+// The day strip reaches the signup horizon (KONULLU_SIGNUP_HORIZON, 60 days by default).
+const days = 60;
 const pageSize = 20;
 
 type Node = ShiftCardFragment & { assignments?: MyPlaceFragment[] };
@@ -148,36 +150,25 @@ export default function BrowseShifts() {
         {catalog.error && <ErrorAlert error={catalog.error} onRetry={catalog.refetch} />}
         {shifts.error && <ErrorAlert error={shifts.error} onRetry={shifts.refetch} />}
         {!shifts.nodes && !shifts.error && <Loading />}
-        {shifts.nodes && list.length === 0 && (
+        {shifts.nodes && list.length === 0 && date !== today && (
           <Empty icon="calendar" title={t('browse.empty.title')}>
             <p>{t('browse.empty.text')}</p>
           </Empty>
+        )}
+        {shifts.nodes && list.length === 0 && date === today && (
+          <NextShifts
+            from={loadedAt}
+            to={startOfDayIn(addDays(today, days), zone)}
+            centreId={centreId}
+            filter={(n) => (!city || n.centre.city === city) && (!positionId || n.position.id === positionId)}
+            onPick={(d) => set({ date: d })}
+          />
         )}
         {shifts.truncated && <Alert tone="info">{t('browse.truncated')}</Alert>}
         {list.length > 0 && (
           <ul className="shift-list" aria-busy={shifts.loading}>
             {visible.map((s) => (
-              <li key={s.id} className="card shift-card">
-                <div className="shift-card-main">
-                  <p className="shift-card-time">
-                    <ShiftTime shift={s} />
-                  </p>
-                  <h3 className="shift-card-title" id={`shift-${s.id}-title`}>
-                    <Link to={`/shifts/${s.id}`}>{s.position.name}</Link>
-                  </h3>
-                  <p className="shift-card-meta">
-                    <CentreLine centre={s.centre} />
-                  </p>
-                  <Places shift={s} forVolunteer />
-                </div>
-                <div className="shift-card-action">
-                  <SignUpButton
-                    shift={s}
-                    place={myPlace(s.assignments)}
-                    onChange={(place, shift) => setChanged((c) => ({ ...c, [s.id]: { place, shift } }))}
-                  />
-                </div>
-              </li>
+              <ShiftItem key={s.id} shift={s} onChange={(place, shift) => setChanged((c) => ({ ...c, [s.id]: { place, shift } }))} />
             ))}
           </ul>
         )}
@@ -191,5 +182,90 @@ export default function BrowseShifts() {
         )}
       </section>
     </Page>
+  );
+}
+
+function ShiftItem({ shift: s, onChange }: { shift: Node; onChange: (place: MyPlaceFragment, shift: ShiftCardFragment) => void }) {
+  return (
+    <li className="card shift-card">
+      <div className="shift-card-main">
+        <p className="shift-card-time">
+          <ShiftTime shift={s} />
+        </p>
+        <h3 className="shift-card-title" id={`shift-${s.id}-title`}>
+          <Link to={`/shifts/${s.id}`}>{s.position.name}</Link>
+        </h3>
+        <p className="shift-card-meta">
+          <CentreLine centre={s.centre} />
+        </p>
+        <Places shift={s} forVolunteer />
+      </div>
+      <div className="shift-card-action">
+        <SignUpButton shift={s} place={myPlace(s.assignments)} onChange={onChange} />
+      </div>
+    </li>
+  );
+}
+
+/**
+ * Today has nothing left (at night, say): the next open shifts of the
+ * coming weeks instead of an empty day, each with its day to pick.
+ */
+function NextShifts({
+  from,
+  to,
+  centreId,
+  filter,
+  onPick,
+}: {
+  from: Date;
+  to: Date;
+  centreId: string;
+  filter: (n: Node) => boolean;
+  onPick: (date: string) => void;
+}) {
+  const { locale } = useI18n();
+  const ts = useSpeedT();
+  const { viewer } = useSession();
+  const [changed, setChanged] = useState<Record<string, { place: MyPlaceFragment; shift: ShiftCardFragment }>>({});
+  const q = useQuery(BrowseShiftsDocument, {
+    centreId: centreId || null,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    openOnly: true,
+    after: null,
+    signedIn: !!viewer,
+  });
+  if (q.error) return <ErrorAlert error={q.error} onRetry={q.refetch} />;
+  if (!q.data) return <Loading />;
+  const next = q.data.shifts.edges
+    .map((e) => e.node as Node)
+    .filter(filter)
+    .slice(0, 5)
+    .map((n) => (changed[n.id] ? { ...n, ...changed[n.id]!.shift, assignments: [changed[n.id]!.place] } : n));
+  return (
+    <div className="next-shifts">
+      <Alert tone="info" title={ts('browse.next.title')}>
+        {next.length > 0 ? ts('browse.next.lead') : ts('browse.next.none')}
+      </Alert>
+      {next.length > 0 && (
+        <ul className="shift-list" aria-label={ts('browse.next.lead')}>
+          {next.map((s, i) => {
+            const day = plainDateIn(s.startsAt, s.centre.timezone);
+            const newDay = i === 0 || plainDateIn(next[i - 1]!.startsAt, next[i - 1]!.centre.timezone) !== day;
+            return (
+              <Fragment key={s.id}>
+                {newDay && <li className="next-day">
+                  <Button variant="ghost" className="btn-small" onClick={() => onPick(day)}>
+                    {formatPlainDate(day, locale, { weekday: 'long', day: 'numeric', month: 'long' })}
+                  </Button>
+                </li>}
+                <ShiftItem shift={s} onChange={(place, shift) => setChanged((c) => ({ ...c, [s.id]: { place, shift } }))} />
+              </Fragment>
+            );
+          })}
+        </ul>
+      )}
+    </div>
   );
 }

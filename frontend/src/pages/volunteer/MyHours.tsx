@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useLocation } from 'react-router';
 import { useMutation, useQuery } from '../../api/hooks';
 import { CatalogDocument, IssueCertificateDocument, MyCertificatesDocument, RotateCalendarUrlDocument } from '../../gql/graphql';
 import { languages, nativeName, useI18n } from '../../i18n';
@@ -19,6 +20,11 @@ export default function MyHours() {
   const [rotate, rotateState] = useMutation(RotateCalendarUrlDocument);
   const [feed, setFeed] = useState<string | null>(null);
   const v = q.data?.me?.volunteer;
+  // /my-hours#certificates and #feed (the record links) land on that card.
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (v && hash) document.getElementById(hash.slice(1))?.scrollIntoView();
+  }, [v, hash]);
 
   if (isMissingFeature(q.error)) {
     return (
@@ -42,7 +48,7 @@ export default function MyHours() {
           <Awards />
           <div className="detail-grid">
             <Certificates certificates={v.certificates} onIssued={() => void q.refetch()} />
-            <Card aria-labelledby="feed-heading">
+            <Card aria-labelledby="feed-heading" id="feed">
               <h2 id="feed-heading" className="card-title">
                 {t('feed.title')}
               </h2>
@@ -104,7 +110,7 @@ function Certificates({ certificates, onIssued }: { certificates: Certificate[];
   }
 
   return (
-    <Card aria-labelledby="certificates-heading">
+    <Card aria-labelledby="certificates-heading" id="certificates">
       <h2 id="certificates-heading" className="card-title">
         {t('hours.certificates')}
       </h2>

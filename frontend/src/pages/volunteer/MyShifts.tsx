@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { RecordLinks } from '../../components/RecordLinks';
 import { useQuery } from '../../api/hooks';
 import { MyShiftsDocument, type MyPlaceFragment } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
@@ -42,9 +43,7 @@ export default function MyShifts() {
             <Stat label={t('my.attended')} value={formatNumber(attended.length, locale)} />
             <Stat label={t('my.upcomingCount')} value={formatNumber(upcoming.filter((a) => a.status !== 'COMPLETED').length, locale)} />
           </div>
-          <p className="hours-link">
-            <Link to="/my-hours">{t('hours.link')} →</Link>
-          </p>
+          <RecordLinks />
           <PlaceOffers onTaken={() => void q.refetch()} />
           <div className="tabs" role="tablist" aria-label={t('my.title')}>
             {(['upcoming', 'past'] as const).map((k) => (

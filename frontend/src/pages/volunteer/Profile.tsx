@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { RecordLinks } from '../../components/RecordLinks';
 import { useMutation, useQuery } from '../../api/hooks';
 import { MyProfileDocument, UpdateMyProfileDocument } from '../../gql/graphql';
 import { useSession } from '../../auth/session';
@@ -51,6 +52,7 @@ export default function Profile() {
 
   return (
     <Page title={t('profile.title')} lead={me.email}>
+      {v && <RecordLinks />}
       <div className="detail-grid">
         <div className="stack">
           {v && form && (
