@@ -149,7 +149,7 @@ func shiftCursor(s *konullu.Shift) string {
 
 func parseCursor(c string) (*konullu.ShiftCursor, error) {
 	bad := konullu.Invalid("after", "not a cursor of this list")
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(c)
+	raw, err := decodeCanonical(c)
 	if err != nil {
 		return nil, bad
 	}

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/base64"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -45,7 +46,7 @@ func globalID(kind string, id int64) graphql.ID {
 // parseGlobalID splits an opaque id into its kind and database id. field
 // names the argument in the INVALID_INPUT error of a malformed id.
 func parseGlobalID(field string, id graphql.ID) (kind string, n int64, err error) {
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(string(id))
+	raw, err := decodeCanonical(string(id))
 	if err != nil || len(raw) > 64 {
 		return "", 0, konullu.Invalid(field, "not a valid id")
 	}
@@ -59,6 +60,20 @@ func parseGlobalID(field string, id graphql.ID) (kind string, n int64, err error
 		return "", 0, konullu.Invalid(field, "not a valid id")
 	}
 	return kind, n, nil
+}
+
+// decodeCanonical decodes unpadded base64url and accepts only the form
+// encoding would give back: the decoder skips '\r' and '\n' even in strict
+// mode, so without this one object (or one page) would answer to many strings.
+func decodeCanonical(s string) ([]byte, error) {
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if base64.RawURLEncoding.EncodeToString(raw) != s {
+		return nil, errors.New("not in canonical form")
+	}
+	return raw, nil
 }
 
 // parseID decodes an opaque id that must be of the given kind.

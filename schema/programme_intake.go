@@ -751,7 +751,7 @@ func parseApplicationCursor(c string) (*konullu.ApplicationCursor, error) {
 	if len(c) > 200 {
 		return nil, bad
 	}
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(c)
+	raw, err := decodeCanonical(c)
 	if err != nil {
 		return nil, bad
 	}

@@ -62,7 +62,7 @@ func FuzzDate(f *testing.F) {
 // one canonical id of that object.
 func FuzzGlobalID(f *testing.F) {
 	for _, s := range []string{string(globalID(kindShift, 42)), string(globalID(kindVolunteer, 1)), "U2hpZnQ6MDQy", "U2hpZnQ6LTE", "", "====",
-		"U2hpZnQ6OTIyMzM3MjAzNjg1NDc3NTgwOA", "1' OR '1'='1", "Tm9wZTox"} {
+		"U2hpZnQ6OTIyMzM3MjAzNjg1NDc3NTgwOA", "1' OR '1'='1", "Tm9wZTox", "Vm9\rsdW50ZWVyOjE", "U2hp\nZnQ6NDI"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -141,7 +141,7 @@ func parseVolunteerCursor(c string) (*konullu.VolunteerCursor, error) {
 	if len(c) > 4096 { // a cursor holds an id and a name
 		return nil, bad
 	}
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(c)
+	raw, err := decodeCanonical(c)
 	if err != nil || !utf8.Valid(raw) {
 		return nil, bad
 	}
