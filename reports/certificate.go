@@ -179,31 +179,15 @@ func WriteCertificate(w io.Writer, c *konullu.Certificate, verifyURL string) err
 
 	const qrSize = 120.0
 	qrX, qrY := 70.0, pageH-70-qrSize
-	if err := drawQR(pdf, verifyURL, qrX, qrY, qrSize); err != nil {
+	err = drawVerifyBlock(pdf, verifyURL, qrX, qrY, qrSize, []verifyLine{
+		{"sans", 10, 14, t.code},
+		{"sans-bold", 20, 30, c.Code},
+		{"sans", 9, 64, t.scan},
+		{"sans", 9, 78, verifyURL},
+		{"sans", 9, 100, t.issued + ": " + t.formatDate(c.IssuedAt)},
+	})
+	if err != nil {
 		return err
-	}
-	left := qrX + qrSize + 16
-	texts := []struct {
-		font string
-		size float64
-		y    float64
-		text string
-	}{
-		{"sans", 10, qrY + 14, t.code},
-		{"sans-bold", 20, qrY + 30, c.Code},
-		{"sans", 9, qrY + 64, t.scan},
-		{"sans", 9, qrY + 78, verifyURL},
-		{"sans", 9, qrY + 100, t.issued + ": " + t.formatDate(c.IssuedAt)},
-	}
-	pdf.SetTextColor(0x1a, 0x1a, 0x1a)
-	for _, l := range texts {
-		if err := pdf.SetFont(l.font, "", l.size); err != nil {
-			return err
-		}
-		pdf.SetXY(left, l.y)
-		if err := pdf.Cell(nil, l.text); err != nil {
-			return err
-		}
 	}
 	if len(*missing) > 0 {
 		return fmt.Errorf("reports: the certificate's font has no glyph for %q", string(*missing))
@@ -231,6 +215,33 @@ func newDocument(size gopdf.Rect, title string, created time.Time) (*gopdf.GoPdf
 
 // drawQR draws the QR code of text with its upper left corner at x, y,
 // module by module so that it stays sharp at any zoom.
+// verifyLine is one line of text beside the QR code of a verification
+// block, dy below the code's top.
+type verifyLine struct {
+	font     string
+	size, dy float64
+	text     string
+}
+
+// drawVerifyBlock draws the verification block of certificates and
+// letters: the QR code of verifyURL at (x, y) and the lines beside it.
+func drawVerifyBlock(pdf *gopdf.GoPdf, verifyURL string, x, y, size float64, lines []verifyLine) error {
+	if err := drawQR(pdf, verifyURL, x, y, size); err != nil {
+		return err
+	}
+	pdf.SetTextColor(0x1a, 0x1a, 0x1a)
+	for _, l := range lines {
+		if err := pdf.SetFont(l.font, "", l.size); err != nil {
+			return err
+		}
+		pdf.SetXY(x+size+16, y+l.dy)
+		if err := pdf.Cell(nil, l.text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func drawQR(pdf *gopdf.GoPdf, text string, x, y, size float64) error {
 	bitmap, err := QRBitmap(text)
 	if err != nil {

@@ -158,31 +158,15 @@ func WriteLetter(w io.Writer, l *konullu.RecommendationLetter, verifyURL string)
 		page()
 	}
 	qrY := pageH - margin - qrSize
-	if err := drawQR(pdf, verifyURL, margin, qrY, qrSize); err != nil {
+	err = drawVerifyBlock(pdf, verifyURL, margin, qrY, qrSize, []verifyLine{
+		{"sans", 10, 12, ct.code},
+		{"sans-bold", 18, 28, l.Code},
+		{"sans", 8.5, 58, t.scan},
+		{"sans", 8.5, 72, verifyURL},
+		{"sans", 8.5, 92, ct.issued + ": " + ct.formatDate(l.IssuedAt)},
+	})
+	if err != nil {
 		return err
-	}
-	left := margin + qrSize + 16
-	texts := []struct {
-		font string
-		size float64
-		y    float64
-		text string
-	}{
-		{"sans", 10, qrY + 12, ct.code},
-		{"sans-bold", 18, qrY + 28, l.Code},
-		{"sans", 8.5, qrY + 58, t.scan},
-		{"sans", 8.5, qrY + 72, verifyURL},
-		{"sans", 8.5, qrY + 92, ct.issued + ": " + ct.formatDate(l.IssuedAt)},
-	}
-	pdf.SetTextColor(0x1a, 0x1a, 0x1a)
-	for _, x := range texts {
-		if err := pdf.SetFont(x.font, "", x.size); err != nil {
-			return err
-		}
-		pdf.SetXY(left, x.y)
-		if err := pdf.Cell(nil, x.text); err != nil {
-			return err
-		}
 	}
 	if len(*missing) > 0 {
 		return fmt.Errorf("reports: the letter's font has no glyph for %q", string(*missing))
