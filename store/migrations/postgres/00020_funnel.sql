@@ -6,7 +6,7 @@
 CREATE INDEX assignments_attended ON assignments (volunteer_id, shift_id) WHERE status IN ('CHECKED_IN', 'COMPLETED');
 CREATE INDEX shifts_id_starts ON shifts (id) INCLUDE (starts_at);
 -- Accepted applications of a period across all cohorts.
-CREATE INDEX applications_accepted ON applications (created_at) INCLUDE (cohort_id, volunteer_id) WHERE status = 'ACCEPTED';
+CREATE INDEX applications_accepted ON applications (created_at) INCLUDE (cohort_id, volunteer_id, id) WHERE status = 'ACCEPTED';
 
 -- +goose Down
 DROP INDEX applications_accepted;
