@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { RecordLinks } from '../../components/RecordLinks';
 import { useQuery } from '../../api/hooks';
@@ -21,7 +21,10 @@ export default function MyShifts() {
   // Places changed here (the answers of their mutations), shown at once over
   // the list they were changed on; a list fetched later knows better.
   const [changed, setChanged] = useState<{ on?: unknown; places: Record<string, MyPlaceFragment> }>({ places: {} });
-  const change = (p: MyPlaceFragment) => setChanged((c) => ({ on: q.data, places: { ...(c.on === q.data ? c.places : {}), [p.id]: p } }));
+  const latest = useRef(q.data);
+  latest.current = q.data;
+  const change = (p: MyPlaceFragment) =>
+    setChanged((c) => ({ on: latest.current, places: { ...(c.on === latest.current ? c.places : {}), [p.id]: p } }));
   // A place that changes elsewhere (promoted from the waitlist, given an
   // offered place, a shift cancelled) comes with a notification.
   const { refetch } = q;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from '../../api/hooks';
 import { useMyNotifications } from '../../api/live';
@@ -23,6 +23,8 @@ export default function ShiftDetail() {
   // The answers of mutations made here, shown at once over the data they
   // were made on; data fetched later knows better.
   const [override, setOverride] = useState<{ on?: unknown; shift?: ShiftCardFragment; place?: MyPlaceFragment }>({});
+  const latest = useRef(q.data);
+  latest.current = q.data;
   // The viewer's place changed elsewhere (promoted from the waitlist, a
   // shift cancelled): a notification comes with it.
   const { refetch } = q;
@@ -90,12 +92,12 @@ export default function ShiftDetail() {
                 {t('shift.yourPlace')} <AssignmentBadge status={place.status} waitlistPosition={place.waitlistPosition} />
               </p>
               {place.status === 'WAITLISTED' && <p className="muted">{t('shift.waitlistExplain')}</p>}
-              <PlaceActions shift={shift} place={place} onChange={(p) => setOverride((o) => ({ ...(o.on === q.data ? o : {}), on: q.data, place: p }))} />
+              <PlaceActions shift={shift} place={place} onChange={(p) => setOverride((o) => ({ ...(o.on === latest.current ? o : {}), on: latest.current, place: p }))} />
             </div>
           ) : (
             <div className="my-place">
               {place?.status === 'CANCELLED' && <p className="muted">{t('shift.youWithdrew')}</p>}
-              <SignUpButton shift={shift} place={place} onChange={(p, s) => setOverride({ on: q.data, place: p, shift: s })} />
+              <SignUpButton shift={shift} place={place} onChange={(p, s) => setOverride({ on: latest.current, place: p, shift: s })} />
             </div>
           )}
         </Card>
