@@ -421,9 +421,35 @@ describe('roster planning on a phone', () => {
       // A week's plan is many screens long: the screenshot shows the first.
       await step(page, 'phone-roster-01-plan', { fullPage: false });
 
-      // Two dropped: they stay on the calendar, struck through.
-      for (const i of [0, 1]) await proposals.nth(i).getByRole('button').click();
+      // Two dropped: they stay on the calendar, struck through, and the
+      // figures after the plan are the server's without them.
+      const panel = page.locator('.roster-panel');
+      const { login: auth } = await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { token user { coordinatedCentres { id } } } }`);
+      const openBefore = (await panel.locator('.stat-value').first().innerText()).trim();
+      const asked = []; // the variables of each recount the page asked for
+      page.on('request', (r) => {
+        const body = r.postData() ?? '';
+        if (body.includes('query RosterPlanAfter')) asked.push(JSON.parse(body).variables);
+      });
+      const dropped = [];
+      for (const i of [0, 1]) {
+        dropped.push(await proposals.nth(i).getAttribute('data-id'));
+        await proposals.nth(i).getByRole('button').click();
+      }
+      const both = [...dropped].sort().join();
+      for (let waited = 0; !asked.some((v) => [...v.skipProposalIds].sort().join() === both); waited += 100) {
+        assert.ok(waited < 15_000, `the page asks the server for the figures without both dropped proposals (${JSON.stringify(asked)})`);
+        await page.waitForTimeout(100);
+      }
       assert.equal(await page.locator('.proposal-dropped').count(), 2);
+      const { rosterPlan: recounted } = await gql(
+        server.url,
+        'query($p: ID!, $s: [ID!]) { rosterPlan(id: $p) { openPlacesBefore openPlacesAfter(skipProposalIds: $s) } }',
+        { p: asked[0].planId, s: dropped },
+        auth.token,
+      );
+      await panel.locator('.roster-summary[aria-busy="false"] .stat-value', { hasText: `${recounted.openPlacesBefore} → ${recounted.openPlacesAfter}` }).waitFor();
+      assert.notEqual(openBefore, `${recounted.openPlacesBefore} → ${recounted.openPlacesAfter}`);
 
       // Meanwhile the coordinator assigns the volunteer of a third proposal
       // directly (as if from the shift's page): that proposal no longer holds.
@@ -434,7 +460,6 @@ describe('roster planning on a phone', () => {
       const cell = page.locator('li.cal-planned', { has: page.locator(`a[href="${href}"]`) });
       const [held] = (await cell.locator('.cal-shift-fill').innerText()).split('/').map((x) => Number(x.trim()));
       const kept = await cell.locator('.proposal:not(.proposal-dropped)').count();
-      const { login: auth } = await gql(server.url, `mutation { login(email: "${demo.coordinator}", password: "${password}") { token user { coordinatedCentres { id } } } }`);
       const { rosterPlans } = await gql(
         server.url,
         'query($c: ID!) { rosterPlans(centreId: $c, status: PROPOSED, first: 5) { proposals { shift { id } volunteer { id fullName } } } }',
@@ -445,7 +470,6 @@ describe('roster planning on a phone', () => {
       await gql(server.url, 'mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { status } }', { s: shiftId, v: volunteer.id }, auth.token);
 
       await page.getByRole('button', { name: 'Planı tətbiq et' }).click();
-      const panel = page.locator('.roster-panel');
       await panel.locator('.alert-success').waitFor();
       assert.match(await panel.locator('.alert-success').innerText(), new RegExp(`^${count - 3} yer təyin olundu`));
       const refusals = panel.locator('.roster-refusals li');

@@ -14,6 +14,10 @@
 // - the coordinator's phone scans a third volunteer's personal QR code, again
 //   from a screenshot of the volunteer's phone: presence COORDINATOR.
 //
+// And, on the same server: a waitlisted volunteer's phone shows the place
+// they were given (an offered place goes to the waitlist) as soon as it is
+// theirs, on My shifts and on the shift's page.
+//
 // The code from two minutes ago: the test starts the server with a check-in
 // key of its own (KONULLU_CHECKIN_SECRET) and computes the kiosk code of the
 // window four back (30 s each) with node:crypto, as presence.go does
@@ -265,6 +269,45 @@ describe('the day at the centre (kiosk, phone camera, live board)', () => {
     const { shift } = await api('query($id: ID!) { shift(id: $id) { assignments { status presence volunteer { fullName } } } }', { id: started }, coordinator.token);
     const proof = Object.fromEntries(shift.assignments.map((a) => [a.volunteer.fullName, `${a.status} ${a.presence}`]));
     assert.deepEqual(proof, { 'Kamran Scanner': 'CHECKED_IN KIOSK', 'Lalə Typist': 'CHECKED_IN KIOSK', 'Murad Personal': 'CHECKED_IN COORDINATOR' });
+    assert.deepEqual(errors, [], 'console errors');
+  });
+
+  // A volunteer waiting for a place watches My shifts and the shift's page on
+  // their phone; the holder offers the place, which goes to the waitlist at
+  // once: both views say Confirmed without reloading (myNotifications).
+  it('a waitlisted volunteer given an offered place sees it confirmed at once', async () => {
+    const api = (q, v, token) => gql(server.url, q, v, token);
+    const admin = (await api('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: root.email, p: root.password })).login.token;
+    const centreId = (await api('mutation($i: CentreInput!) { createCentre(input: $i) { id } }', { i: { name: 'Swap Centre', city: 'Bakı', timezone: 'Asia/Baku' } }, admin)).createCentre.id;
+    const positionId = (await api('mutation($i: PositionInput!) { createPosition(input: $i) { id } }', { i: { name: 'Cloakroom' } }, admin)).createPosition.id;
+    const start = Date.now() + 26 * 60 * M;
+    const i = { centreId, positionId, startsAt: new Date(start).toISOString(), endsAt: new Date(start + 2 * 60 * M).toISOString(), capacity: 1, publish: true };
+    const shiftId = (await api('mutation($i: CreateShiftsInput!) { createShifts(input: $i) { id } }', { i }, admin)).createShifts[0].id;
+    const register = async (fullName) =>
+      (await api('mutation($i: RegisterInput!) { register(input: $i) { token } }', { i: { email: `${fullName.split(' ')[0].toLowerCase()}.${Date.now()}@kiosk.test`, password, fullName, birthDate: '2000-04-04', city: 'Bakı' } })).register.token;
+    const holder = await register('Holder Offers');
+    const waiting = await register('Waiting Taker');
+    const held = (await api('mutation($s: ID!) { signUp(shiftId: $s) { id status } }', { s: shiftId }, holder)).signUp;
+    assert.equal(held.status, 'CONFIRMED');
+    assert.equal((await api('mutation($s: ID!) { signUp(shiftId: $s) { status } }', { s: shiftId }, waiting)).signUp.status, 'WAITLISTED');
+
+    const b = browsers[0] ?? (await launch()); // the first test's, when it ran
+    const list = await device(b, 'phone', 'waiting volunteer’s My shifts', waiting);
+    const detail = await list.context().newPage();
+    detail.on('console', (m) => m.type() === 'error' && errors.push(`shift page: ${m.text()}`));
+    await Promise.all([list.goto(`${server.url}/my-shifts`), detail.goto(`${server.url}/shifts/${shiftId}`)]);
+    const listBadge = list.locator('#my-panel .shift-card', { hasText: 'Cloakroom' }).locator('.badge');
+    const detailBadge = detail.locator('.my-place .badge');
+    await listBadge.filter({ hasText: 'Waitlist #1' }).waitFor();
+    await detailBadge.filter({ hasText: 'Waitlist #1' }).waitFor();
+    for (const p of [list, detail]) await p.evaluate(() => (window.__sinceStart = true));
+
+    const offer = (await api('mutation($a: ID!) { offerPlace(assignmentId: $a) { status } }', { a: held.id }, holder)).offerPlace;
+    assert.equal(offer.status, 'TAKEN', 'the offered place went to the waitlist');
+    await listBadge.filter({ hasText: 'Confirmed' }).waitFor();
+    await detailBadge.filter({ hasText: 'Confirmed' }).waitFor();
+    await list.screenshot({ path: join(shotsDir, 'day-08-waitlist-confirmed.png') });
+    for (const p of [list, detail]) assert.equal(await p.evaluate(() => window.__sinceStart), true, `${p.url()} was reloaded`);
     assert.deepEqual(errors, [], 'console errors');
   });
 });
