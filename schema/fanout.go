@@ -400,7 +400,7 @@ func (h *hub) startWriters() {
 	h.held = nil
 	h.wmu.Unlock()
 	for _, c := range held {
-		go c.write()
+		c.startHeld()
 	}
 }
 

@@ -97,6 +97,7 @@ type liveConn struct {
 	qmu     sync.Mutex
 	queue   [][]byte
 	writing bool
+	held    bool // the writer waits for the routing to start it (hub.holdWriter)
 	gone    bool // closed, or cut off: nothing more is queued
 	slow    bool // cut off: the writer closes the connection
 }
@@ -330,7 +331,8 @@ func (c *liveConn) deliver(s *liveSub, payload []byte) {
 // it holds neither memory nor anyone else up. The routing of events queues
 // with routed set: the writer is then started by the routing once it has
 // no event waiting (hub.startWriters), so that the messages of events heard
-// together leave together.
+// together leave together; or when half the queue's limit is waiting, or
+// something that is not an event's is.
 func (c *liveConn) enqueue(b []byte, routed bool) bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
@@ -346,15 +348,30 @@ func (c *liveConn) enqueue(b []byte, routed bool) bool {
 		return false
 	}
 	c.queue = append(c.queue, b)
-	if !c.writing {
+	switch {
+	case !c.writing && routed && c.net != nil:
+		c.writing, c.held = true, true
+		c.root.hub.holdWriter(c)
+	case !c.writing:
 		c.writing = true
-		if routed && c.net != nil {
-			c.root.hub.holdWriter(c)
-		} else {
-			go c.write()
-		}
+		go c.write()
+	case c.held && (!routed || len(c.queue) >= c.root.live.maxQueue/2):
+		// Held long enough: a held client must never be cut off, and an
+		// answer to the client (pong, error) waits for no event.
+		c.held = false
+		go c.write()
 	}
 	return true
+}
+
+// startHeld starts the writer the routing held back, unless it started.
+func (c *liveConn) startHeld() {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.held {
+		c.held = false
+		go c.write()
+	}
 }
 
 // write writes the queued messages, then ends. It takes the whole queue at
