@@ -422,7 +422,9 @@ func TestLeaseHeldWhileRunning(t *testing.T) {
 		}
 		return 1, nil
 	}}
-	set := jobs.Settings{LeaseTTL: 150 * time.Millisecond}
+	// Renewal comes every third of the TTL: at 150 ms a loaded CI machine
+	// once missed two renewals in a row and the test failed.
+	set := jobs.Settings{LeaseTTL: 600 * time.Millisecond}
 	mk := func() *jobs.Scheduler {
 		s, err := jobs.New(jobs.Config{Store: w.open(), Lease: &jobs.RedisLease{Client: client, Prefix: prefix},
 			Reindexer: slow, Logger: quiet, Now: w.clock.Now, Settings: set})
@@ -439,7 +441,7 @@ func TestLeaseHeldWhileRunning(t *testing.T) {
 	}
 	time.Sleep(3 * set.LeaseTTL) // several TTLs: only renewal keeps it
 	b.Fire(konullu.JobReindex)
-	if _, err := b.Run(ctx, konullu.JobReindex, 300*time.Millisecond); !errors.Is(err, jobs.ErrBusy) {
+	if _, err := b.Run(ctx, konullu.JobReindex, set.LeaseTTL); !errors.Is(err, jobs.ErrBusy) {
 		t.Fatalf("manual run while held: %v", err)
 	}
 	releaseOnce()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -319,5 +320,18 @@ func BenchmarkDecisionLatency(b *testing.B) {
 			b.ReportMetric(ms(all, 0.5), "p50-ms")
 			b.ReportMetric(ms(all, 0.99), "p99-ms")
 		})
+	}
+}
+
+// TestReadmeDefaults: the README's table of settings shows the defaults the
+// server uses (apply-ip and apply were once missing from it).
+func TestReadmeDefaults(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "| `KONULLU_RATE_LIMITS` | `" + ratelimit.DefaultRules().String() + "` |"
+	if !strings.Contains(string(readme), want) {
+		t.Fatalf("README's KONULLU_RATE_LIMITS row does not show the defaults; want the row to start with\n%s", want)
 	}
 }

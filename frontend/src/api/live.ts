@@ -2,7 +2,7 @@
 // one connection per signed-in token, shared by every view that listens.
 import { useEffect, useRef } from 'react';
 import { createClient, type Client } from 'graphql-ws';
-import { CentreActivityDocument } from '../gql/graphql';
+import { CentreActivityDocument, MyNotificationsLiveDocument } from '../gql/graphql';
 import { getToken } from './token';
 import { endpoint } from './client';
 
@@ -28,18 +28,19 @@ function liveClient(): Client | null {
 }
 
 /**
- * Calls onChange (at most every quiet 300 ms) whenever something happens at
- * the centre; the view refetches. Nothing happens without a centre or a session.
+ * Subscribes with the shared connection while enabled and calls onChange
+ * (at most every quiet 300 ms) for each event; the view refetches.
  */
-export function useCentreActivity(centreId: string | undefined, onChange: () => void): void {
+function useLive(query: string, variables: Record<string, unknown> | undefined, enabled: boolean, onChange: () => void): void {
   const latest = useRef(onChange);
   latest.current = onChange;
+  const key = JSON.stringify(variables ?? null);
   useEffect(() => {
-    const client = centreId ? liveClient() : null;
-    if (!client || !centreId) return;
+    const client = enabled ? liveClient() : null;
+    if (!client) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = client.subscribe(
-      { query: CentreActivityDocument.toString(), variables: { centreId } },
+      { query, variables: JSON.parse(key) as Record<string, unknown> | null },
       {
         next: () => {
           clearTimeout(timer);
@@ -53,5 +54,22 @@ export function useCentreActivity(centreId: string | undefined, onChange: () => 
       clearTimeout(timer);
       stop();
     };
-  }, [centreId]);
+  }, [query, key, enabled]);
+}
+
+/**
+ * Calls onChange whenever something happens at the centre; nothing happens
+ * without a centre or a session.
+ */
+export function useCentreActivity(centreId: string | undefined, onChange: () => void): void {
+  useLive(CentreActivityDocument.toString(), { centreId }, !!centreId, onChange);
+}
+
+/**
+ * Calls onChange whenever the signed-in viewer gets a notification (their
+ * place confirmed, promoted from the waitlist, a shift changed or
+ * cancelled); nothing happens without a session.
+ */
+export function useMyNotifications(signedIn: boolean, onChange: () => void): void {
+  useLive(MyNotificationsLiveDocument.toString(), undefined, signedIn, onChange);
 }

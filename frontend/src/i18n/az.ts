@@ -652,7 +652,7 @@ export const az: Messages = {
   'roster.most': 'Ən çox saat',
   'roster.mean': 'Orta',
   'roster.volunteers': 'Könüllülər',
-  'roster.afterNote': '“Sonra” bütün təklifləri sayır; çıxarılan yerlər boş qalır.',
+  'roster.afterNote': '“Sonra” çıxarılan təklifləri saymır (server hesablayır); çıxarılan yerlər boş qalır.',
   'roster.proposals': { one: '{count} təklif olunan yer', other: '{count} təklif olunan yer' },
   'roster.droppedCount': { one: '{count} çıxarılıb', other: '{count} çıxarılıb' },
   'roster.apply': 'Planı tətbiq et',

@@ -651,7 +651,7 @@ export const en = {
   'roster.most': 'Most hours',
   'roster.mean': 'Mean',
   'roster.volunteers': 'Volunteers',
-  'roster.afterNote': '“After” counts every proposal; dropped ones stay open.',
+  'roster.afterNote': '“After” leaves the dropped proposals out, as the server counts them; dropped places stay open.',
   'roster.proposals': { one: '{count} proposed place', other: '{count} proposed places' },
   'roster.droppedCount': { one: '{count} dropped', other: '{count} dropped' },
   'roster.apply': 'Apply the plan',

@@ -662,7 +662,7 @@ export const ru: Messages = {
   'roster.most': 'Больше всего часов',
   'roster.mean': 'В среднем',
   'roster.volunteers': 'Волонтёры',
-  'roster.afterNote': '«После» учитывает все предложения; убранные места остаются свободными.',
+  'roster.afterNote': '«После» не учитывает убранные предложения (пересчитывает сервер); убранные места остаются свободными.',
   'roster.proposals': { one: '{count} предложенное место', few: '{count} предложенных места', many: '{count} предложенных мест', other: '{count} предложенного места' },
   'roster.droppedCount': { one: 'убрано: {count}', other: 'убрано: {count}' },
   'roster.apply': 'Применить план',

@@ -1,13 +1,14 @@
 // "Fill automatically" on the week calendar: the roster planner proposes
 // volunteers for the week's open places, the coordinator drops what they do
 // not want, then applies or discards. Nothing is assigned before the apply.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useMutation, useQuery } from '../../api/hooks';
 import {
   ApplyRosterPlanDocument,
   DiscardRosterPlanDocument,
   PlanRosterDocument,
   ProposedRosterPlansDocument,
+  RosterPlanAfterDocument,
   type ApplyRosterPlanMutation,
   type RosterFairnessFieldsFragment,
   type RosterPlanFieldsFragment,
@@ -144,6 +145,33 @@ export function useRosterPlanner(centreId: string | undefined, from: string, to:
   };
 }
 
+/** The plan's open places and fairness once applied, as the server counts them without the dropped proposals. */
+interface After {
+  openPlaces: number;
+  fairness: RosterFairnessFieldsFragment;
+  /** True while the server recounts after a drop (the figures shown are the last ones it gave). */
+  loading: boolean;
+  error: ApiError | undefined;
+}
+
+/**
+ * The figures after the plan: the plan's own while nothing is dropped, else
+ * the server's answer for exactly the dropped proposals (openPlacesAfter and
+ * fairnessAfter with skipProposalIds), so what the panel shows is what the
+ * server would leave, not a guess of the browser's.
+ */
+function useAfter(plan: Plan, skipped: ReadonlySet<string>): After {
+  const skip = plan.proposals.filter((p) => skipped.has(p.id)).map((p) => p.id);
+  const recount = useQuery(RosterPlanAfterDocument, { planId: plan.id, skipProposalIds: skip }, { skip: skip.length === 0 });
+  const answer = skip.length > 0 && recount.data?.rosterPlan?.id === plan.id ? recount.data.rosterPlan : undefined;
+  return {
+    openPlaces: answer?.openPlacesAfter ?? plan.openPlacesAfter,
+    fairness: answer?.fairnessAfter ?? plan.fairnessAfter,
+    loading: skip.length > 0 && recount.loading,
+    error: skip.length > 0 ? recount.error : undefined,
+  };
+}
+
 /** The proposals of a plan by shift, for the calendar to show under each shift. */
 export function useProposalsByShift(plan: Plan | undefined): Map<string, Proposal[]> {
   return useMemo(() => {
@@ -187,7 +215,7 @@ export function ProposedPlaces({ proposals, planner }: { proposals: Proposal[]; 
       {proposals.map((p) => {
         const dropped = planner.skipped.has(p.id);
         return (
-          <li key={p.id} className={dropped ? 'proposal proposal-dropped' : 'proposal'}>
+          <li key={p.id} className={dropped ? 'proposal proposal-dropped' : 'proposal'} data-id={p.id}>
             <span className="proposal-head">
               <span className="proposal-name">{p.volunteer.fullName}</span>
               <button
@@ -261,7 +289,7 @@ function ProposalLine({ p, zone }: { p: Proposal; zone: string }) {
  * shownShiftIds: the shifts on the calendar; proposals for others are listed here.
  */
 export function RosterPlanPanel({ planner, zone, shownShiftIds }: { planner: RosterPlanner; zone: string; shownShiftIds: ReadonlySet<string> }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { phase, plan } = planner;
   const error = planner.error;
   const errorBox = error && (error.code === 'CONFLICT' ? <Alert tone="warning" title={t('roster.decided')} /> : <ErrorAlert error={error} />);
@@ -320,6 +348,24 @@ export function RosterPlanPanel({ planner, zone, shownShiftIds }: { planner: Ros
   }
   if (!plan) return errorBox || null;
 
+  return <PlanSummary planner={planner} plan={plan} shownShiftIds={shownShiftIds} errorBox={errorBox} />;
+}
+
+/** A plan waiting for a decision: open places and fairness before and after (the server's, without what is dropped), apply and discard. */
+function PlanSummary({
+  planner,
+  plan,
+  shownShiftIds,
+  errorBox,
+}: {
+  planner: RosterPlanner;
+  plan: Plan;
+  shownShiftIds: ReadonlySet<string>;
+  errorBox: ReactNode;
+}) {
+  const { t, locale } = useI18n();
+  const { phase } = planner;
+  const after = useAfter(plan, planner.skipped);
   const kept = plan.proposals.filter((p) => !planner.skipped.has(p.id));
   const elsewhere = plan.proposals.filter((p) => !shownShiftIds.has(p.shift.id));
   return (
@@ -328,6 +374,7 @@ export function RosterPlanPanel({ planner, zone, shownShiftIds }: { planner: Ros
         {t('roster.title')}
       </h2>
       {errorBox}
+      {after.error && <ErrorAlert error={after.error} />}
       {phase.kind === 'plan' && phase.resumed && <p className="muted small">{t('roster.waiting')}</p>}
       {plan.openPlacesBefore === 0 ? (
         <Alert tone="info" title={t('roster.noOpen')} />
@@ -336,11 +383,11 @@ export function RosterPlanPanel({ planner, zone, shownShiftIds }: { planner: Ros
       ) : (
         <p>{t('roster.lead')}</p>
       )}
-      <div className="roster-summary">
+      <div className="roster-summary" aria-busy={after.loading}>
         <div className="stat">
           <p className="stat-label">{t('roster.openPlaces')}</p>
           <p className="stat-value">
-            {t('roster.beforeAfter', { before: plan.openPlacesBefore, after: plan.openPlacesAfter + (plan.proposals.length - kept.length) })}
+            {t('roster.beforeAfter', { before: plan.openPlacesBefore, after: after.openPlaces })}
           </p>
         </div>
         <div className="stat">
@@ -351,7 +398,7 @@ export function RosterPlanPanel({ planner, zone, shownShiftIds }: { planner: Ros
       </div>
       {plan.proposals.length > 0 && (
         <>
-          <Fairness before={plan.fairnessBefore} after={plan.fairnessAfter} />
+          <Fairness before={plan.fairnessBefore} after={after.fairness} />
           <p className="muted small">{t('roster.afterNote')}</p>
         </>
       )}

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { RecordLinks } from '../../components/RecordLinks';
 import { useQuery } from '../../api/hooks';
+import { useMyNotifications } from '../../api/live';
 import { MyShiftsDocument, type MyPlaceFragment } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { Card, Empty, ErrorAlert, Loading, Page, Stat } from '../../components/ui';
@@ -17,11 +18,22 @@ export default function MyShifts() {
   const { t, locale } = useI18n();
   const q = useQuery(MyShiftsDocument, { from: null, to: null });
   const [tab, setTab] = useState<Tab>('upcoming');
-  const [changed, setChanged] = useState<Record<string, MyPlaceFragment>>({});
+  // Places changed here (the answers of their mutations), shown at once over
+  // the list they were changed on; a list fetched later knows better.
+  const [changed, setChanged] = useState<{ on?: unknown; places: Record<string, MyPlaceFragment> }>({ places: {} });
+  const latest = useRef(q.data);
+  latest.current = q.data;
+  const change = (p: MyPlaceFragment) =>
+    setChanged((c) => ({ on: latest.current, places: { ...(c.on === latest.current ? c.places : {}), [p.id]: p } }));
+  // A place that changes elsewhere (promoted from the waitlist, given an
+  // offered place, a shift cancelled) comes with a notification.
+  const { refetch } = q;
+  useMyNotifications(true, () => void refetch());
 
   const volunteer = q.data?.me?.volunteer;
   const now = new Date();
-  const all = (volunteer?.assignments ?? []).map((a) => ({ ...a, ...changed[a.id] }));
+  const overrides = changed.on === q.data ? changed.places : {};
+  const all = (volunteer?.assignments ?? []).map((a) => ({ ...a, ...overrides[a.id] }));
   const upcoming = all
     .filter((a) => !ended(a.shift, now) && (isActive(a.status) || a.status === 'COMPLETED'))
     .sort((a, b) => a.shift.startsAt.localeCompare(b.shift.startsAt));
@@ -44,7 +56,12 @@ export default function MyShifts() {
             <Stat label={t('my.upcomingCount')} value={formatNumber(upcoming.filter((a) => a.status !== 'COMPLETED').length, locale)} />
           </div>
           <RecordLinks />
-          <PlaceOffers onTaken={() => void q.refetch()} />
+          <PlaceOffers
+            onTaken={(place) => {
+              change(place);
+              void q.refetch();
+            }}
+          />
           <div className="tabs" role="tablist" aria-label={t('my.title')}>
             {(['upcoming', 'past'] as const).map((k) => (
               <button
@@ -103,7 +120,7 @@ export default function MyShifts() {
                       </p>
                     </div>
                     <div className="shift-card-action">
-                      <PlaceActions shift={a.shift} place={a} onChange={(p) => setChanged((c) => ({ ...c, [a.id]: p }))} />
+                      <PlaceActions shift={a.shift} place={a} onChange={change} />
                     </div>
                   </Card>
                 ))}

@@ -2,15 +2,20 @@
 // lists only those every signup rule allows): the first to take one gets it.
 import { Link } from 'react-router';
 import { useMutation, useQuery } from '../../api/hooks';
-import { PlaceOffersDocument, TakePlaceDocument } from '../../gql/graphql';
+import { PlaceOffersDocument, TakePlaceDocument, type MyPlaceFragment } from '../../gql/graphql';
+import { useMyNotifications } from '../../api/live';
 import { useI18n } from '../../i18n';
 import { Button, Card, ErrorAlert } from '../../components/ui';
 import { CentreLine, ShiftWhen } from '../../components/shift';
 import { formatDateTime } from '../../lib/format';
 
-export function PlaceOffers({ onTaken }: { onTaken: () => void }) {
+/** onTaken gets the viewer's place in the shift, CONFIRMED, as takePlace answers it. */
+export function PlaceOffers({ onTaken }: { onTaken: (place: MyPlaceFragment) => void }) {
   const { t, locale } = useI18n();
   const q = useQuery(PlaceOffersDocument, {});
+  // Offers come and go with notifications (PLACE_OFFERED, a place taken).
+  const { refetch } = q;
+  useMyNotifications(true, () => void refetch());
   const [take, takeState] = useMutation(TakePlaceDocument);
   const offers = q.data?.placeOffers ?? [];
   if (offers.length === 0 && !takeState.error) return null;
@@ -43,7 +48,7 @@ export function PlaceOffers({ onTaken }: { onTaken: () => void }) {
                 onClick={async () => {
                   const d = await take({ offerId: o.id });
                   void q.refetch();
-                  if (d) onTaken();
+                  if (d) onTaken(d.takePlace);
                 }}
               >
                 {t('offers.take')}

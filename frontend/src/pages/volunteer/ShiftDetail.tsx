@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from '../../api/hooks';
+import { useMyNotifications } from '../../api/live';
 import { ShiftForVolunteerDocument, type MyPlaceFragment, type ShiftCardFragment } from '../../gql/graphql';
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
@@ -19,7 +20,15 @@ export default function ShiftDetail() {
   const { t, locale } = useI18n();
   const { viewer } = useSession();
   const q = useQuery(ShiftForVolunteerDocument, { id, signedIn: !!viewer }, { skip: viewer === undefined });
-  const [override, setOverride] = useState<{ shift?: ShiftCardFragment; place?: MyPlaceFragment }>({});
+  // The answers of mutations made here, shown at once over the data they
+  // were made on; data fetched later knows better.
+  const [override, setOverride] = useState<{ on?: unknown; shift?: ShiftCardFragment; place?: MyPlaceFragment }>({});
+  const latest = useRef(q.data);
+  latest.current = q.data;
+  // The viewer's place changed elsewhere (promoted from the waitlist, a
+  // shift cancelled): a notification comes with it.
+  const { refetch } = q;
+  useMyNotifications(!!viewer, () => void refetch());
 
   if (q.error && !q.data) {
     return (
@@ -37,8 +46,9 @@ export default function ShiftDetail() {
       </Page>
     );
   }
-  const shift = { ...fetched, ...override.shift };
-  const place = override.place ?? myPlace(fetched.assignments);
+  const mine = override.on === q.data ? override : {};
+  const shift = { ...fetched, ...mine.shift };
+  const place = mine.place ?? myPlace(fetched.assignments);
 
   return (
     <Page title={shift.position.name} lead={<ShiftWhen shift={shift} />} back={{ to: '/shifts', label: t('nav.shifts') }}>
@@ -82,12 +92,12 @@ export default function ShiftDetail() {
                 {t('shift.yourPlace')} <AssignmentBadge status={place.status} waitlistPosition={place.waitlistPosition} />
               </p>
               {place.status === 'WAITLISTED' && <p className="muted">{t('shift.waitlistExplain')}</p>}
-              <PlaceActions shift={shift} place={place} onChange={(p) => setOverride((o) => ({ ...o, place: p }))} />
+              <PlaceActions shift={shift} place={place} onChange={(p) => setOverride((o) => ({ ...(o.on === latest.current ? o : {}), on: latest.current, place: p }))} />
             </div>
           ) : (
             <div className="my-place">
               {place?.status === 'CANCELLED' && <p className="muted">{t('shift.youWithdrew')}</p>}
-              <SignUpButton shift={shift} place={place} onChange={(p, s) => setOverride({ place: p, shift: s })} />
+              <SignUpButton shift={shift} place={place} onChange={(p, s) => setOverride({ on: latest.current, place: p, shift: s })} />
             </div>
           )}
         </Card>
