@@ -106,8 +106,8 @@ type Course struct {
 	CreatedAt       time.Time
 }
 
-// ExpiringQualification is a held qualification the expiry job warns about.
-type ExpiringQualification struct {
+// ExpiringGrant is a held qualification the expiry job warns about.
+type ExpiringGrant struct {
 	HeldQualification
 	UserID        int64
 	Qualification *Qualification
@@ -142,12 +142,12 @@ type QualificationStore interface {
 	QualifiedVolunteers(ctx context.Context, ids []int64, names []string, until time.Time) ([]int64, error)
 	// ExpiringQualifications lists grants that expire in (now, now+within]
 	// and were not warned of since they were granted.
-	ExpiringQualifications(ctx context.Context, now time.Time, within time.Duration, limit int) ([]*ExpiringQualification, error)
+	ExpiringQualifications(ctx context.Context, now time.Time, within time.Duration, limit int) ([]*ExpiringGrant, error)
 	// MarkExpiryWarned records the warning of a grant and tells the holder
 	// (NotifyQualificationExpiring), in one transaction; false when it was
 	// already recorded (another instance warned) or the grant was renewed
 	// since it was listed (grantedAt moved).
-	MarkExpiryWarned(ctx context.Context, e *ExpiringQualification, now time.Time) (bool, error)
+	MarkExpiryWarned(ctx context.Context, e *ExpiringGrant, now time.Time) (bool, error)
 }
 
 // TrainingMinutesStore reads the minutes credited for attended training

@@ -599,7 +599,7 @@ func (d *DB) QualifiedVolunteers(ctx context.Context, ids []int64, names []strin
 
 // ExpiringQualifications lists grants expiring in (now, now+within] not
 // warned of since they were granted, soonest first.
-func (d *DB) ExpiringQualifications(ctx context.Context, now time.Time, within time.Duration, limit int) ([]*konullu.ExpiringQualification, error) {
+func (d *DB) ExpiringQualifications(ctx context.Context, now time.Time, within time.Duration, limit int) ([]*konullu.ExpiringGrant, error) {
 	rows, err := d.query(ctx, d.db, `SELECT h.volunteer_id, h.qualification_id, h.granted_at, h.expires_at, h.source, COALESCE(h.course_id, 0),
 		h.note, COALESCE(h.granted_by, 0), v.user_id
 		FROM held_qualifications h JOIN volunteers v ON v.id = h.volunteer_id
@@ -608,10 +608,10 @@ func (d *DB) ExpiringQualifications(ctx context.Context, now time.Time, within t
 	if err != nil {
 		return nil, fmt.Errorf("store: expiring qualifications: %w", err)
 	}
-	var out []*konullu.ExpiringQualification
+	var out []*konullu.ExpiringGrant
 	var qids []int64
 	for rows.Next() {
-		e := &konullu.ExpiringQualification{}
+		e := &konullu.ExpiringGrant{}
 		var granted, expires nullTime
 		if err := rows.Scan(&e.VolunteerID, &e.QualificationID, &granted, &expires, &e.Source, &e.CourseID, &e.Note, &e.GrantedBy, &e.UserID); err != nil {
 			rows.Close()
@@ -638,7 +638,7 @@ func (d *DB) ExpiringQualifications(ctx context.Context, now time.Time, within t
 // MarkExpiryWarned records the warning of a grant and enqueues it to the
 // holder in one transaction: once per grant across instances (a renewal
 // moves granted_at and warns again when its time comes).
-func (d *DB) MarkExpiryWarned(ctx context.Context, e *konullu.ExpiringQualification, now time.Time) (bool, error) {
+func (d *DB) MarkExpiryWarned(ctx context.Context, e *konullu.ExpiringGrant, now time.Time) (bool, error) {
 	warned := false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := d.exec(ctx, tx, `UPDATE held_qualifications SET expiry_warned_at = ?
