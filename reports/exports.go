@@ -29,6 +29,9 @@ type table struct {
 	// rows calls emit for each row as the store reads it; the slice is
 	// reused between calls.
 	rows func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error
+	// firstNumber, when above 0, is the first of the columns (to the end)
+	// that hold numbers; otherwise they are known by their header.
+	firstNumber int
 }
 
 var participationTable = table{
@@ -179,6 +182,10 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 	defer f.Close()
 	numeric := map[int]bool{}
 	for i, h := range t.header {
+		if t.firstNumber > 0 {
+			numeric[i] = i >= t.firstNumber
+			continue
+		}
 		switch h {
 		case "assignment_id", "volunteer_id", "age", "credited_minutes", "credited_hours", "hours", "minutes",
 			"assignments", "attended", "no_shows", "centres":
@@ -256,15 +263,19 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 // Exports serves GET /reports/{file}: participation.csv, participation.xlsx,
 // volunteer-hours.csv and volunteer-hours.xlsx, with the parameters from,
 // to (YYYY-MM-DD, inclusive) and centreId, and the rights of
-// participationReport: staff and admins, or a coordinator for their centres.
+// participationReport: staff and admins, or a coordinator for their
+// centres; and programme-funnel.csv and .xlsx, with from, to, cohortId and
+// lang (az, en or ru: the headings' language) and the rights of
+// programmeReport.
 func Exports(d Deps) http.Handler {
 	d = d.withDefaults()
 	files := map[string]struct {
-		t    table
-		xlsx bool
+		t               table
+		xlsx, programme bool
 	}{
-		"participation.csv": {participationTable, false}, "participation.xlsx": {participationTable, true},
-		"volunteer-hours.csv": {volunteerHoursTable, false}, "volunteer-hours.xlsx": {volunteerHoursTable, true},
+		"participation.csv": {participationTable, false, false}, "participation.xlsx": {participationTable, true, false},
+		"volunteer-hours.csv": {volunteerHoursTable, false, false}, "volunteer-hours.xlsx": {volunteerHoursTable, true, false},
+		"programme-funnel.csv": {table{}, false, true}, "programme-funnel.xlsx": {table{}, true, true},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		file, ok := files[r.PathValue("file")]
@@ -277,8 +288,17 @@ func Exports(d Deps) http.Handler {
 			d.fail(w, r, err)
 			return
 		}
-		q, err := d.reportQuery(r, v)
-		if err != nil {
+		var q konullu.ReportQuery
+		if file.programme {
+			// The programme's funnel is computed first (a few rows), then written.
+			var rep *konullu.ProgrammeReport
+			var lang konullu.Language
+			if rep, q, lang, err = d.programmeReport(r, v); err != nil {
+				d.fail(w, r, err)
+				return
+			}
+			file.t = programmeTable(rep, lang)
+		} else if q, err = d.reportQuery(r, v); err != nil {
 			d.fail(w, r, err)
 			return
 		}

@@ -55,6 +55,8 @@ func TestContract(t *testing.T) {
 		"suspendUser", "reactivateUser", "revokeRole")
 	// At the centre, live: place swaps, messages, attendance confirmation (swaps.graphql).
 	wantQuery = append(wantQuery, "placeOffers")
+	// The youth programme's report (programme_report.graphql).
+	wantQuery = append(wantQuery, "programmeReport")
 	wantMutation = append(wantMutation, "offerPlace", "withdrawOffer", "takePlace", "messageVolunteers", "confirmAttendance")
 	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
 	wantQuery = append(wantQuery, "kioskCode")
