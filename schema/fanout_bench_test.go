@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/live"
 	"github.com/konullu/konullu/redisconn/redistest"
