@@ -70,6 +70,9 @@ func TestContract(t *testing.T) {
 	// The youth programme's intake (programme_intake.graphql).
 	wantQuery = append(wantQuery, "cohorts", "cohort", "applications", "applicationConnection")
 	wantMutation = append(wantMutation, "createCohort", "submitApplication", "scheduleInterview", "decideApplication")
+	// Training and qualifications (qualifications.graphql).
+	wantQuery = append(wantQuery, "qualifications", "courses")
+	wantMutation = append(wantMutation, "createQualification", "grantQualification", "setPositionQualifications", "createCourse", "markCoursePassed")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -212,13 +212,6 @@ func newLiveSub(c *liveConn, id string) *liveSub {
 	return &liveSub{conn: c, id: id, head: append(head, `,"payload":`...)}
 }
 
-// next frames a payload as this subscription's next message.
-func (s *liveSub) next(payload []byte) []byte {
-	b := make([]byte, 0, len(s.head)+len(payload)+1)
-	b = append(append(b, s.head...), payload...)
-	return append(b, '}')
-}
-
 // Limits of the fan-out.
 const (
 	maxWaitingEvents  = 16_384           // events heard and not yet routed; beyond, events are dropped

@@ -71,6 +71,33 @@ func isWebSocket(req *http.Request) bool {
 // benchmark's comparison.
 var noLiveBatching atomic.Bool
 
+// liveOut is a message waiting to be written: body alone, or a next
+// message of a subscription, head (the subscription's `{"type":"next",
+// "id":…,"payload":`), body (the answer, whose bytes every member of its
+// group shares) and a closing brace.
+type liveOut struct {
+	head, body []byte
+}
+
+// bytes is the message, in buf's memory when it has to be put together
+// (the library copies it out before the next message is put together).
+func (m liveOut) bytes(buf *[]byte) []byte {
+	if m.head == nil {
+		return m.body
+	}
+	b := append(append(append((*buf)[:0], m.head...), m.body...), '}')
+	if cap(b) <= maxPooledMessage {
+		*buf = b
+	}
+	return b
+}
+
+// messageBuffers are the writers' buffers for putting messages together.
+var messageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// maxPooledMessage is the largest message buffer kept for the next message.
+const maxPooledMessage = 64 << 10
+
 // liveConn is one WebSocket connection.
 type liveConn struct {
 	root      *root
@@ -95,7 +122,7 @@ type liveConn struct {
 	// Messages waiting to be written, by a goroutine that lives while
 	// there are some: an idle connection holds no writer.
 	qmu     sync.Mutex
-	queue   [][]byte
+	queue   []liveOut
 	writing bool
 	held    bool // the writer waits for the routing to start it (hub.holdWriter)
 	gone    bool // closed, or cut off: nothing more is queued
@@ -313,7 +340,7 @@ func (c *liveConn) send(m wsMessage) {
 	if err != nil {
 		return
 	}
-	c.enqueue(b, false)
+	c.enqueue(liveOut{body: b}, false)
 }
 
 // deliver queues a next message of a subscription.
@@ -321,7 +348,8 @@ func (c *liveConn) deliver(s *liveSub, payload []byte) {
 	if s.ended.Load() {
 		return
 	}
-	if c.enqueue(s.next(payload), true) {
+	// The payload's bytes are the answer's, shared by every member.
+	if c.enqueue(liveOut{head: s.head, body: payload}, true) {
 		c.root.hub.stats.delivered.Add(1)
 	}
 }
@@ -333,7 +361,7 @@ func (c *liveConn) deliver(s *liveSub, payload []byte) {
 // no event waiting (hub.startWriters), so that the messages of events heard
 // together leave together; or when half the queue's limit is waiting, or
 // something that is not an event's is.
-func (c *liveConn) enqueue(b []byte, routed bool) bool {
+func (c *liveConn) enqueue(m liveOut, routed bool) bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
 	if c.gone {
@@ -347,7 +375,7 @@ func (c *liveConn) enqueue(b []byte, routed bool) bool {
 		c.root.log.Warn("live connection cut off: too far behind", "waiting", c.root.live.maxQueue, "request_id", c.requestID)
 		return false
 	}
-	c.queue = append(c.queue, b)
+	c.queue = append(c.queue, m)
 	switch {
 	case !c.writing && routed && c.net != nil:
 		c.writing, c.held = true, true
@@ -410,12 +438,14 @@ func (c *liveConn) write() {
 // writeBatch writes messages, as one write to the network when the
 // connection can be corked. The batch must be out within liveWriteTimeout:
 // a client that cannot take it is cut off.
-func (c *liveConn) writeBatch(batch [][]byte) error {
+func (c *liveConn) writeBatch(batch []liveOut) error {
+	scratch := messageBuffers.Get().(*[]byte)
+	defer messageBuffers.Put(scratch)
 	if c.net == nil {
-		for _, b := range batch {
+		for _, m := range batch {
 			c.root.hub.stats.writes.Add(1)
 			wctx, cancel := context.WithTimeout(c.ctx, liveWriteTimeout)
-			err := c.ws.Write(wctx, websocket.MessageText, b)
+			err := c.ws.Write(wctx, websocket.MessageText, m.bytes(scratch))
 			cancel()
 			if err != nil {
 				return err
@@ -426,9 +456,9 @@ func (c *liveConn) writeBatch(batch [][]byte) error {
 	c.root.hub.stats.writes.Add(1)
 	c.net.cork()
 	var err error
-	for _, b := range batch {
+	for _, m := range batch {
 		// Into memory: no deadline needed, and none to set up per message.
-		if err = c.ws.Write(context.Background(), websocket.MessageText, b); err != nil {
+		if err = c.ws.Write(context.Background(), websocket.MessageText, m.bytes(scratch)); err != nil {
 			break
 		}
 	}

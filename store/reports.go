@@ -292,11 +292,11 @@ func (d *DB) reportAssignmentsQuery(filter string) string {
 		return `SELECT a.volunteer_id, s.id, a.st, a.credited_minutes FROM shifts s CROSS JOIN LATERAL (
 				SELECT a.volunteer_id, ` + status + ` AS st, a.credited_minutes FROM assignments a
 				WHERE a.shift_id = s.id AND a.status IN ` + counted + ` OFFSET 0) a
-			WHERE s.starts_at >= ? AND s.starts_at < ?` + filter
+			WHERE s.starts_at >= ? AND s.starts_at < ? AND s.kind = 'SERVICE'` + filter
 	}
 	return `SELECT a.volunteer_id, a.shift_id, ` + status + `, a.credited_minutes
 		FROM shifts s JOIN assignments a ON a.shift_id = s.id
-		WHERE s.starts_at >= ? AND s.starts_at < ? AND a.status IN ` + counted + filter
+		WHERE s.starts_at >= ? AND s.starts_at < ? AND s.kind = 'SERVICE' AND a.status IN ` + counted + filter
 }
 
 // Retention computes the retention table: which volunteers were active in
@@ -334,7 +334,7 @@ func (d *DB) Retention(ctx context.Context, q konullu.RetentionQuery) ([]konullu
 		return nil, err
 	}
 	raw := `SELECT a.volunteer_id, s.starts_at FROM shifts s JOIN assignments a ON a.shift_id = s.id
-		WHERE s.starts_at >= ? AND s.starts_at < ? AND a.status = 'COMPLETED' AND a.credited_minutes > 0` + filter
+		WHERE s.starts_at >= ? AND s.starts_at < ? AND a.status = 'COMPLETED' AND a.credited_minutes > 0 AND s.kind = 'SERVICE'` + filter
 	rawArgs := append([]any{start, end}, fargs...)
 	if useTallies {
 		dirty := `SELECT DISTINCT volunteer_id FROM assignments WHERE updated_at >= ?`
@@ -453,7 +453,7 @@ const volunteerHoursSelect = `SELECT v.id, v.full_name, v.birth_date,
 		MAX(CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.starts_at END),
 		COUNT(CASE WHEN a.status IN ('COMPLETED', 'CHECKED_IN') AND a.presence IN ('KIOSK', 'COORDINATOR') THEN 1 END)
 	FROM shifts s JOIN assignments a ON a.shift_id = s.id JOIN volunteers v ON v.id = a.volunteer_id
-	WHERE s.starts_at >= ? AND s.starts_at < ? AND a.status IN ` + counted
+	WHERE s.starts_at >= ? AND s.starts_at < ? AND s.kind = 'SERVICE' AND a.status IN ` + counted
 
 func scanVolunteerHours(scan scanFunc, h *konullu.VolunteerHours) error {
 	var birth, first, last timeDest
