@@ -16,8 +16,8 @@ const programmeReportQ = `query($from: DateTime!, $to: DateTime!, $c: ID) { prog
 		daysToFirstShift { count mean median p25 p75 p90 } }
 	byCohort { label cohort { id name } applied interviewed accepted trained firstShift activeAfter90Days
 		daysToFirstShift { count median } }
-	training courseCompletion { name enrolled completed }
-	expiringQualifications { name valid expiringWithin30Days expiringWithin90Days expired } } }`
+	training courseCompletion { name enrolled completed course { name } }
+	expiringQualifications { name valid expiringWithin30Days expiringWithin90Days expired qualification { name } } } }`
 
 // funnelFigures is a row of the funnel as the test reads it.
 type funnelFigures struct {
@@ -221,10 +221,12 @@ func TestProgrammeFunnel(t *testing.T) {
 			CourseCompletion []struct {
 				Name                string
 				Enrolled, Completed int
+				Course              struct{ Name string }
 			}
 			ExpiringQualifications []struct {
 				Name                                                       string
 				Valid, ExpiringWithin30Days, ExpiringWithin90Days, Expired int
+				Qualification                                              struct{ Name string }
 			}
 		}
 	}
@@ -252,18 +254,18 @@ func TestProgrammeFunnel(t *testing.T) {
 		t.Errorf("cohort B: %+v", b)
 	}
 
-	if got.Training != true || fmt.Sprint(got.CourseCompletion) != "[{ASAN School 2 2} {First aid course 2 1}]" {
+	if got.Training != true || fmt.Sprint(got.CourseCompletion) != "[{ASAN School 2 2 {ASAN School}} {First aid course 2 1 {First aid course}}]" {
 		t.Errorf("courses: %v %+v", got.Training, got.CourseCompletion)
 	}
-	if fmt.Sprint(got.ExpiringQualifications) != "[{ASAN School basic course 2 1 1 0} {English B2 2 0 0 0} {First aid 0 0 0 1}]" {
+	if fmt.Sprint(got.ExpiringQualifications) != "[{ASAN School basic course 2 1 1 0 {ASAN School basic course}} {English B2 2 0 0 0 {English B2}} {First aid 0 0 0 1 {First aid}}]" {
 		t.Errorf("qualifications: %+v", got.ExpiringQualifications)
 	}
 
 	// One cohort: the same figures as its row.
 	w.report(w.staff, w.cohortB).ok(t, &d)
 	if tot := d.ProgrammeReport.Totals; tot.Applied != 2 || tot.Accepted != 1 || tot.FirstShift != 1 || len(d.ProgrammeReport.ByCohort) != 1 ||
-		fmt.Sprint(d.ProgrammeReport.CourseCompletion) != "[{First aid course 1 1}]" ||
-		fmt.Sprint(d.ProgrammeReport.ExpiringQualifications) != "[{First aid 0 0 0 1}]" {
+		fmt.Sprint(d.ProgrammeReport.CourseCompletion) != "[{First aid course 1 1 {First aid course}}]" ||
+		fmt.Sprint(d.ProgrammeReport.ExpiringQualifications) != "[{First aid 0 0 0 1 {First aid}}]" {
 		t.Errorf("cohort B alone: %+v", d.ProgrammeReport)
 	}
 
