@@ -20,8 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/konullu/konullu"
 	"github.com/konullu/konullu/live"
 	"github.com/konullu/konullu/redisconn/redistest"
@@ -133,14 +131,15 @@ func fanOutRound(b *testing.B, name, profile string) fanOutResult {
 	goBefore := runtime.NumGoroutine()
 	query, _ := json.Marshal(map[string]any{"query": `subscription($c: ID!) { centreActivity(centreId: $c) { kind at assignment { id } } }`,
 		"variables": map[string]any{"c": gid("Centre", c.ID)}})
-	// Every client reads from the start, as a real one does (WebSocket
-	// pings are answered while reading), and notes each event's delay
-	// since it was published (the bus's clock, timedBus). It
-	// reads every frame, into a buffer of its own, without a timer per read:
-	// the run's watchdog closes whoever is still reading after ten minutes.
-	clients := make([]*websocket.Conn, conns)
+	// Every client (benchClient, a small WebSocket client) reads from the
+	// start, as a real one does (pings are answered while reading), and
+	// notes each event's delay since it was published (the bus's clock,
+	// timedBus). It reads every frame, into a buffer of its own, without a
+	// timer per read: the run's watchdog closes whoever is still reading
+	// after ten minutes.
+	clients := make([]*benchClient, conns)
 	delays := make([][]time.Duration, conns)
-	closes := make([]websocket.StatusCode, conns) // how a client's connection ended early; 0: it heard every event
+	closes := make([]int, conns) // how a client's connection ended early; 0: it heard every event
 	var received, subscribed sync.WaitGroup
 	sem := make(chan struct{}, 64)
 	var clientsMu sync.Mutex
@@ -149,7 +148,7 @@ func fanOutRound(b *testing.B, name, profile string) fanOutResult {
 		defer clientsMu.Unlock()
 		for _, ws := range clients {
 			if ws != nil {
-				ws.CloseNow()
+				ws.Close()
 			}
 		}
 	})
@@ -160,8 +159,7 @@ func fanOutRound(b *testing.B, name, profile string) fanOutResult {
 		sem <- struct{}{}
 		go pprof.Do(bg, pprof.Labels("side", "client"), func(context.Context) {
 			defer received.Done()
-			ws, _, err := websocket.Dial(bg, "ws"+strings.TrimPrefix(urls[i%3], "http")+"/graphql",
-				&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+			ws, err := dialBench(urls[i%3], "graphql-transport-ws")
 			if err != nil {
 				b.Error(err)
 				subscribed.Done()
@@ -171,21 +169,17 @@ func fanOutRound(b *testing.B, name, profile string) fanOutResult {
 			clientsMu.Lock()
 			clients[i] = ws
 			clientsMu.Unlock()
-			ws.SetReadLimit(1 << 20)
-			ws.Write(bg, websocket.MessageText, []byte(`{"type":"connection_init","payload":{"Authorization":"Bearer `+adminToken+`"}}`))
-			ws.Write(bg, websocket.MessageText, []byte(`{"type":"subscribe","id":"1","payload":`+string(query)+`}`))
-			ws.Write(bg, websocket.MessageText, []byte(`{"type":"ping"}`))
+			ws.writeText(`{"type":"connection_init","payload":{"Authorization":"Bearer ` + adminToken + `"}}`)
+			ws.writeText(`{"type":"subscribe","id":"1","payload":` + string(query) + `}`)
+			ws.writeText(`{"type":"ping"}`)
 			delays[i] = make([]time.Duration, 0, signups)
 			ready := false
 			var data []byte
 			for len(delays[i]) < signups {
 				var err error
-				data, err = readMessage(ws, data[:0])
+				data, err = ws.read(data)
 				if err != nil {
-					closes[i] = websocket.CloseStatus(err)
-					if closes[i] <= 0 {
-						closes[i] = 1006
-					}
+					closes[i] = closeCode(err)
 					if !ready {
 						subscribed.Done()
 						<-sem
@@ -250,7 +244,7 @@ func fanOutRound(b *testing.B, name, profile string) fanOutResult {
 	if len(all) == 0 {
 		b.Fatal("no events arrived")
 	}
-	cutOff := map[websocket.StatusCode]int{}
+	cutOff := map[int]int{}
 	lost := 0
 	for _, code := range closes {
 		if code != 0 {
@@ -283,7 +277,7 @@ func fanOutRound(b *testing.B, name, profile string) fanOutResult {
 	clientsMu.Lock()
 	for _, ws := range clients {
 		if ws != nil {
-			ws.CloseNow()
+			ws.Close()
 		}
 	}
 	clientsMu.Unlock()
@@ -298,28 +292,6 @@ func liveMemory() (heap, stacks float64) {
 	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
 	metrics.Read(m)
 	return float64(m[0].Value.Uint64()), float64(m[1].Value.Uint64())
-}
-
-// readMessage reads the next message into buf: the WebSocket reader, with
-// no deadline (no timer to set and stop per message).
-func readMessage(ws *websocket.Conn, buf []byte) ([]byte, error) {
-	_, r, err := ws.Reader(context.Background())
-	if err != nil {
-		return buf, err
-	}
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }
 
 // baselineP99 is the p99 delay of this benchmark on 2026-12-07, when every
