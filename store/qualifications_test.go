@@ -277,3 +277,33 @@ func TestExpiryWarnings(t *testing.T) {
 		t.Fatalf("warned again: %v", list)
 	}
 }
+
+// A letter names the qualifications held at its issue, in its language;
+// an expired one is left out.
+func TestLetterNamesQualifications(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	aid := f.qualification("First aid", 1)
+	b2 := f.qualification("English B2", 0)
+	v := f.volunteer()
+	for _, q := range []*konullu.Qualification{aid, b2} {
+		if _, err := f.db.GrantQualification(ctx, v, q.ID, 0, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := &konullu.RecommendationLetter{VolunteerID: v, Language: konullu.LanguageAz, Text: "A careful and kind volunteer, recommended."}
+	if err := f.db.IssueLetter(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(l.Qualifications, []string{"English B2 (az)", "First aid (az)"}) {
+		t.Fatalf("letter names %v", l.Qualifications)
+	}
+	f.clock.Set(monday.AddDate(0, 2, 0)) // first aid has expired
+	l = &konullu.RecommendationLetter{VolunteerID: v, Language: konullu.LanguageEn, Text: "A careful and kind volunteer, recommended."}
+	if err := f.db.IssueLetter(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(l.Qualifications, []string{"English B2"}) {
+		t.Fatalf("letter names %v", l.Qualifications)
+	}
+}
