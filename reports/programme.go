@@ -39,7 +39,7 @@ var programmeHeaders = map[konullu.Language][]string{
 var programmeWords = map[konullu.Language]map[string]string{
 	"":   {"funnel": "funnel", "course": "course", "qualification": "qualification", "total": "total"},
 	"en": {"funnel": "Funnel", "course": "Course", "qualification": "Qualification", "total": "All cohorts"},
-	"az": {"funnel": "Mərhələlər", "course": "Kurs", "qualification": "Ixtisas", "total": "Bütün axınlar"},
+	"az": {"funnel": "Mərhələlər", "course": "Kurs", "qualification": "İxtisas", "total": "Bütün axınlar"},
 	"ru": {"funnel": "Воронка", "course": "Курс", "qualification": "Квалификация", "total": "Все наборы"},
 }
 

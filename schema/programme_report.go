@@ -8,12 +8,6 @@ import (
 	"github.com/konullu/konullu"
 )
 
-// Global id kinds of the training feature, named here for the report's rows.
-const (
-	kindCourseRef        = "Course"
-	kindQualificationRef = "Qualification"
-)
-
 // ProgrammeReport resolves Query.programmeReport.
 func (r *root) ProgrammeReport(ctx context.Context, args struct {
 	From, To dateTime
@@ -74,14 +68,14 @@ func (x *programmeReportResolver) ByCohort() []*funnelResolver {
 func (x *programmeReportResolver) CourseCompletion() []*courseCompletionResolver {
 	out := make([]*courseCompletionResolver, len(x.rep.Courses))
 	for i := range x.rep.Courses {
-		out[i] = &courseCompletionResolver{x.rep.Courses[i]}
+		out[i] = &courseCompletionResolver{x.s, x.rep.Courses[i]}
 	}
 	return out
 }
 func (x *programmeReportResolver) ExpiringQualifications() []*expiringQualificationResolver {
 	out := make([]*expiringQualificationResolver, len(x.rep.Expiring))
 	for i := range x.rep.Expiring {
-		out[i] = &expiringQualificationResolver{x.rep.Expiring[i]}
+		out[i] = &expiringQualificationResolver{x.s, x.rep.Expiring[i]}
 	}
 	return out
 }
@@ -130,20 +124,34 @@ func (x *daysSummaryResolver) P75() float64    { return x.d.P75 }
 func (x *daysSummaryResolver) P90() float64    { return x.d.P90 }
 
 // courseCompletionResolver resolves CourseCompletionRow.
-type courseCompletionResolver struct{ c konullu.CourseCompletion }
+type courseCompletionResolver struct {
+	s scope
+	c konullu.CourseCompletion
+}
+
+func (x *courseCompletionResolver) Course(ctx context.Context) (*courseResolver, error) {
+	return (&heldResolver{x.s, &konullu.HeldQualification{CourseID: x.c.CourseID}}).Course(ctx)
+}
 
 func (x *courseCompletionResolver) CourseId() graphql.ID {
-	return globalID(kindCourseRef, x.c.CourseID)
+	return globalID(kindCourse, x.c.CourseID)
 }
 func (x *courseCompletionResolver) Name() string     { return x.c.Name }
 func (x *courseCompletionResolver) Enrolled() int32  { return int32(x.c.Enrolled) }
 func (x *courseCompletionResolver) Completed() int32 { return int32(x.c.Completed) }
 
 // expiringQualificationResolver resolves ExpiringQualificationRow.
-type expiringQualificationResolver struct{ q konullu.ExpiringQualification }
+type expiringQualificationResolver struct {
+	s scope
+	q konullu.ExpiringQualification
+}
+
+func (x *expiringQualificationResolver) Qualification(ctx context.Context) (*qualificationResolver, error) {
+	return (&heldResolver{x.s, &konullu.HeldQualification{QualificationID: x.q.QualificationID}}).Qualification(ctx)
+}
 
 func (x *expiringQualificationResolver) QualificationId() graphql.ID {
-	return globalID(kindQualificationRef, x.q.QualificationID)
+	return globalID(kindQualification, x.q.QualificationID)
 }
 func (x *expiringQualificationResolver) Name() string                { return x.q.Name }
 func (x *expiringQualificationResolver) Valid() int32                { return int32(x.q.Valid) }
