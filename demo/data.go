@@ -51,7 +51,7 @@ var positions = []position{
 		description: "Helps foreign visitors in English (and Russian where needed) through their applications."},
 	{name: "Elderly and disabled assistance", basic: true,
 		description: "Accompanies elderly and disabled citizens from the door to the desk and back."},
-	{name: "E-services helper", minimumAge: 18, skills: []string{"ASAN School basic course"},
+	{name: "E-services helper", minimumAge: 18,
 		description: "Shows citizens how to use the e-services terminals and the mygov portal; handles personal data, so adults only."},
 }
 

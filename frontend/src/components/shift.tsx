@@ -5,6 +5,7 @@ import { formatDay, formatShortDay, formatTimeRange, zoneLabel } from '../lib/fo
 import { fillOf, freePlaces, type Fill } from '../lib/shifts';
 import { Badge, FillBar, type Tone } from './ui';
 import { Icon } from './icons';
+import { qualificationName } from '../api/errors';
 
 /** Shows the zone's name only when it differs from the viewer's own. */
 function useZoneNote(instant: string, timeZone: string): string | null {
@@ -108,4 +109,13 @@ export function KindBadge({ shift }: { shift: { kind?: string | null } }) {
   const { t } = useI18n();
   if (shift.kind !== 'TRAINING') return null;
   return <Badge tone="info">{t('shift.training')}</Badge>;
+}
+
+/** The qualifications a shift's position requires, in the reader's language; nothing when none. */
+export function Requirements({ position }: { position: { requiredQualifications?: { name: string; names: { az?: string | null; en?: string | null; ru?: string | null } }[] | null } }) {
+  const { t, lang } = useI18n();
+  const qs = position.requiredQualifications ?? [];
+  if (qs.length === 0) return null;
+  const names = qs.map((q) => qualificationName({ name: q.name, az: q.names.az, en: q.names.en, ru: q.names.ru }, lang)).join(', ');
+  return <p className="shift-card-meta muted">{t('shift.qualifications', { names })}</p>;
 }

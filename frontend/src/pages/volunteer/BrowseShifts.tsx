@@ -7,7 +7,7 @@ import { BrowseShiftsDocument, CatalogDocument, type MyPlaceFragment, type Shift
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
-import { CentreLine, KindBadge, Places, ShiftTime } from '../../components/shift';
+import { CentreLine, KindBadge, Places, Requirements, ShiftTime } from '../../components/shift';
 import { addDays, isPlainDate, plainDateIn, startOfDayIn, todayIn } from '../../lib/time';
 import { formatDay, formatPlainDate } from '../../lib/format';
 import { myPlace } from '../../lib/shifts';
@@ -198,6 +198,7 @@ function ShiftItem({ shift: s, onChange }: { shift: Node; onChange: (place: MyPl
         <p className="shift-card-meta">
           <CentreLine centre={s.centre} />
         </p>
+        <Requirements position={s.position} />
         <Places shift={s} forVolunteer />
       </div>
       <div className="shift-card-action">

@@ -141,11 +141,12 @@ export default function Profile() {
                           return (
                             <li key={h.qualification.id}>
                               <span className="strong">{qualificationName({ name: h.qualification.name, ...h.qualification.names }, lang)}</span>{' '}
-                              <Badge tone={expired ? 'danger' : h.expiresAt ? 'info' : 'neutral'}>
+                              <span className={expired ? 'text-danger' : 'muted'}>
+                                ·{' '}
                                 {h.expiresAt
                                   ? t(expired ? 'profile.expired' : 'profile.validUntil', { date: formatDay(h.expiresAt, locale, 'Asia/Baku', true) })
                                   : t('profile.noExpiry')}
-                              </Badge>
+                              </span>
                             </li>
                           );
                         })}
