@@ -33,6 +33,9 @@ type Error struct {
 	Field   string
 	// RetryAfter, for RATE_LIMITED and UNAVAILABLE, is when trying again may succeed.
 	RetryAfter time.Duration
+	// Extensions are further facts a client can act on (the qualifications
+	// a signup lacks, say), rendered beside the code.
+	Extensions map[string]any
 }
 
 func (e *Error) Error() string {

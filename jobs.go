@@ -23,7 +23,8 @@ const (
 )
 
 // JobNames lists every job.
-var JobNames = []string{JobReminders, JobNoShows, JobHourTally, JobDigest, JobReindex, JobRosterProposals, JobPlaceOffers}
+var JobNames = []string{JobReminders, JobNoShows, JobHourTally, JobDigest, JobReindex, JobRosterProposals, JobPlaceOffers,
+	JobQualificationExpiry}
 
 // JobRunStatus is the outcome of a job run.
 type JobRunStatus string

@@ -61,19 +61,21 @@ const DefaultTimezone = "Asia/Baku"
 
 // Volunteer is the profile of a person who takes shifts.
 type Volunteer struct {
-	ID           int64
-	UserID       int64
-	FullName     string
-	Email        string
-	Phone        string
-	City         string
-	BirthDate    time.Time // a date at 00:00 UTC
-	Skills       []string
-	Languages    []string
-	Timezone     string
-	Status       VolunteerStatus
-	TotalMinutes int
-	CreatedAt    time.Time
+	ID        int64
+	UserID    int64
+	FullName  string
+	Email     string
+	Phone     string
+	City      string
+	BirthDate time.Time // a date at 00:00 UTC
+	Skills    []string  // the names of the qualifications held (kept in step by the store)
+	// QualificationExpiry is when each held qualification that expires does (by name).
+	QualificationExpiry map[string]time.Time
+	Languages           []string
+	Timezone            string
+	Status              VolunteerStatus
+	TotalMinutes        int
+	CreatedAt           time.Time
 }
 
 // Centre is a public-service centre where shifts happen.
@@ -94,8 +96,8 @@ type Position struct {
 	ID             int64
 	Name           string
 	Description    string
-	RequiredSkills []string
-	MinimumAge     int // 0: none
+	RequiredSkills []string // the names of the required qualifications (kept in step by the store)
+	MinimumAge     int      // 0: none
 }
 
 // ShiftStatus is the life cycle of a shift.
@@ -122,6 +124,8 @@ type Shift struct {
 	CancelReason   string
 	CreatedAt      time.Time
 	SeriesID       int64 // the weekly series the shift was created in (its first shift's id); 0 for a single shift
+	Kind           ShiftKind
+	CourseID       int64 // a TRAINING shift's course; 0: none
 }
 
 // Duration is the length of the shift.

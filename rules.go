@@ -71,8 +71,8 @@ func (r Rules) CheckSignup(q SignupRequest) error {
 	default:
 		return Errorf(EREQUIREMENT, "the volunteer is not active")
 	}
-	if missing := MissingSkills(p.RequiredSkills, v.Skills); len(missing) > 0 {
-		return Errorf(EREQUIREMENT, "the position needs the skills: %s", strings.Join(missing, ", "))
+	if unmet, expiring := UnmetQualifications(p.RequiredSkills, v, s.EndsAt); len(unmet) > 0 {
+		return qualificationError(unmet, expiring)
 	}
 	if !MeetsMinimumAge(v.BirthDate, s.StartsAt, q.Location, p.MinimumAge) {
 		if v.BirthDate.IsZero() {

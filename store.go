@@ -105,7 +105,9 @@ type NewShifts struct {
 	Periods    []Period
 	Capacity   int
 	Publish    bool
-	Series     bool // a weekly series: the shifts are changed or cancelled together (SeriesStore)
+	Series     bool      // a weekly series: the shifts are changed or cancelled together (SeriesStore)
+	Kind       ShiftKind // "": SERVICE
+	CourseID   int64     // TRAINING sessions of a course
 }
 
 // ShiftFilter selects shifts that start in [From, To), ordered by start then id.

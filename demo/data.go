@@ -47,11 +47,11 @@ var positions = []position{
 		description: "Greets citizens at the entrance, finds out what they need and sends them to the right desk."},
 	{name: "Queue assistant", basic: true,
 		description: "Helps citizens take a ticket at the kiosk and keeps the waiting hall calm and informed."},
-	{name: "Language support", skills: []string{"english"},
+	{name: "Language support", skills: []string{"English B2"},
 		description: "Helps foreign visitors in English (and Russian where needed) through their applications."},
 	{name: "Elderly and disabled assistance", basic: true,
 		description: "Accompanies elderly and disabled citizens from the door to the desk and back."},
-	{name: "E-services helper", minimumAge: 18,
+	{name: "E-services helper", minimumAge: 18, skills: []string{"ASAN School basic course"},
 		description: "Shows citizens how to use the e-services terminals and the mygov portal; handles personal data, so adults only."},
 }
 

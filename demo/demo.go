@@ -119,12 +119,14 @@ func Seed(ctx context.Context, st konullu.Store, opts Options) (Result, error) {
 		loc:  baku,
 	}
 	for _, step := range []func(context.Context) error{
+		s.createQualifications,
 		s.createPositions,
 		s.createCentres,
 		s.createAccounts,
 		s.createVolunteers,
 		s.createShifts,
 		s.fillShifts,
+		s.createCourse,
 	} {
 		if err := step(ctx); err != nil {
 			return s.res, fmt.Errorf("demo: %w", err)
@@ -237,7 +239,7 @@ func (s *seeder) createAccounts(ctx context.Context) error {
 			"youth-programme staff: reports across all centres"},
 		{konullu.RoleVolunteer, konullu.NewAccount{Email: "volunteer@" + Domain, FullName: "Aysel Məmmədova",
 			BirthDate: s.birthDate(21), City: home.City, Phone: "+994 50 555 01 03",
-			Skills: []string{"english", "first aid"}, Languages: []string{"az", "en", "ru"}},
+			Skills: []string{"English B2", "First aid", "ASAN School basic course"}, Languages: []string{"az", "en", "ru"}},
 			"volunteer with shifts at " + home.Name},
 	}
 	for _, a := range accounts {
@@ -379,7 +381,7 @@ func (s *seeder) newVolunteer(i int, cities []string) konullu.NewAccount {
 	if r.IntN(100) < 55 {
 		langs = append(langs, "en")
 		if r.IntN(100) < 70 {
-			skills = append(skills, "english")
+			skills = append(skills, "English B2")
 		}
 	}
 	if r.IntN(100) < 45 {
@@ -388,7 +390,7 @@ func (s *seeder) newVolunteer(i int, cities []string) konullu.NewAccount {
 	for _, sk := range []struct {
 		name    string
 		percent int
-	}{{"e-services", 30}, {"first aid", 15}, {"customer service", 20}, {"sign language", 3}} {
+	}{{"ASAN School basic course", 60}, {"e-services", 30}, {"First aid", 15}, {"customer service", 20}, {"sign language", 3}} {
 		if r.IntN(100) < sk.percent {
 			skills = append(skills, sk.name)
 		}

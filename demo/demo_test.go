@@ -121,12 +121,25 @@ func TestSeed(t *testing.T) {
 		type slot struct{ vol, shift int64 }
 		var active []slot
 		shiftOf := map[int64]*konullu.Shift{}
+		training := 0
+		defer func() {
+			if training != 2 {
+				t.Errorf("%d training sessions, want the course's two", training)
+			}
+		}()
 		for _, s := range shifts {
 			shiftOf[s.ID] = s
+			if s.Kind == konullu.ShiftTraining {
+				training++
+			}
 			if s.Status != konullu.ShiftPublished {
 				t.Errorf("shift %d is %s", s.ID, s.Status)
 			}
-			if s.Capacity < 2 || s.Capacity > 6 {
+			if s.Kind == konullu.ShiftTraining {
+				if s.CourseID == 0 || s.Capacity != 20 {
+					t.Errorf("training session %d: course %d, capacity %d", s.ID, s.CourseID, s.Capacity)
+				}
+			} else if s.Capacity < 2 || s.Capacity > 6 {
 				t.Errorf("shift %d has capacity %d", s.ID, s.Capacity)
 			}
 			held, waiting := 0, 0

@@ -21,5 +21,6 @@ func (s *Scheduler) reminders() Job {
 
 // definitions lists the jobs in the order runs are shown.
 func (s *Scheduler) definitions() []Job {
-	return []Job{s.reminders(), s.noShows(), s.hourTally(), s.digest(), s.reindex(), s.rosterProposals(), s.placeOffers()}
+	return []Job{s.reminders(), s.noShows(), s.hourTally(), s.digest(), s.reindex(), s.rosterProposals(), s.placeOffers(),
+		s.qualificationExpiry()}
 }

@@ -92,6 +92,8 @@ var DefaultSchedules = map[string]string{
 	konullu.JobRosterProposals: "0 3 * * *",
 	// Offers expire at the withdrawal cut-off: the minute it comes.
 	konullu.JobPlaceOffers: "* * * * *",
+	// 09:00 in Baku: volunteers are warned 30 days before a qualification expires.
+	konullu.JobQualificationExpiry: "0 5 * * *",
 }
 
 // Config holds a scheduler's dependencies.

@@ -281,6 +281,9 @@ type payload struct {
 	Message        string  `json:"message"`
 	Centre         string  `json:"centre"`
 	SeriesShifts   int     `json:"seriesShifts"`
+	// A qualification's names per language and its expiry (RFC 3339).
+	Names     map[string]string `json:"names"`
+	ExpiresAt string            `json:"expiresAt"`
 }
 
 type shift struct {
@@ -338,6 +341,17 @@ func Render(m *konullu.OutboxMessage) (Message, error) {
 		"{proposals}", strconv.Itoa(p.Proposals),
 		"{name}", p.Name,
 		"{seriesShifts}", strconv.Itoa(p.SeriesShifts),
+	}
+	if m.Kind == konullu.NotifyQualificationExpiring {
+		name := p.Names[string(lang)]
+		if name == "" {
+			name = p.Name
+		}
+		expires := p.ExpiresAt
+		if t, err := time.Parse(time.RFC3339, p.ExpiresAt); err == nil {
+			expires = c.when(t, konullu.DefaultTimezone)
+		}
+		vars = append(vars, "{qualification}", name, "{expires}", expires)
 	}
 	if s := m.Shift; s != nil {
 		vars = append(vars, "{position}", s.PositionName, "{centre}", s.CentreName, "{when}", c.when(s.StartsAt, s.CentreTimezone))

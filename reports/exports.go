@@ -29,14 +29,17 @@ type table struct {
 	// rows calls emit for each row as the store reads it; the slice is
 	// reused between calls.
 	rows func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error
+	// firstNumber, when above 0, is the first of the columns (to the end)
+	// that hold numbers; otherwise they are known by their header.
+	firstNumber int
 }
 
 var participationTable = table{
 	name: "participation",
 	header: []string{"assignment_id", "date", "start", "end", "timezone", "centre", "position", "volunteer_id",
-		"volunteer", "age", "age_band", "status", "credited_minutes", "credited_hours", "presence"},
+		"volunteer", "age", "age_band", "status", "credited_minutes", "credited_hours", "presence", "shift_kind"},
 	rows: func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error {
-		row := make([]string, 15)
+		row := make([]string, 16)
 		zones := map[string]*time.Location{} // LoadLocation parses the zone each time
 		return st.ExportParticipation(ctx, q, func(r *konullu.ParticipationRecord) error {
 			loc, ok := zones[r.CentreTimezone]
@@ -64,6 +67,7 @@ var participationTable = table{
 			row[12] = strconv.Itoa(r.CreditedMinutes)
 			row[13] = hours(r.CreditedMinutes)
 			row[14] = string(r.Presence) // KIOSK, COORDINATOR, SELF, RECORDED or empty
+			row[15] = string(r.Kind)     // SERVICE or TRAINING
 			return emit(row)
 		})
 	},
@@ -72,9 +76,9 @@ var participationTable = table{
 var volunteerHoursTable = table{
 	name: "volunteer-hours",
 	header: []string{"volunteer_id", "volunteer", "age", "age_band", "hours", "minutes", "assignments", "attended",
-		"no_shows", "centres", "first_shift", "last_shift", "attended_proven_at_centre"},
+		"no_shows", "centres", "first_shift", "last_shift", "attended_proven_at_centre", "training_hours", "training_minutes"},
 	rows: func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error {
-		row := make([]string, 13)
+		row := make([]string, 15)
 		return st.ExportVolunteerHours(ctx, q, func(h *konullu.VolunteerHours) error {
 			row[0] = strconv.FormatInt(h.VolunteerID, 10)
 			row[1] = h.FullName
@@ -89,6 +93,8 @@ var volunteerHoursTable = table{
 			row[10] = localDate(h.FirstActivity, q.Location)
 			row[11] = localDate(h.LastActivity, q.Location)
 			row[12] = strconv.Itoa(h.Proven) // presence proven by kiosk or coordinator
+			row[13] = hours(h.TrainingMinutes)
+			row[14] = strconv.Itoa(h.TrainingMinutes)
 			return emit(row)
 		})
 	},
@@ -179,9 +185,13 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 	defer f.Close()
 	numeric := map[int]bool{}
 	for i, h := range t.header {
+		if t.firstNumber > 0 {
+			numeric[i] = i >= t.firstNumber
+			continue
+		}
 		switch h {
 		case "assignment_id", "volunteer_id", "age", "credited_minutes", "credited_hours", "hours", "minutes",
-			"assignments", "attended", "no_shows", "centres":
+			"assignments", "attended", "no_shows", "centres", "training_hours", "training_minutes":
 			numeric[i] = true
 		}
 	}
@@ -256,15 +266,19 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 // Exports serves GET /reports/{file}: participation.csv, participation.xlsx,
 // volunteer-hours.csv and volunteer-hours.xlsx, with the parameters from,
 // to (YYYY-MM-DD, inclusive) and centreId, and the rights of
-// participationReport: staff and admins, or a coordinator for their centres.
+// participationReport: staff and admins, or a coordinator for their
+// centres; and programme-funnel.csv and .xlsx, with from, to, cohortId and
+// lang (az, en or ru: the headings' language) and the rights of
+// programmeReport.
 func Exports(d Deps) http.Handler {
 	d = d.withDefaults()
 	files := map[string]struct {
-		t    table
-		xlsx bool
+		t               table
+		xlsx, programme bool
 	}{
-		"participation.csv": {participationTable, false}, "participation.xlsx": {participationTable, true},
-		"volunteer-hours.csv": {volunteerHoursTable, false}, "volunteer-hours.xlsx": {volunteerHoursTable, true},
+		"participation.csv": {participationTable, false, false}, "participation.xlsx": {participationTable, true, false},
+		"volunteer-hours.csv": {volunteerHoursTable, false, false}, "volunteer-hours.xlsx": {volunteerHoursTable, true, false},
+		"programme-funnel.csv": {table{}, false, true}, "programme-funnel.xlsx": {table{}, true, true},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		file, ok := files[r.PathValue("file")]
@@ -277,8 +291,17 @@ func Exports(d Deps) http.Handler {
 			d.fail(w, r, err)
 			return
 		}
-		q, err := d.reportQuery(r, v)
-		if err != nil {
+		var q konullu.ReportQuery
+		if file.programme {
+			// The programme's funnel is computed first (a few rows), then written.
+			var rep *konullu.ProgrammeReport
+			var lang konullu.Language
+			if rep, q, lang, err = d.programmeReport(r, v); err != nil {
+				d.fail(w, r, err)
+				return
+			}
+			file.t = programmeTable(rep, lang)
+		} else if q, err = d.reportQuery(r, v); err != nil {
 			d.fail(w, r, err)
 			return
 		}

@@ -403,6 +403,8 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 			}
 		case kindHourCorrection, kindRecommendationLetter:
 			r.mentoringSnapshots(ctx, snap, kind, ids)
+		case kindQualification, kindCourse:
+			r.qualificationSnapshots(ctx, snap, kind, ids)
 		case kindVolunteer:
 			m, err := r.store.VolunteersByIDs(ctx, ids)
 			snap.failed(err)

@@ -16,10 +16,22 @@ type availabilityDeps struct {
 
 // freeVolunteers asks the index, or the database when there is none.
 func (r *root) freeVolunteers(ctx context.Context, q konullu.FreeQuery) ([]int64, error) {
+	var ids []int64
+	var err error
 	if r.index != nil {
-		return r.index.FreeVolunteers(ctx, q)
+		ids, err = r.index.FreeVolunteers(ctx, q)
+	} else {
+		ids, err = r.store.FreeVolunteersSQL(ctx, q)
 	}
-	return r.store.FreeVolunteersSQL(ctx, q)
+	if err != nil || len(q.Skills) == 0 {
+		return ids, err
+	}
+	// The index knows who holds the qualifications (skills), not until
+	// when: those whose one expires before the shift ends are left out.
+	if qs, ok := r.store.(konullu.QualificationStore); ok {
+		return qs.QualifiedVolunteers(ctx, ids, q.Skills, q.End)
+	}
+	return ids, nil
 }
 
 // availabilityResolver resolves Availability.

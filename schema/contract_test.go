@@ -55,6 +55,8 @@ func TestContract(t *testing.T) {
 		"suspendUser", "reactivateUser", "revokeRole")
 	// At the centre, live: place swaps, messages, attendance confirmation (swaps.graphql).
 	wantQuery = append(wantQuery, "placeOffers")
+	// The youth programme's report (programme_report.graphql).
+	wantQuery = append(wantQuery, "programmeReport")
 	wantMutation = append(wantMutation, "offerPlace", "withdrawOffer", "takePlace", "messageVolunteers", "confirmAttendance")
 	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
 	wantQuery = append(wantQuery, "kioskCode")
@@ -68,6 +70,9 @@ func TestContract(t *testing.T) {
 	// The youth programme's intake (programme_intake.graphql).
 	wantQuery = append(wantQuery, "cohorts", "cohort", "applications", "applicationConnection")
 	wantMutation = append(wantMutation, "createCohort", "submitApplication", "scheduleInterview", "decideApplication")
+	// Training and qualifications (qualifications.graphql).
+	wantQuery = append(wantQuery, "qualifications", "courses")
+	wantMutation = append(wantMutation, "createQualification", "grantQualification", "setPositionQualifications", "createCourse", "markCoursePassed")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

@@ -38,6 +38,11 @@ func fromDomain(e *konullu.Error) responseError {
 	if e.Field != "" {
 		out.Extensions["field"] = e.Field
 	}
+	for k, v := range e.Extensions {
+		if _, taken := out.Extensions[k]; !taken {
+			out.Extensions[k] = v
+		}
+	}
 	if e.RetryAfter > 0 {
 		out.Extensions["retryAfter"] = retrySeconds(e.RetryAfter) // seconds, as in the Retry-After header
 	}
@@ -67,6 +72,7 @@ func (h *handler) convertErrors(ctx context.Context, in []*gqlerrors.QueryError,
 				re = fromDomain(ue)
 			} else if errors.As(qe.ResolverError, &de) && de.Code != konullu.EINTERNAL {
 				re = fromDomain(de)
+				h.root.nameQualifications(ctx, re.Extensions)
 			} else {
 				h.logInternal(ctx, qe.ResolverError, qe.Path)
 				re = codeOnly(konullu.EINTERNAL, internalMessage)

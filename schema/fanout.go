@@ -83,6 +83,15 @@ type rights struct {
 	v     *konullu.Viewer
 	class string          // roles and coordinated centres
 	rep   *konullu.Viewer // the class's rights, held by nobody
+
+	// What the routing asks of every member at every event, read from v
+	// once (5,000 members, 5,000 viewers to walk through otherwise).
+	signedIn, admin, coordinator bool
+}
+
+// manages is v.CanManageCentre(centreID).
+func (rt *rights) manages(centreID int64) bool {
+	return rt.admin || rt.coordinator && slices.Contains(rt.rep.CentreIDs, centreID)
 }
 
 // noPerson is the user id of a class's viewer: signed in, nobody in particular.
@@ -107,7 +116,8 @@ func newRights(v *konullu.Viewer) *rights {
 		b.WriteString(strconv.FormatInt(c, 10))
 	}
 	rep := &konullu.Viewer{UserID: noPerson, Roles: slices.Clone(v.Roles), CentreIDs: centres}
-	return &rights{v: v, class: b.String(), rep: rep}
+	return &rights{v: v, class: b.String(), rep: rep, signedIn: v.Authenticated(), admin: v.IsAdmin(),
+		coordinator: v.Has(konullu.RoleCoordinator)}
 }
 
 // selfProbe notes the volunteers a shared answer hid something of: a member
@@ -124,6 +134,13 @@ func (p *selfProbe) hide(volunteerID int64) {
 		p.hidden = map[int64]bool{}
 	}
 	p.hidden[volunteerID] = true
+}
+
+// hidesAny tells whether the answer hid anything of anyone.
+func (p *selfProbe) hidesAny() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.hidden) > 0
 }
 
 func (p *selfProbe) hides(volunteerID int64) bool {
@@ -178,6 +195,25 @@ type liveSub struct {
 	centreID int64           // centreActivity
 	userID   int64           // myNotifications
 	ended    atomic.Bool
+
+	// The key of the answer group, for the rights it was made for (used by
+	// the routing goroutine only).
+	gk    string
+	gkFor *rights
+}
+
+// groupKey is the key of the subscription's answer group under rights rt:
+// equal keys, one answer.
+func (s *liveSub) groupKey(rt *rights) string {
+	if s.gkFor != rt {
+		if s.q.shareable {
+			s.gk = s.q.key + "\x00" + rt.class
+		} else {
+			s.gk = "\x01" + s.conn.connID + "\x00" + s.id
+		}
+		s.gkFor = rt
+	}
+	return s.gk
 }
 
 func newLiveSub(c *liveConn, id string) *liveSub {
@@ -186,19 +222,15 @@ func newLiveSub(c *liveConn, id string) *liveSub {
 	return &liveSub{conn: c, id: id, head: append(head, `,"payload":`...)}
 }
 
-// next frames a payload as this subscription's next message.
-func (s *liveSub) next(payload []byte) []byte {
-	b := make([]byte, 0, len(s.head)+len(payload)+1)
-	b = append(append(b, s.head...), payload...)
-	return append(b, '}')
-}
-
 // Limits of the fan-out.
 const (
 	maxWaitingEvents  = 16_384           // events heard and not yet routed; beyond, events are dropped
 	liveAnswerTimeout = 30 * time.Second // to resolve one answer
 	liveParallel      = 8                // answers to one event resolved at once
 	liveRecheckWait   = 5 * time.Second  // to read a changed account's sessions again
+	// liveHoldWrites: the longest the routing holds writers back while
+	// events keep coming (hub.holdWriter).
+	liveHoldWrites = 50 * time.Millisecond
 )
 
 // hub routes events to the subscriptions of this instance.
@@ -219,12 +251,18 @@ type hub struct {
 	routing bool // route runs
 	dropped atomic.Int64
 
+	// Connections the routing queued messages for, whose writers start
+	// when no event is waiting or the oldest has been held liveHoldWrites.
+	wmu       sync.Mutex
+	held      []*liveConn
+	heldSince time.Time
+
 	stats liveStats
 }
 
 // liveStats count the work of the fan-out (LiveStats).
 type liveStats struct {
-	events, answers, shared, delivered, cutOff atomic.Int64
+	events, answers, shared, delivered, cutOff, writes atomic.Int64
 }
 
 // LiveStats are counts of the live fan-out of one instance since it started.
@@ -234,6 +272,7 @@ type LiveStats struct {
 	Shared    int64 // of which shared by a rights class
 	Delivered int64 // next messages queued to subscribers
 	CutOff    int64 // connections closed for falling too far behind
+	Writes    int64 // writes of queued messages to the network (a batch is one)
 }
 
 // LiveStats returns the counts of the fan-out; zero without subscriptions.
@@ -243,7 +282,7 @@ func (h *handler) LiveStats() LiveStats {
 	}
 	s := &h.root.hub.stats
 	return LiveStats{Events: s.events.Load(), Answers: s.answers.Load(), Shared: s.shared.Load(),
-		Delivered: s.delivered.Load(), CutOff: s.cutOff.Load()}
+		Delivered: s.delivered.Load(), CutOff: s.cutOff.Load(), Writes: s.writes.Load()}
 }
 
 func newHub(counter LiveConnCounter) *hub {
@@ -313,9 +352,14 @@ func (h *hub) route() {
 	for {
 		h.qmu.Lock()
 		if len(h.queue) == 0 {
-			h.queue, h.routing = nil, false
 			h.qmu.Unlock()
-			return
+			h.startWriters()
+			h.qmu.Lock()
+			if len(h.queue) == 0 {
+				h.queue, h.routing = nil, false
+				h.qmu.Unlock()
+				return
+			}
 		}
 		e := h.queue[0]
 		h.queue[0] = konullu.Event{}
@@ -329,6 +373,37 @@ func (h *hub) route() {
 		case e.Notification != nil:
 			h.routeNote(e.Notification)
 		}
+		h.wmu.Lock()
+		due := len(h.held) > 0 && time.Since(h.heldSince) >= liveHoldWrites
+		h.wmu.Unlock()
+		if due {
+			h.startWriters()
+		}
+	}
+}
+
+// holdWriter notes a connection the routing queued messages for: its
+// writer starts at the next startWriters. While events keep coming (a
+// storm), each connection's messages then go out in one write instead of
+// one write per event, and the writers do not compete with the routing for
+// the processor.
+func (h *hub) holdWriter(c *liveConn) {
+	h.wmu.Lock()
+	defer h.wmu.Unlock()
+	if len(h.held) == 0 {
+		h.heldSince = time.Now()
+	}
+	h.held = append(h.held, c)
+}
+
+// startWriters starts the writers of the held connections.
+func (h *hub) startWriters() {
+	h.wmu.Lock()
+	held := h.held
+	h.held = nil
+	h.wmu.Unlock()
+	for _, c := range held {
+		c.startHeld()
 	}
 }
 
@@ -384,20 +459,17 @@ func (h *hub) routeCentre(e *konullu.CentreEvent) {
 	var order []*answerGroup
 	for _, s := range subs {
 		rt := s.conn.rights.Load()
-		if !rt.v.Authenticated() {
+		if !rt.signedIn {
 			continue // the connection is closing
 		}
 		// AUTHZ: every member, every event: a coordinator whose role was
 		// revoked hears nothing more (their rights are read again before
 		// any event published after the change, recheckUser).
-		if !rt.v.CanManageCentre(e.CentreID) {
+		if !rt.manages(e.CentreID) {
 			s.conn.finish(s, []responseError{fromDomain(konullu.ErrForbidden)})
 			continue
 		}
-		key := s.q.key + "\x00" + rt.class
-		if !s.q.shareable {
-			key = "\x01" + s.conn.connID + "\x00" + s.id
-		}
+		key := s.groupKey(rt)
 		g := groups[key]
 		if g == nil {
 			g = &answerGroup{q: s.q, rep: s}
@@ -421,8 +493,9 @@ func (h *hub) routeCentre(e *konullu.CentreEvent) {
 		payload, ok := h.h.answer(h.classContext(g), g.q, shared, d)
 		h.stats.shared.Add(1)
 		var alone []*liveSub
+		probed := d.probe.hidesAny()
 		for _, s := range g.members {
-			if d.probe.hides(s.conn.rights.Load().v.VolunteerID) {
+			if probed && d.probe.hides(s.conn.rights.Load().v.VolunteerID) {
 				alone = append(alone, s)
 			} else if ok {
 				s.conn.deliver(s, payload)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -232,8 +233,20 @@ func TestSlowSubscriberCutOff(t *testing.T) {
 	slow.pingPong()
 
 	const events = 500
+	// The events come no faster than the fast client reads them (at most 8
+	// ahead, a quarter of its queue), so that only the slow one can fall
+	// behind, however loaded the machine.
+	var fastHeard atomic.Int64
+	fastDone := make(chan struct{})
 	go func() {
-		for range events {
+		for i := range int64(events) {
+			for i-fastHeard.Load() >= 8 {
+				select {
+				case <-fastDone:
+					return
+				case <-time.After(time.Millisecond):
+				}
+			}
 			bus.PublishCentreEvent(context.Background(), konullu.CentreEvent{Kind: konullu.CentreShiftCreated, At: t0, CentreID: c.ID, ShiftID: s.ID})
 		}
 	}()
@@ -242,12 +255,13 @@ func TestSlowSubscriberCutOff(t *testing.T) {
 	heard := make(chan int)
 	go func() {
 		n := 0
-		defer func() { heard <- n }()
+		defer func() { close(fastDone); heard <- n }()
 		for range events {
 			if m, closed := fast.read(); closed != 0 || m.Type != "next" {
 				return
 			}
 			n++
+			fastHeard.Add(1)
 		}
 	}()
 	for deadline := time.Now().Add(time.Minute); liveStats(e.h).CutOff == 0; time.Sleep(10 * time.Millisecond) {

@@ -167,12 +167,13 @@ type loaders struct {
 	kiosks           *loader[[]*konullu.Kiosk]           // kiosks of a centre (presence.go)
 	mentorLinks      *loader[konullu.MentorLink]         // how the viewer stands to a volunteer as mentor or mentee (mentoring.go)
 	corrections      *loader[*konullu.HourCorrection]    // the newest hour correction of an assignment (mentoring.go)
+	lazyQuals        *lazyQualLoaders                    // qualifications.go, made on first use
 
 	store konullu.Store
 }
 
 func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
-	l := &loaders{store: st}
+	l := &loaders{store: st, lazyQuals: &lazyQualLoaders{}}
 	l.kiosks = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.Kiosk, error) {
 		ps, ok := st.(konullu.PresenceStore)
 		if !ok {
@@ -326,7 +327,19 @@ func (l *loaders) primeTies(volunteerIDs ...int64) {
 }
 
 // reset empties every cache after a mutation.
+// quals returns the request's loaders of qualifications and courses.
+func (l *loaders) quals() *qualLoaders {
+	l.lazyQuals.once.Do(func() { l.lazyQuals.l = newQualLoaders(l.store) })
+	return l.lazyQuals.l
+}
+
+type lazyQualLoaders struct {
+	once sync.Once
+	l    *qualLoaders
+}
+
 func (l *loaders) reset() {
+	l.quals().reset()
 	l.users.reset()
 	l.volunteers.reset()
 	l.contactCentres.reset()

@@ -170,6 +170,12 @@ func (r *root) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeRes
 			return nil, err
 		}
 		n = l
+	case kindQualification, kindCourse:
+		q, err := r.qualificationNode(ctx, kind, id)
+		if err != nil || q == nil {
+			return nil, err
+		}
+		n = q
 	default:
 		return nil, konullu.Invalid("id", "not a valid id")
 	}

@@ -134,6 +134,8 @@ type createShiftsInput struct {
 	RepeatWeekdays *[]int32
 	RepeatUntil    *date
 	Publish        *bool
+	Kind           *string
+	CourseID       *graphql.ID
 }
 
 // CreateShifts resolves Mutation.createShifts: one shift, or a weekly
@@ -195,7 +197,13 @@ func (r *root) CreateShifts(ctx context.Context, args struct{ Input createShifts
 	if err != nil {
 		return nil, err
 	}
+	kind, courseID, err := shiftKindInput(in.Kind, in.CourseID)
+	if err != nil {
+		return nil, err
+	}
 	list, err := r.store.CreateShifts(ctx, konullu.NewShifts{
+		Kind:       kind,
+		CourseID:   courseID,
 		CentreID:   centreID,
 		PositionID: positionID,
 		Periods:    periods,
@@ -283,4 +291,31 @@ func (r *root) CancelShift(ctx context.Context, args struct {
 	loadersFrom(ctx).reset()
 	r.publishCentreEvent(ctx, konullu.CentreEvent{Kind: konullu.CentreShiftCancelled, CentreID: s.CentreID, ShiftID: s.ID})
 	return r.shiftResolvers(ctx, []*konullu.Shift{s})[0], nil
+}
+
+// shiftKindInput reads CreateShiftsInput.kind and courseId: a course's
+// sessions are TRAINING (the kind may be left out), a TRAINING shift names
+// its course.
+func shiftKindInput(kind *string, course *graphql.ID) (konullu.ShiftKind, int64, error) {
+	var courseID int64
+	if course != nil {
+		id, err := parseID("courseId", kindCourse, *course)
+		if err != nil {
+			return "", 0, err
+		}
+		courseID = id
+	}
+	k := konullu.ShiftService
+	if kind != nil {
+		k = konullu.ShiftKind(*kind)
+	} else if courseID != 0 {
+		k = konullu.ShiftTraining
+	}
+	switch {
+	case k == konullu.ShiftTraining && courseID == 0:
+		return "", 0, konullu.Invalid("courseId", "a training session belongs to a course")
+	case k == konullu.ShiftService && courseID != 0:
+		return "", 0, konullu.Invalid("kind", "a course's sessions are TRAINING shifts")
+	}
+	return k, courseID, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -65,11 +66,44 @@ func isWebSocket(req *http.Request) bool {
 	return strings.EqualFold(req.Header.Get("Upgrade"), "websocket")
 }
 
+// noLiveBatching: each message is written on its own, and the routing
+// starts writers at once, as before batching (cork.go); for the fan-out
+// benchmark's comparison.
+var noLiveBatching atomic.Bool
+
+// liveOut is a message waiting to be written: body alone, or a next
+// message of a subscription, head (the subscription's `{"type":"next",
+// "id":…,"payload":`), body (the answer, whose bytes every member of its
+// group shares) and a closing brace.
+type liveOut struct {
+	head, body []byte
+}
+
+// bytes is the message, in buf's memory when it has to be put together
+// (the library copies it out before the next message is put together).
+func (m liveOut) bytes(buf *[]byte) []byte {
+	if m.head == nil {
+		return m.body
+	}
+	b := append(append(append((*buf)[:0], m.head...), m.body...), '}')
+	if cap(b) <= maxPooledMessage {
+		*buf = b
+	}
+	return b
+}
+
+// messageBuffers are the writers' buffers for putting messages together.
+var messageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// maxPooledMessage is the largest message buffer kept for the next message.
+const maxPooledMessage = 64 << 10
+
 // liveConn is one WebSocket connection.
 type liveConn struct {
 	root      *root
 	h         *handler
 	ws        *websocket.Conn
+	net       *corkConn       // under ws: the writer sends its batches through it
 	ctx       context.Context // ends with the connection
 	cancel    context.CancelFunc
 	requestID string
@@ -88,8 +122,9 @@ type liveConn struct {
 	// Messages waiting to be written, by a goroutine that lives while
 	// there are some: an idle connection holds no writer.
 	qmu     sync.Mutex
-	queue   [][]byte
+	queue   []liveOut
 	writing bool
+	held    bool // the writer waits for the routing to start it (hub.holdWriter)
 	gone    bool // closed, or cut off: nothing more is queued
 	slow    bool // cut off: the writer closes the connection
 }
@@ -105,7 +140,8 @@ func (h *handler) serveWebSocket(w http.ResponseWriter, req *http.Request, reque
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{})
 	rc.SetWriteDeadline(time.Time{})
-	ws, err := websocket.Accept(w, req, &websocket.AcceptOptions{
+	cw := &corkingWriter{ResponseWriter: w}
+	ws, err := websocket.Accept(cw, req, &websocket.AcceptOptions{
 		Subprotocols: []string{subprotocol},
 		// Pages of the server's own origin, and of the origins allowed to
 		// call the API from a browser (KONULLU_CORS_ORIGINS).
@@ -121,7 +157,10 @@ func (h *handler) serveWebSocket(w http.ResponseWriter, req *http.Request, reque
 		return
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(req.Context()))
-	c := &liveConn{root: h.root, h: h, ws: ws, ctx: ctx, cancel: cancel, requestID: requestID,
+	if noLiveBatching.Load() {
+		cw.conn = nil
+	}
+	c := &liveConn{root: h.root, h: h, ws: ws, net: cw.conn, ctx: ctx, cancel: cancel, requestID: requestID,
 		address: req.RemoteAddr, subs: map[string]*liveSub{},
 		connID: h.root.hub.id + "-" + strconv.FormatInt(h.root.hub.seq.Add(1), 10)}
 	c.rights.Store(newRights(&konullu.Viewer{}))
@@ -301,7 +340,7 @@ func (c *liveConn) send(m wsMessage) {
 	if err != nil {
 		return
 	}
-	c.enqueue(b)
+	c.enqueue(liveOut{body: b}, false)
 }
 
 // deliver queues a next message of a subscription.
@@ -309,15 +348,20 @@ func (c *liveConn) deliver(s *liveSub, payload []byte) {
 	if s.ended.Load() {
 		return
 	}
-	if c.enqueue(s.next(payload)) {
+	// The payload's bytes are the answer's, shared by every member.
+	if c.enqueue(liveOut{head: s.head, body: payload}, true) {
 		c.root.hub.stats.delivered.Add(1)
 	}
 }
 
 // enqueue queues a message for the writer, starting it when it is idle. A
 // client with too many messages waiting is cut off (closeTooSlow), so that
-// it holds neither memory nor anyone else up.
-func (c *liveConn) enqueue(b []byte) bool {
+// it holds neither memory nor anyone else up. The routing of events queues
+// with routed set: the writer is then started by the routing once it has
+// no event waiting (hub.startWriters), so that the messages of events heard
+// together leave together; or when half the queue's limit is waiting, or
+// something that is not an event's is.
+func (c *liveConn) enqueue(m liveOut, routed bool) bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
 	if c.gone {
@@ -331,26 +375,43 @@ func (c *liveConn) enqueue(b []byte) bool {
 		c.root.log.Warn("live connection cut off: too far behind", "waiting", c.root.live.maxQueue, "request_id", c.requestID)
 		return false
 	}
-	c.queue = append(c.queue, b)
-	if !c.writing {
+	c.queue = append(c.queue, m)
+	switch {
+	case !c.writing && routed && c.net != nil:
+		c.writing, c.held = true, true
+		c.root.hub.holdWriter(c)
+	case !c.writing:
 		c.writing = true
+		go c.write()
+	case c.held && (!routed || len(c.queue) >= c.root.live.maxQueue/2):
+		// Held long enough: a held client must never be cut off, and an
+		// answer to the client (pong, error) waits for no event.
+		c.held = false
 		go c.write()
 	}
 	return true
 }
 
-// write writes the queued messages, then ends.
+// startHeld starts the writer the routing held back, unless it started.
+func (c *liveConn) startHeld() {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.held {
+		c.held = false
+		go c.write()
+	}
+}
+
+// write writes the queued messages, then ends. It takes the whole queue at
+// a time and writes it as one batch: the library frames each message into
+// the corked connection, and one system call sends them all (cork.go).
 func (c *liveConn) write() {
 	for {
 		c.qmu.Lock()
 		if len(c.queue) == 0 || c.gone {
 			c.writing = false
 			slow := c.slow
-			if c.gone {
-				c.queue = nil
-			} else {
-				c.queue = c.queue[:0]
-			}
+			c.queue = nil // an idle connection holds no buffer either
 			c.qmu.Unlock()
 			if slow {
 				c.ws.Close(closeTooSlow, "too slow: "+strconv.Itoa(c.root.live.maxQueue)+" messages waiting; reconnect and refetch")
@@ -358,21 +419,53 @@ func (c *liveConn) write() {
 			}
 			return
 		}
-		b := c.queue[0]
-		c.queue[0] = nil
-		c.queue = c.queue[1:]
+		batch := c.queue
+		c.queue = nil
 		c.qmu.Unlock()
-		wctx, cancel := context.WithTimeout(c.ctx, liveWriteTimeout)
-		err := c.ws.Write(wctx, websocket.MessageText, b)
-		cancel()
+		err := c.writeBatch(batch)
 		if err != nil {
 			c.qmu.Lock()
 			c.gone, c.queue, c.writing = true, nil, false
 			c.qmu.Unlock()
-			c.ws.CloseNow()
+			if !errors.Is(err, net.ErrClosed) { // else closed, or closing with a code of its own
+				c.ws.CloseNow()
+			}
 			return
 		}
 	}
+}
+
+// writeBatch writes messages, as one write to the network when the
+// connection can be corked. The batch must be out within liveWriteTimeout:
+// a client that cannot take it is cut off.
+func (c *liveConn) writeBatch(batch []liveOut) error {
+	scratch := messageBuffers.Get().(*[]byte)
+	defer messageBuffers.Put(scratch)
+	if c.net == nil {
+		for _, m := range batch {
+			c.root.hub.stats.writes.Add(1)
+			wctx, cancel := context.WithTimeout(c.ctx, liveWriteTimeout)
+			err := c.ws.Write(wctx, websocket.MessageText, m.bytes(scratch))
+			cancel()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	c.root.hub.stats.writes.Add(1)
+	c.net.cork()
+	var err error
+	for _, m := range batch {
+		// Into memory: no deadline needed, and none to set up per message.
+		if err = c.ws.Write(context.Background(), websocket.MessageText, m.bytes(scratch)); err != nil {
+			break
+		}
+	}
+	if ferr := c.net.flush(liveWriteTimeout); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // sendErrors ends an operation with errors.

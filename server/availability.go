@@ -218,3 +218,8 @@ func reindex(ctx context.Context, cfg Config, db *store.DB, stdout io.Writer, lo
 		time.Since(started).Round(time.Millisecond), st.Generation, keys, float64(bytes)/(1<<20))
 	return nil
 }
+
+// QualificationsChanged reports that a volunteer's qualifications (their
+// skills, as the index knows them) changed: grantQualification and
+// markCoursePassed call it once their transaction has committed.
+func (s indexedStore) QualificationsChanged(ctx context.Context, id int64) { s.volunteer(ctx, id) }

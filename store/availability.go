@@ -449,7 +449,7 @@ func (d *DB) RankVolunteers(ctx context.Context, q konullu.RankQuery) ([]konullu
 	}
 	query := `SELECT v.id, COALESCE(m.minutes, 0) FROM volunteers v
 		LEFT JOIN (SELECT a.volunteer_id, SUM(a.credited_minutes) AS minutes FROM assignments a JOIN shifts s ON s.id = a.shift_id
-			WHERE a.status = 'COMPLETED' AND s.starts_at >= ? AND s.starts_at < ? GROUP BY a.volunteer_id) m ON m.volunteer_id = v.id
+			WHERE a.status = 'COMPLETED' AND s.kind = 'SERVICE' AND s.starts_at >= ? AND s.starts_at < ? GROUP BY a.volunteer_id) m ON m.volunteer_id = v.id
 		WHERE ` + candidates
 	args := append([]any{q.MonthFrom, q.MonthTo}, idsArg...)
 	if !q.BornOnOrBefore.IsZero() {
@@ -646,7 +646,7 @@ func (d *DB) rankWithoutMinutes(ctx context.Context, q konullu.RankQuery) ([]kon
 	city := strings.TrimSpace(q.City)
 	cond := `v.id BETWEEN ? AND ? AND CASE WHEN v.id BETWEEN ? AND ? THEN get_bit(?::bytea, (v.id - ?)::int) = 1 ELSE false END
 		AND NOT EXISTS (SELECT 1 FROM assignments a JOIN shifts s ON s.id = a.shift_id
-			WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND a.credited_minutes > 0 AND s.starts_at >= ? AND s.starts_at < ?)`
+			WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND a.credited_minutes > 0 AND s.kind = 'SERVICE' AND s.starts_at >= ? AND s.starts_at < ?)`
 	args := []any{lo, hi, lo, hi, bits, lo, q.MonthFrom, q.MonthTo}
 	if !q.BornOnOrBefore.IsZero() {
 		cond += ` AND v.birth_date <= ?`

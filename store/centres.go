@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/konullu/konullu"
@@ -67,12 +68,28 @@ func (d *DB) CentresByIDs(ctx context.Context, ids []int64) (map[int64]*konullu.
 
 // CreatePosition inserts a position and sets its ID.
 func (d *DB) CreatePosition(ctx context.Context, p *konullu.Position) error {
-	err := d.queryRow(ctx, d.db, `INSERT INTO positions (name, description, required_skills, minimum_age, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		p.Name, p.Description, listJSON(p.RequiredSkills), p.MinimumAge, d.now()).Scan(&p.ID)
-	if err != nil {
-		return fmt.Errorf("store: create position: %w", err)
-	}
-	return nil
+	// Required skills are qualifications: those named are found or
+	// created (without validity) and required.
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		err := d.queryRow(ctx, tx, `INSERT INTO positions (name, description, required_skills, minimum_age, created_at) VALUES (?, ?, '[]', ?, ?) RETURNING id`,
+			p.Name, p.Description, p.MinimumAge, d.now()).Scan(&p.ID)
+		if err != nil {
+			return fmt.Errorf("store: create position: %w", err)
+		}
+		ids, err := d.qualificationsNamed(ctx, tx, p.RequiredSkills)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := d.exec(ctx, tx, `INSERT INTO position_qualifications (position_id, qualification_id) VALUES (?, ?)`, p.ID, id); err != nil {
+				return fmt.Errorf("store: create position: %w", err)
+			}
+		}
+		if err := d.syncPositionQualifications(ctx, tx, p.ID); err != nil {
+			return err
+		}
+		return d.queryRow(ctx, tx, `SELECT required_skills FROM positions WHERE id = ?`, p.ID).Scan((*jsonList)(&p.RequiredSkills))
+	})
 }
 
 const positionColumns = `id, name, description, required_skills, minimum_age`

@@ -22,7 +22,8 @@ var _ konullu.MentoringStore = (*DB)(nil)
 const mentorLockKey = 0x6d656e746f72 // "mentor"
 
 // creditedMinutesOf is a volunteer's credited minutes, as Volunteer.totalMinutes counts them.
-const creditedMinutesOf = `COALESCE((SELECT SUM(a.credited_minutes) FROM assignments a WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED'), 0)`
+const creditedMinutesOf = `COALESCE((SELECT SUM(a.credited_minutes) FROM assignments a JOIN shifts s ON s.id = a.shift_id
+	WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND s.kind = 'SERVICE'), 0)`
 
 // AssignMentor makes m.MentorID the mentor of m.VolunteerID.
 func (d *DB) AssignMentor(ctx context.Context, m konullu.Mentorship, minMinutes int) error {
@@ -471,12 +472,26 @@ func (d *DB) AttendedCentres(ctx context.Context, volunteerID int64) ([]int64, e
 	return out, rows.Err()
 }
 
-// letterQualifications lists the qualifications a letter names. The
-// programme's qualifications (issue 15, part 2) are not kept by this
-// version of the store yet: when they are, read the volunteer's current
-// ones here and every new letter prints them.
-func (d *DB) letterQualifications(ctx context.Context, tx *sql.Tx, volunteerID int64, now time.Time) ([]string, error) {
-	return nil, nil
+// letterQualifications lists the qualifications a letter names: those the
+// volunteer holds at its issue (not expired), in the letter's language.
+func (d *DB) letterQualifications(ctx context.Context, tx *sql.Tx, volunteerID int64, now time.Time, lang konullu.Language) ([]string, error) {
+	rows, err := d.query(ctx, tx, `SELECT q.name, q.names FROM held_qualifications h JOIN qualifications q ON q.id = h.qualification_id
+		WHERE h.volunteer_id = ? AND (h.expires_at IS NULL OR h.expires_at > ?) ORDER BY q.name_key`, volunteerID, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: letter qualifications: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		q := &konullu.Qualification{}
+		var names jsonTextMap
+		if err := rows.Scan(&q.Name, &names); err != nil {
+			return nil, fmt.Errorf("store: letter qualifications: %w", err)
+		}
+		q.Names = names
+		out = append(out, q.NameIn(lang))
+	}
+	return out, rows.Err()
 }
 
 // letterFigures reads what a letter certifies: the volunteer's credited
@@ -486,7 +501,7 @@ func (d *DB) letterFigures(ctx context.Context, q queryer, volunteerID int64, lo
 	var f konullu.LetterFigures
 	var first, last nullTime
 	const from = ` FROM assignments a JOIN shifts s ON s.id = a.shift_id `
-	const attended = ` WHERE a.volunteer_id = ? AND a.status = 'COMPLETED' AND a.credited_minutes > 0`
+	const attended = ` WHERE a.volunteer_id = ? AND a.status = 'COMPLETED' AND a.credited_minutes > 0 AND s.kind = 'SERVICE'`
 	if err := d.queryRow(ctx, q, `SELECT COALESCE(SUM(a.credited_minutes), 0), COUNT(*), MIN(s.starts_at), MAX(s.starts_at)`+from+attended,
 		volunteerID).Scan(&f.Minutes, &f.Shifts, &first, &last); err != nil {
 		return f, fmt.Errorf("store: letter figures: %w", err)
@@ -555,7 +570,7 @@ func (d *DB) IssueLetter(ctx context.Context, l *konullu.RecommendationLetter) e
 		if l.LetterFigures, err = d.letterFigures(ctx, tx, l.VolunteerID, loc); err != nil {
 			return err
 		}
-		if l.Qualifications, err = d.letterQualifications(ctx, tx, l.VolunteerID, now); err != nil {
+		if l.Qualifications, err = d.letterQualifications(ctx, tx, l.VolunteerID, now, l.Language); err != nil {
 			return err
 		}
 		l.IssuedAt = now

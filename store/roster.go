@@ -176,7 +176,7 @@ func (d *DB) RosterVolunteers(ctx context.Context, ids []int64, heldFrom, heldTo
 	rows, err := d.query(ctx, d.db, `SELECT `+volunteerColumns+`, 0,
 		EXISTS (SELECT 1 FROM guardian_consents g WHERE g.volunteer_id = v.id),
 		COALESCE((SELECT SUM(a.credited_minutes) FROM assignments a JOIN shifts s ON s.id = a.shift_id
-			WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND s.starts_at >= ? AND s.starts_at < ?
+			WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND s.kind = 'SERVICE' AND s.starts_at >= ? AND s.starts_at < ?
 			AND NOT (s.starts_at >= ? AND s.starts_at < ?)), 0)
 		FROM volunteers v JOIN users u ON u.id = v.user_id WHERE u.suspended_at IS NULL AND `+cond+` ORDER BY v.id`,
 		monthFrom, monthTo, heldFrom, heldTo, arg)

@@ -13,7 +13,7 @@ import (
 
 // shiftSelect reads shifts with their counts: the places held (CONFIRMED,
 // CHECKED_IN, COMPLETED) and the waitlist.
-const shiftSelect = `SELECT s.id, s.centre_id, s.position_id, s.starts_at, s.ends_at, s.capacity, s.status, s.cancel_reason, s.created_at, s.series_id,
+const shiftSelect = `SELECT s.id, s.centre_id, s.position_id, s.starts_at, s.ends_at, s.capacity, s.status, s.cancel_reason, s.created_at, s.series_id, s.kind, COALESCE(s.course_id, 0),
 	(SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id AND a.status IN ('CONFIRMED', 'CHECKED_IN', 'COMPLETED')),
 	(SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id AND a.status = 'WAITLISTED')
 	FROM shifts s`
@@ -25,8 +25,10 @@ func scanShift(rows interface{ Scan(...any) error }) (*konullu.Shift, error) {
 	var start, end, created nullTime
 	var status string
 	var series sql.NullInt64
+	var kind string
 	err := rows.Scan(&s.ID, &s.CentreID, &s.PositionID, &start, &end, &s.Capacity, &status, &s.CancelReason, &created, &series,
-		&s.ConfirmedCount, &s.WaitlistCount)
+		&kind, &s.CourseID, &s.ConfirmedCount, &s.WaitlistCount)
+	s.Kind = konullu.ShiftKind(kind)
 	s.StartsAt, s.EndsAt, s.CreatedAt, s.Status = start.Time, end.Time, created.Time, konullu.ShiftStatus(status)
 	s.SeriesID = series.Int64
 	return s, err
@@ -68,12 +70,25 @@ func (d *DB) CreateShifts(ctx context.Context, in konullu.NewShifts) ([]*konullu
 		} else if err != nil {
 			return fmt.Errorf("store: create shifts: %w", err)
 		}
+		kind := in.Kind
+		if kind == "" {
+			kind = konullu.ShiftService
+		}
+		var course any
+		if in.CourseID != 0 {
+			if err := d.queryRow(ctx, tx, `SELECT 1 FROM courses WHERE id = ?`, in.CourseID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+				return &konullu.Error{Code: konullu.ENOTFOUND, Message: "course not found", Field: "courseId"}
+			} else if err != nil {
+				return fmt.Errorf("store: create shifts: %w", err)
+			}
+			course = in.CourseID
+		}
 		ids = ids[:0]
 		for _, p := range in.Periods {
 			var id int64
-			err := d.queryRow(ctx, tx, `INSERT INTO shifts (centre_id, position_id, starts_at, ends_at, capacity, status, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				in.CentreID, in.PositionID, p.StartsAt, p.EndsAt, in.Capacity, string(status), now, now).Scan(&id)
+			err := d.queryRow(ctx, tx, `INSERT INTO shifts (centre_id, position_id, starts_at, ends_at, capacity, status, kind, course_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				in.CentreID, in.PositionID, p.StartsAt, p.EndsAt, in.Capacity, string(status), string(kind), course, now, now).Scan(&id)
 			if err != nil {
 				return fmt.Errorf("store: create shift: %w", err)
 			}

@@ -91,7 +91,7 @@ func (d *DB) TallyHours(ctx context.Context, now time.Time, opts konullu.TallyOp
 		}
 	}
 	const credited = `SELECT a.volunteer_id, s.centre_id, s.starts_at, a.credited_minutes FROM assignments a
-		JOIN shifts s ON s.id = a.shift_id WHERE a.status = 'COMPLETED' AND a.credited_minutes > 0`
+		JOIN shifts s ON s.id = a.shift_id WHERE a.status = 'COMPLETED' AND a.credited_minutes > 0 AND s.kind = 'SERVICE'`
 	var volunteers []int64
 	if res.Full {
 		if err := d.scanCredited(ctx, t, credited); err != nil {

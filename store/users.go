@@ -41,6 +41,11 @@ func (d *DB) CreateAccount(ctx context.Context, a konullu.NewAccount) (*konullu.
 		if err != nil {
 			return fmt.Errorf("store: insert volunteer: %w", err)
 		}
+		if len(a.Skills) > 0 {
+			if err := d.setHeldByNames(ctx, tx, volID, a.Skills, now); err != nil {
+				return err
+			}
+		}
 		u = &konullu.User{ID: userID, Email: a.Email, Roles: []konullu.Role{konullu.RoleVolunteer}, VolunteerID: volID, CreatedAt: now.UTC()}
 		return nil
 	})

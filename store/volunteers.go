@@ -11,9 +11,11 @@ import (
 )
 
 // volunteerSelect reads volunteers with their email and credited minutes
-// (the sum over COMPLETED assignments: tallies are always recomputable).
+// (the sum over COMPLETED assignments of SERVICE shifts: training is
+// credited apart; tallies are always recomputable).
 const volunteerSelect = `SELECT ` + volunteerColumns + `,
-	COALESCE((SELECT SUM(a.credited_minutes) FROM assignments a WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED'), 0)
+	COALESCE((SELECT SUM(a.credited_minutes) FROM assignments a JOIN shifts s ON s.id = a.shift_id
+		WHERE a.volunteer_id = v.id AND a.status = 'COMPLETED' AND s.kind = 'SERVICE'), 0)
 	FROM volunteers v JOIN users u ON u.id = v.user_id`
 
 // volunteersByIDSelect is volunteerSelect for a list of ids: each email is
@@ -27,15 +29,17 @@ var volunteersByIDSelect = strings.Replace(strings.Replace(volunteerSelect,
 // volunteerColumns are the profile columns scanVolunteer reads before the
 // credited minutes (volunteers v JOIN users u).
 const volunteerColumns = `v.id, v.user_id, v.full_name, u.email, v.phone, v.city, v.birth_date, v.skills, v.languages,
-	v.timezone, v.status, v.created_at`
+	v.timezone, v.status, v.created_at, v.qualification_expiry`
 
 func scanVolunteer(rows interface{ Scan(...any) error }) (*konullu.Volunteer, error) {
 	v := &konullu.Volunteer{}
 	var birth, created nullTime
 	var skills, langs jsonList
 	var status string
+	var expiry expiryMap
 	err := rows.Scan(&v.ID, &v.UserID, &v.FullName, &v.Email, &v.Phone, &v.City, &birth, &skills, &langs,
-		&v.Timezone, &status, &created, &v.TotalMinutes)
+		&v.Timezone, &status, &created, &expiry, &v.TotalMinutes)
+	v.QualificationExpiry = expiry
 	v.BirthDate, v.CreatedAt, v.Status = birth.Time, created.Time, konullu.VolunteerStatus(status)
 	v.Skills, v.Languages = nonNil(skills), nonNil(langs)
 	return v, err
@@ -165,7 +169,14 @@ func (d *DB) UpdateProfile(ctx context.Context, id int64, p konullu.ProfileUpdat
 			v.City = *p.City
 		}
 		if p.Skills != nil {
-			v.Skills = *p.Skills
+			// Skills are the qualifications held: the list given is what
+			// the volunteer holds from now on.
+			if err := d.setHeldByNames(ctx, tx, id, *p.Skills, d.now()); err != nil {
+				return err
+			}
+			if v, err = d.volunteer(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		if p.Languages != nil {
 			v.Languages = *p.Languages
@@ -173,8 +184,8 @@ func (d *DB) UpdateProfile(ctx context.Context, id int64, p konullu.ProfileUpdat
 		if p.Timezone != nil {
 			v.Timezone = *p.Timezone
 		}
-		_, err = d.exec(ctx, tx, `UPDATE volunteers SET full_name = ?, phone = ?, city = ?, skills = ?, languages = ?, timezone = ? WHERE id = ?`,
-			v.FullName, v.Phone, v.City, listJSON(v.Skills), listJSON(v.Languages), v.Timezone, id)
+		_, err = d.exec(ctx, tx, `UPDATE volunteers SET full_name = ?, phone = ?, city = ?, languages = ?, timezone = ? WHERE id = ?`,
+			v.FullName, v.Phone, v.City, listJSON(v.Languages), v.Timezone, id)
 		if err != nil {
 			return fmt.Errorf("store: update profile: %w", err)
 		}

@@ -5,6 +5,7 @@
 // acceptance email opens her account with the application as her profile.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 import { freePort, gql, openBrowser, screenshotDir, shot, startServer } from './harness.mjs';
 
@@ -154,6 +155,42 @@ describe('youth programme', () => {
       assert.deepEqual(phone.errors, []);
     } finally {
       await phone.close();
+    }
+  });
+
+  it('staff see the applicant in the programme funnel on the dashboard and download it', async () => {
+    const desk = await openBrowser('desktop', { locale: 'en-GB' });
+    try {
+      const p = desk.page;
+      await p.goto(`${server.url}/login`);
+      await p.fill('input[type=email]', staff.email);
+      await p.fill('input[type=password]', staff.password);
+      await p.click('form button[type=submit]');
+      await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await p.goto(`${server.url}/reports`);
+      const card = p.locator('.funnel');
+      await card.getByRole('heading', { name: 'Youth programme' }).waitFor();
+      await card.getByLabel('Cohort').selectOption({ label: 'Qış 2027' });
+      // The applicant of the first test: applied, interviewed, accepted; no training or shift yet.
+      const row = card.locator('[data-testid=funnel-table] tbody tr').filter({ hasText: 'Qış 2027' });
+      await row.waitFor();
+      const cells = (await row.locator('td').allInnerTexts()).map((x) => parseInt(x, 10));
+      assert.deepEqual(cells, [1, 1, 1, 0, 0, 0]);
+      await card.locator('.chart canvas').first().waitFor();
+      await shot(p, shots, 'programme-desktop-02-funnel');
+      // The CSV downloads with the bearer token, in the page's language, for the chosen cohort.
+      const [download] = await Promise.all([p.waitForEvent('download'), card.getByRole('button', { name: 'Programme funnel · CSV' }).click()]);
+      assert.match(download.suggestedFilename(), /^programme-funnel_\d{8}_\d{8}\.csv$/);
+      const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+      assert.match(csv[0], /^Section,Cohort,Name,Applied,Interviewed,Accepted,Trained,First shift,Active after 90 days,/);
+      assert.match(csv[1], /^Funnel,Qış 2027,,1,1,1,0,0,0,0,/);
+      // In Azerbaijani, the same card.
+      await p.locator('.lang-switch select').selectOption('az');
+      await card.getByRole('heading', { name: 'Gənclər proqramı' }).waitFor();
+      await card.getByRole('columnheader', { name: 'İlk növbə' }).waitFor();
+      assert.deepEqual(desk.errors, []);
+    } finally {
+      await desk.close();
     }
   });
 });

@@ -36,6 +36,7 @@ const CoordinatorProgramme = lazy(() => import('./pages/coordinator/Programme'))
 const Apply = lazy(() => import('./pages/programme/Apply'));
 const Cohorts = lazy(() => import('./pages/programme/Cohorts'));
 const Applications = lazy(() => import('./pages/programme/Applications'));
+const Training = lazy(() => import('./pages/training/Training'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -123,6 +124,7 @@ const router = createBrowserRouter([
       { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },
       { path: 'coordinate/shifts/:id', element: <Guard roles={['COORDINATOR', 'ADMIN']}><ManageShift /></Guard> },
       { path: 'programme/cohorts', element: <Guard roles={['STAFF', 'ADMIN', 'COORDINATOR']}><Cohorts /></Guard> },
+      { path: 'programme/training', element: <Guard roles={['STAFF', 'ADMIN', 'COORDINATOR']}><Training /></Guard> },
       { path: 'programme/applications', element: <Guard roles={['STAFF', 'ADMIN', 'COORDINATOR']}><Applications /></Guard> },
       { path: 'reports', element: <Guard roles={['STAFF', 'ADMIN']}><Dashboard /></Guard> },
       { path: 'admin', element: <Guard roles={['ADMIN']}><Admin /></Guard> },

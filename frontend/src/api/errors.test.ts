@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorCodes, errorField, errorKey, fieldErrorKey, fromGraphQLError, isMissingFeature, toApiError } from './errors';
+import { ApiError, errorCodes, errorField, errorKey, fieldErrorKey, fromGraphQLError, isMissingFeature, qualificationName, toApiError } from './errors';
 import { fileNameOf } from '../lib/download';
 import { languages, translate, type Lang } from '../i18n';
 import type { Messages } from '../i18n/types';
@@ -14,6 +14,17 @@ describe('API errors', () => {
     const e = fromGraphQLError({ message: 'not a valid email address', extensions: { code: 'INVALID_INPUT', field: 'email' } });
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.field).toBe('email');
+  });
+
+  it('reads the qualifications a refusal names, in each language', () => {
+    const e = fromGraphQLError({
+      message: 'the position needs the qualifications: First aid',
+      extensions: { code: 'REQUIREMENT_NOT_MET', qualifications: ['First aid'], expiring: [], qualificationNames: [{ name: 'First aid', ru: 'Первая помощь' }] },
+    });
+    expect(e.qualifications?.map((q) => qualificationName(q, 'ru'))).toEqual(['Первая помощь']);
+    expect(e.qualifications?.map((q) => qualificationName(q, 'az'))).toEqual(['First aid']);
+    expect(fromGraphQLError({ extensions: { code: 'REQUIREMENT_NOT_MET', qualifications: ['English B2'] } }).qualifications).toEqual([{ name: 'English B2' }]);
+    expect(fromGraphQLError({ extensions: { code: 'REQUIREMENT_NOT_MET', missedSessions: ['U2hpZnQ6Mg'] } }).missedSessions).toEqual(['U2hpZnQ6Mg']);
   });
 
   it('treats an unknown or missing code as INTERNAL', () => {

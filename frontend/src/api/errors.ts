@@ -32,6 +32,12 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   /** For INVALID_INPUT: the input field at fault, as the server names it. */
   readonly field: string | undefined;
+  /** For REQUIREMENT_NOT_MET: the qualifications missing or expiring, with their names per language. */
+  qualifications?: QualificationName[];
+  /** The ones of them held that expire before the shift ends. */
+  expiring?: string[];
+  /** For markCoursePassed: the sessions the volunteer missed. */
+  missedSessions?: string[];
   constructor(code: ErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'ApiError';
@@ -39,6 +45,17 @@ export class ApiError extends Error {
     this.field = field;
   }
 }
+
+/** A qualification as a refusal names it: its main name and its names per language. */
+export interface QualificationName {
+  name: string;
+  az?: string;
+  en?: string;
+  ru?: string;
+}
+
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 
 /** Normalises anything thrown into an ApiError (unknown things are INTERNAL). */
 export function toApiError(e: unknown): ApiError {
@@ -49,10 +66,23 @@ export function toApiError(e: unknown): ApiError {
 }
 
 /** The error of one GraphQL response error object, as the API shapes it. */
-export function fromGraphQLError(err: { message?: unknown; extensions?: { code?: unknown; field?: unknown } }): ApiError {
+export function fromGraphQLError(err: { message?: unknown; extensions?: { code?: unknown; field?: unknown; [k: string]: unknown } }): ApiError {
   const code = isErrorCode(err.extensions?.code) ? err.extensions.code : 'INTERNAL';
   const field = typeof err.extensions?.field === 'string' ? err.extensions.field : undefined;
-  return new ApiError(code, typeof err.message === 'string' ? err.message : '', field);
+  const e = new ApiError(code, typeof err.message === 'string' ? err.message : '', field);
+  const ext = err.extensions ?? {};
+  const named = Array.isArray(ext.qualificationNames) ? (ext.qualificationNames as QualificationName[]).filter((q) => q && typeof q.name === 'string') : undefined;
+  const plain = strings(ext.qualifications);
+  if (named?.length) e.qualifications = named;
+  else if (plain?.length) e.qualifications = plain.map((name) => ({ name }));
+  e.expiring = strings(ext.expiring);
+  e.missedSessions = strings(ext.missedSessions);
+  return e;
+}
+
+/** A qualification's name in a language (its main name when it has none there). */
+export function qualificationName(q: { name: string; az?: string | null; en?: string | null; ru?: string | null }, lang: 'az' | 'en' | 'ru'): string {
+  return q[lang] || q.name;
 }
 
 /**

@@ -56,6 +56,7 @@ const groups: NavGroup[] = [
     items: [
       { to: '/programme/applications', label: 'nav.applications', icon: 'list' },
       { to: '/programme/cohorts', label: 'nav.cohorts', icon: 'users' },
+      { to: '/programme/training', label: 'nav.training', icon: 'shield' },
       { to: '/coordinate/programme', label: 'nav.programmeCoord', icon: 'check' },
     ],
   },

@@ -102,3 +102,10 @@ export function CentreLine({ centre }: { centre: ShiftCardFragment['centre'] }) 
     </span>
   );
 }
+
+/** "Training" on a course's session; nothing on a service shift. */
+export function KindBadge({ shift }: { shift: { kind?: string | null } }) {
+  const { t } = useI18n();
+  if (shift.kind !== 'TRAINING') return null;
+  return <Badge tone="info">{t('shift.training')}</Badge>;
+}

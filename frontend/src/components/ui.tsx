@@ -9,7 +9,7 @@ import {
 } from 'react';
 import { Link } from 'react-router';
 import { useI18n, type MessageKey } from '../i18n';
-import { ApiError, errorKey, type ErrorContext } from '../api/errors';
+import { ApiError, errorKey, qualificationName, type ErrorContext } from '../api/errors';
 import { Icon, type IconName } from './icons';
 
 /** A page: its title (also the document's), an optional lead and actions. */
@@ -148,8 +148,18 @@ export function Alert({
 
 /** Says what went wrong, in the chosen language. */
 export function useErrorText(): (e: ApiError, context?: ErrorContext) => string {
-  const { t } = useI18n();
-  return (e, context) => t(errorKey(e, context));
+  const { t, lang } = useI18n();
+  return (e, context) => {
+    if (e.code === 'REQUIREMENT_NOT_MET' && e.qualifications?.length) {
+      const names = e.qualifications.map((q) => qualificationName(q, lang)).join(', ');
+      const allExpiring = e.expiring?.length === e.qualifications.length;
+      return t(allExpiring ? 'error.REQUIREMENT_NOT_MET.expiring' : 'error.REQUIREMENT_NOT_MET.qualifications', { names });
+    }
+    if (e.code === 'REQUIREMENT_NOT_MET' && e.missedSessions?.length) {
+      return t('error.REQUIREMENT_NOT_MET.missedSessions', { count: e.missedSessions.length });
+    }
+    return t(errorKey(e, context));
+  };
 }
 
 export function ErrorAlert({ error, context, onRetry }: { error: ApiError; context?: ErrorContext; onRetry?: () => void }) {

@@ -8,6 +8,7 @@ import { formatHours, formatNumber, formatPercent, formatPlainDate } from '../..
 import { isPlainDate, todayIn } from '../../lib/time';
 import { downloadFile } from '../../lib/download';
 import { ApiError, isMissingFeature, toApiError } from '../../api/errors';
+import { ProgrammeFunnel } from './ProgrammeFunnel';
 
 const zone = 'Asia/Baku';
 const colors = { brand: '#0b5cad', teal: '#0f7b6c', amber: '#b45309', red: '#b42318', slate: '#64748b' };
@@ -180,6 +181,7 @@ function Report() {
           )}
         </div>
       )}
+      <ProgrammeFunnel from={from} to={to} valid={valid} />
     </>
   );
 }

@@ -7,7 +7,7 @@ import { BrowseShiftsDocument, CatalogDocument, type MyPlaceFragment, type Shift
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
-import { CentreLine, Places, ShiftTime } from '../../components/shift';
+import { CentreLine, KindBadge, Places, ShiftTime } from '../../components/shift';
 import { addDays, isPlainDate, plainDateIn, startOfDayIn, todayIn } from '../../lib/time';
 import { formatDay, formatPlainDate } from '../../lib/format';
 import { myPlace } from '../../lib/shifts';
@@ -193,7 +193,7 @@ function ShiftItem({ shift: s, onChange }: { shift: Node; onChange: (place: MyPl
           <ShiftTime shift={s} />
         </p>
         <h3 className="shift-card-title" id={`shift-${s.id}-title`}>
-          <Link to={`/shifts/${s.id}`}>{s.position.name}</Link>
+          <Link to={`/shifts/${s.id}`}>{s.position.name}</Link> <KindBadge shift={s} />
         </h3>
         <p className="shift-card-meta">
           <CentreLine centre={s.centre} />

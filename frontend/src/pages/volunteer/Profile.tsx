@@ -11,12 +11,13 @@ import { PrivacyCard } from './Privacy';
 import { SecurityCard } from './Security';
 import { CommitmentCard } from './Commitment';
 import { FormError, useApiFormErrors } from '../../components/forms';
-import { formatHours, formatPlainDate } from '../../lib/format';
+import { formatDay, formatHours, formatPlainDate } from '../../lib/format';
+import { qualificationName } from '../../api/errors';
 
 const spoken = [...languages, 'tr', 'de', 'fr', 'ar'] as const;
 
 export default function Profile() {
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const { reload } = useSession();
   const q = useQuery(MyProfileDocument, {});
   const [update, updateState] = useMutation(UpdateMyProfileDocument);
@@ -131,14 +132,40 @@ export default function Profile() {
               )}
               {v && (
                 <div>
-                  <dt>{t('profile.skills')}</dt>
-                  <dd>{v.skills.length > 0 ? v.skills.join(', ') : <span className="muted">{t('profile.noSkills')}</span>}</dd>
+                  <dt>{t('profile.qualifications')}</dt>
+                  <dd>
+                    {v.qualifications.length > 0 ? (
+                      <ul className="plain-list" data-testid="qualifications">
+                        {v.qualifications.map((h) => {
+                          const expired = h.expiresAt != null && new Date(h.expiresAt).getTime() < Date.now();
+                          return (
+                            <li key={h.qualification.id}>
+                              <span className="strong">{qualificationName({ name: h.qualification.name, ...h.qualification.names }, lang)}</span>{' '}
+                              <Badge tone={expired ? 'danger' : h.expiresAt ? 'info' : 'neutral'}>
+                                {h.expiresAt
+                                  ? t(expired ? 'profile.expired' : 'profile.validUntil', { date: formatDay(h.expiresAt, locale, 'Asia/Baku', true) })
+                                  : t('profile.noExpiry')}
+                              </Badge>
+                            </li>
+                          );
+                        })}
+                      </ul>
+                    ) : (
+                      <span className="muted">{t('profile.noQualifications')}</span>
+                    )}
+                  </dd>
                 </div>
               )}
               {v && (
                 <div>
                   <dt>{t('my.hours')}</dt>
                   <dd>{formatHours(v.totalMinutes, locale)}</dd>
+                </div>
+              )}
+              {v && v.trainingMinutes > 0 && (
+                <div>
+                  <dt>{t('profile.trainingHours')}</dt>
+                  <dd>{formatHours(v.trainingMinutes, locale)}</dd>
                 </div>
               )}
               {v && v.status !== 'ACTIVE' && (

@@ -6,7 +6,8 @@ import { ShiftForVolunteerDocument, type MyPlaceFragment, type ShiftCardFragment
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { Alert, Card, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
-import { AssignmentBadge, Places, ShiftWhen } from '../../components/shift';
+import { AssignmentBadge, KindBadge, Places, ShiftWhen } from '../../components/shift';
+import { qualificationName } from '../../api/errors';
 import { Icon } from '../../components/icons';
 import { formatHours } from '../../lib/format';
 import { minutesBetween } from '../../lib/time';
@@ -17,7 +18,7 @@ import { PersonalCheckInCode } from '../../components/PersonalCheckInCode';
 
 export default function ShiftDetail() {
   const { id = '' } = useParams();
-  const { t, locale } = useI18n();
+  const { t, locale, lang } = useI18n();
   const { viewer } = useSession();
   const q = useQuery(ShiftForVolunteerDocument, { id, signedIn: !!viewer }, { skip: viewer === undefined });
   // The answers of mutations made here, shown at once over the data they
@@ -75,10 +76,15 @@ export default function ShiftDetail() {
                 {t('shift.minimumAge', { age: shift.position.minimumAge })}
               </li>
             )}
-            {shift.position.requiredSkills.length > 0 && (
+            {shift.kind === 'TRAINING' && (
               <li>
+                <KindBadge shift={shift} /> {shift.course?.name}
+              </li>
+            )}
+            {shift.position.requiredQualifications.length > 0 && (
+              <li data-testid="required-qualifications">
                 <Icon name="shield" size={18} />
-                {t('shift.skills', { skills: shift.position.requiredSkills.join(', ') })}
+                {t('shift.qualifications', { names: shift.position.requiredQualifications.map((q) => qualificationName({ name: q.name, ...q.names }, lang)).join(', ') })}
               </li>
             )}
           </ul>

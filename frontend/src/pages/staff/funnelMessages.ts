@@ -1,0 +1,136 @@
+// The programme funnel's words on the staff dashboard, loaded with the
+// dashboard's chunk (not in the first bundle): en defines the keys, az and
+// ru are typed by it.
+import { useCallback } from 'react';
+import { useI18n, type Lang } from '../../i18n';
+import { formatNumber } from '../../lib/format';
+
+const en = {
+  'funnel.title': 'Youth programme',
+  'funnel.lead': 'How the applicants of the period went on: each stage counts applications made between the dates above.',
+  'funnel.cohort': 'Cohort',
+  'funnel.allCohorts': 'All cohorts',
+  'funnel.export': 'Programme funnel',
+  'funnel.chart': 'Programme funnel',
+  'funnel.stage.applied': 'Applied',
+  'funnel.stage.interviewed': 'Interviewed',
+  'funnel.stage.accepted': 'Accepted',
+  'funnel.stage.trained': 'Trained',
+  'funnel.stage.firstShift': 'First shift',
+  'funnel.stage.active90': 'Active after 90 days',
+  'funnel.count': 'Applications',
+  'funnel.ofPrevious': 'of the stage before',
+  'funnel.due': '{count} had their first shift at least 90 days ago.',
+  'funnel.days': 'Days from application to first shift',
+  'funnel.days.median': 'Median',
+  'funnel.days.p25': '25th percentile',
+  'funnel.days.p75': '75th percentile',
+  'funnel.days.p90': '90th percentile',
+  'funnel.days.none': 'Nobody of the period has had a first shift yet.',
+  'funnel.byCohort': 'By cohort',
+  'funnel.courses': 'Training completion by course',
+  'funnel.course': 'Course',
+  'funnel.enrolled': 'Enrolled',
+  'funnel.completed': 'Completed',
+  'funnel.noCourses': 'No course taken by these volunteers.',
+  'funnel.expiring': 'Qualifications expiring',
+  'funnel.qualification': 'Qualification',
+  'funnel.valid': 'Valid',
+  'funnel.within30': 'Within 30 days',
+  'funnel.within90': 'In 31–90 days',
+  'funnel.expired': 'Expired',
+  'funnel.noQualifications': 'These volunteers hold no qualification.',
+  'funnel.noTraining': 'Courses and qualifications are not kept by this server yet.',
+  'funnel.empty': 'No applications in this period.',
+} as const;
+
+type Key = keyof typeof en;
+const az: Record<Key, string> = {
+  'funnel.title': 'Gənclər proqramı',
+  'funnel.lead': 'Dövrün müraciətçiləri necə irəlilədi: hər mərhələ yuxarıdakı tarixlər arasında edilmiş müraciətləri sayır.',
+  'funnel.cohort': 'Axın',
+  'funnel.allCohorts': 'Bütün axınlar',
+  'funnel.export': 'Proqram mərhələləri',
+  'funnel.chart': 'Proqram mərhələləri',
+  'funnel.stage.applied': 'Müraciət etdi',
+  'funnel.stage.interviewed': 'Müsahibə',
+  'funnel.stage.accepted': 'Qəbul olundu',
+  'funnel.stage.trained': 'Təlim keçdi',
+  'funnel.stage.firstShift': 'İlk növbə',
+  'funnel.stage.active90': '90 gündən sonra fəal',
+  'funnel.count': 'Müraciətlər',
+  'funnel.ofPrevious': 'əvvəlki mərhələdən',
+  'funnel.due': '{count} nəfərin ilk növbəsindən ən azı 90 gün keçib.',
+  'funnel.days': 'Müraciətdən ilk növbəyədək gün',
+  'funnel.days.median': 'Median',
+  'funnel.days.p25': '25-ci persentil',
+  'funnel.days.p75': '75-ci persentil',
+  'funnel.days.p90': '90-cı persentil',
+  'funnel.days.none': 'Bu dövrün müraciətçilərindən hələ heç kim ilk növbəyə çıxmayıb.',
+  'funnel.byCohort': 'Axınlar üzrə',
+  'funnel.courses': 'Kurslar üzrə təlimin bitirilməsi',
+  'funnel.course': 'Kurs',
+  'funnel.enrolled': 'Yazıldı',
+  'funnel.completed': 'Bitirdi',
+  'funnel.noCourses': 'Bu könüllülər heç bir kursa yazılmayıb.',
+  'funnel.expiring': 'Müddəti bitən ixtisaslar',
+  'funnel.qualification': 'İxtisas',
+  'funnel.valid': 'Qüvvədə',
+  'funnel.within30': '30 gün ərzində',
+  'funnel.within90': '31–90 gündə',
+  'funnel.expired': 'Bitib',
+  'funnel.noQualifications': 'Bu könüllülərin ixtisası yoxdur.',
+  'funnel.noTraining': 'Bu server hələ kursları və ixtisasları saxlamır.',
+  'funnel.empty': 'Bu dövrdə müraciət yoxdur.',
+};
+const ru: Record<Key, string> = {
+  'funnel.title': 'Молодёжная программа',
+  'funnel.lead': 'Как продвигались кандидаты периода: каждый этап считает заявки, поданные между датами выше.',
+  'funnel.cohort': 'Набор',
+  'funnel.allCohorts': 'Все наборы',
+  'funnel.export': 'Воронка программы',
+  'funnel.chart': 'Воронка программы',
+  'funnel.stage.applied': 'Подали заявку',
+  'funnel.stage.interviewed': 'Собеседование',
+  'funnel.stage.accepted': 'Приняты',
+  'funnel.stage.trained': 'Обучены',
+  'funnel.stage.firstShift': 'Первая смена',
+  'funnel.stage.active90': 'Активны через 90 дней',
+  'funnel.count': 'Заявки',
+  'funnel.ofPrevious': 'от предыдущего этапа',
+  'funnel.due': 'У {count} первая смена была не меньше 90 дней назад.',
+  'funnel.days': 'Дней от заявки до первой смены',
+  'funnel.days.median': 'Медиана',
+  'funnel.days.p25': '25-й процентиль',
+  'funnel.days.p75': '75-й процентиль',
+  'funnel.days.p90': '90-й процентиль',
+  'funnel.days.none': 'Ни у кого из кандидатов периода ещё не было первой смены.',
+  'funnel.byCohort': 'По наборам',
+  'funnel.courses': 'Завершение обучения по курсам',
+  'funnel.course': 'Курс',
+  'funnel.enrolled': 'Записались',
+  'funnel.completed': 'Завершили',
+  'funnel.noCourses': 'Эти волонтёры не записывались на курсы.',
+  'funnel.expiring': 'Истекающие квалификации',
+  'funnel.qualification': 'Квалификация',
+  'funnel.valid': 'Действует',
+  'funnel.within30': 'В течение 30 дней',
+  'funnel.within90': 'Через 31–90 дней',
+  'funnel.expired': 'Истекла',
+  'funnel.noQualifications': 'У этих волонтёров нет квалификаций.',
+  'funnel.noTraining': 'Этот сервер пока не хранит курсы и квалификации.',
+  'funnel.empty': 'За этот период заявок нет.',
+};
+
+const catalogs: Record<Lang, Record<Key, string>> = { az, en, ru };
+
+export type FunnelKey = Key;
+
+/** The funnel's t: its own keys in the chosen language, {name} filled in. */
+export function useFunnelT(): (key: Key, vars?: Record<string, number>) => string {
+  const { lang, locale } = useI18n();
+  return useCallback(
+    (key, vars) => catalogs[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (vars?.[name] === undefined ? whole : formatNumber(vars[name], locale))),
+    [lang, locale],
+  );
+}
