@@ -675,6 +675,7 @@ type ParticipationRecord struct {
 	Status          AssignmentStatus
 	CreditedMinutes int
 	Presence        PresenceProof // "" when not checked in
+	Kind            ShiftKind     // SERVICE, or TRAINING for a course's session
 }
 
 // VolunteerHours is one line of the volunteer-hours export: a volunteer's
@@ -691,6 +692,9 @@ type VolunteerHours struct {
 	Centres       int       // centres where the volunteer was active
 	FirstActivity time.Time // start of the first credited shift; zero if none
 	LastActivity  time.Time
+	// TrainingMinutes are credited for training sessions of the period
+	// (at any centre), apart from Minutes, which count service only.
+	TrainingMinutes int
 }
 
 // Certificate is the record of an hour certificate issued to a volunteer.

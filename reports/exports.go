@@ -37,9 +37,9 @@ type table struct {
 var participationTable = table{
 	name: "participation",
 	header: []string{"assignment_id", "date", "start", "end", "timezone", "centre", "position", "volunteer_id",
-		"volunteer", "age", "age_band", "status", "credited_minutes", "credited_hours", "presence"},
+		"volunteer", "age", "age_band", "status", "credited_minutes", "credited_hours", "presence", "shift_kind"},
 	rows: func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error {
-		row := make([]string, 15)
+		row := make([]string, 16)
 		zones := map[string]*time.Location{} // LoadLocation parses the zone each time
 		return st.ExportParticipation(ctx, q, func(r *konullu.ParticipationRecord) error {
 			loc, ok := zones[r.CentreTimezone]
@@ -67,6 +67,7 @@ var participationTable = table{
 			row[12] = strconv.Itoa(r.CreditedMinutes)
 			row[13] = hours(r.CreditedMinutes)
 			row[14] = string(r.Presence) // KIOSK, COORDINATOR, SELF, RECORDED or empty
+			row[15] = string(r.Kind)     // SERVICE or TRAINING
 			return emit(row)
 		})
 	},
@@ -75,9 +76,9 @@ var participationTable = table{
 var volunteerHoursTable = table{
 	name: "volunteer-hours",
 	header: []string{"volunteer_id", "volunteer", "age", "age_band", "hours", "minutes", "assignments", "attended",
-		"no_shows", "centres", "first_shift", "last_shift", "attended_proven_at_centre"},
+		"no_shows", "centres", "first_shift", "last_shift", "attended_proven_at_centre", "training_hours", "training_minutes"},
 	rows: func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error {
-		row := make([]string, 13)
+		row := make([]string, 15)
 		return st.ExportVolunteerHours(ctx, q, func(h *konullu.VolunteerHours) error {
 			row[0] = strconv.FormatInt(h.VolunteerID, 10)
 			row[1] = h.FullName
@@ -92,6 +93,8 @@ var volunteerHoursTable = table{
 			row[10] = localDate(h.FirstActivity, q.Location)
 			row[11] = localDate(h.LastActivity, q.Location)
 			row[12] = strconv.Itoa(h.Proven) // presence proven by kiosk or coordinator
+			row[13] = hours(h.TrainingMinutes)
+			row[14] = strconv.Itoa(h.TrainingMinutes)
 			return emit(row)
 		})
 	},
@@ -188,7 +191,7 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 		}
 		switch h {
 		case "assignment_id", "volunteer_id", "age", "credited_minutes", "credited_hours", "hours", "minutes",
-			"assignments", "attended", "no_shows", "centres":
+			"assignments", "attended", "no_shows", "centres", "training_hours", "training_minutes":
 			numeric[i] = true
 		}
 	}

@@ -187,12 +187,12 @@ func TestExportCSV(t *testing.T) {
 		t.Fatalf("%d records, want 6: %v", len(records), records)
 	}
 	header := strings.Join(records[0], ",")
-	if header != "assignment_id,date,start,end,timezone,centre,position,volunteer_id,volunteer,age,age_band,status,credited_minutes,credited_hours,presence" {
+	if header != "assignment_id,date,start,end,timezone,centre,position,volunteer_id,volunteer,age,age_band,status,credited_minutes,credited_hours,presence,shift_kind" {
 		t.Errorf("header %s", header)
 	}
 	first := records[1]
 	if first[1] != "2025-03-03" || first[2] != "09:00" || first[3] != "13:00" || first[8] != "Aysel Məmmədova" ||
-		first[9] != "18" || first[10] != "18_21" || first[11] != "COMPLETED" || first[12] != "240" || first[13] != "4.00" || first[14] != "RECORDED" {
+		first[9] != "18" || first[10] != "18_21" || first[11] != "COMPLETED" || first[12] != "240" || first[13] != "4.00" || first[14] != "RECORDED" || first[15] != "SERVICE" {
 		t.Errorf("first row %v", first)
 	}
 
@@ -201,7 +201,7 @@ func TestExportCSV(t *testing.T) {
 	if err != nil || len(records) != 3 {
 		t.Fatalf("volunteer hours: %v %v", err, records)
 	}
-	if r := records[1]; r[1] != "Aysel Məmmədova" || r[4] != "4.00" || r[6] != "3" || r[7] != "1" || r[8] != "1" || r[12] != "0" {
+	if r := records[1]; r[1] != "Aysel Məmmədova" || r[4] != "4.00" || r[6] != "3" || r[7] != "1" || r[8] != "1" || r[12] != "0" || r[13] != "0.00" || r[14] != "0" {
 		t.Errorf("volunteer hours of Aysel: %v", r)
 	}
 }

@@ -216,6 +216,37 @@ func TestCoursePassed(t *testing.T) {
 	if len(held[v]) != 1 || held[v][0].QualificationID != basic.ID {
 		t.Fatalf("held %v", held[v])
 	}
+
+	// Training is credited apart from service: a service shift of an hour
+	// beside the two two-hour sessions.
+	service := f.shift(-30*time.Hour, time.Hour, 2)
+	a, err := f.db.SignUp(ctx, service.ID, v, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RecordAttendance(ctx, a.ID, service.StartsAt, service.EndsAt); err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := f.db.VolunteersByIDs(ctx, []int64{v})
+	tm, _ := f.db.TrainingMinutes(ctx, []int64{v})
+	if vs[v].TotalMinutes != 60 || tm[v] != 240 {
+		t.Fatalf("service %d, training %d minutes; want 60 and 240", vs[v].TotalMinutes, tm[v])
+	}
+	q := konullu.ReportQuery{From: monday.AddDate(0, 0, -7), To: monday.AddDate(0, 0, 7), Location: time.UTC}
+	var hours []konullu.VolunteerHours
+	if err := f.db.ExportVolunteerHours(ctx, q, func(h *konullu.VolunteerHours) error { hours = append(hours, *h); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(hours) != 1 || hours[0].Minutes != 60 || hours[0].TrainingMinutes != 240 || hours[0].Attended != 1 {
+		t.Fatalf("volunteer hours %+v", hours)
+	}
+	kinds := map[konullu.ShiftKind]int{}
+	if err := f.db.ExportParticipation(ctx, q, func(r *konullu.ParticipationRecord) error { kinds[r.Kind]++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if kinds[konullu.ShiftTraining] != 2 || kinds[konullu.ShiftService] != 1 {
+		t.Fatalf("participation kinds %v", kinds)
+	}
 }
 
 // Grants and signups of one volunteer at once: whatever the order, the

@@ -422,17 +422,18 @@ func (d *DB) ExportParticipation(ctx context.Context, q konullu.ReportQuery, fn 
 	filter, fargs := centreFilter(q.CentreIDs)
 	var r konullu.ParticipationRecord // reused: fn must not keep it
 	err := d.stream(ctx, `SELECT a.id, s.starts_at, s.ends_at, c.name, c.timezone, p.name, v.id, v.full_name, v.birth_date,
-			a.status, a.credited_minutes, COALESCE(a.presence, '')
+			a.status, a.credited_minutes, COALESCE(a.presence, ''), s.kind
 		FROM shifts s JOIN assignments a ON a.shift_id = s.id JOIN volunteers v ON v.id = a.volunteer_id
 		JOIN centres c ON c.id = s.centre_id JOIN positions p ON p.id = s.position_id
 		WHERE s.starts_at >= ? AND s.starts_at < ?`+filter+` ORDER BY s.starts_at, s.id, a.id`,
 		append([]any{start, end}, fargs...), func(scan scanFunc) error {
 			var startsAt, endsAt, birth timeDest
-			var status, presence string
+			var status, presence, kind string
 			if err := scan(&r.AssignmentID, &startsAt, &endsAt, &r.CentreName, &r.CentreTimezone, &r.PositionName,
-				&r.VolunteerID, &r.VolunteerName, &birth, &status, &r.CreditedMinutes, &presence); err != nil {
+				&r.VolunteerID, &r.VolunteerName, &birth, &status, &r.CreditedMinutes, &presence, &kind); err != nil {
 				return err
 			}
+			r.Kind = konullu.ShiftKind(kind)
 			r.Presence = konullu.PresenceProof(presence)
 			r.StartsAt, r.EndsAt, r.BirthDate, r.Status = startsAt.Time, endsAt.Time, birth.Time, konullu.AssignmentStatus(status)
 			return fn(&r)
@@ -451,14 +452,16 @@ const volunteerHoursSelect = `SELECT v.id, v.full_name, v.birth_date,
 		COUNT(DISTINCT CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.centre_id END),
 		MIN(CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.starts_at END),
 		MAX(CASE WHEN a.status = 'COMPLETED' AND a.credited_minutes > 0 THEN s.starts_at END),
-		COUNT(CASE WHEN a.status IN ('COMPLETED', 'CHECKED_IN') AND a.presence IN ('KIOSK', 'COORDINATOR') THEN 1 END)
+		COUNT(CASE WHEN a.status IN ('COMPLETED', 'CHECKED_IN') AND a.presence IN ('KIOSK', 'COORDINATOR') THEN 1 END),
+		(SELECT COALESCE(SUM(t.credited_minutes), 0) FROM assignments t JOIN shifts ts ON ts.id = t.shift_id
+			WHERE t.volunteer_id = v.id AND t.status = 'COMPLETED' AND ts.kind = 'TRAINING' AND ts.starts_at >= ? AND ts.starts_at < ?)
 	FROM shifts s JOIN assignments a ON a.shift_id = s.id JOIN volunteers v ON v.id = a.volunteer_id
 	WHERE s.starts_at >= ? AND s.starts_at < ? AND s.kind = 'SERVICE' AND a.status IN ` + counted
 
 func scanVolunteerHours(scan scanFunc, h *konullu.VolunteerHours) error {
 	var birth, first, last timeDest
 	if err := scan(&h.VolunteerID, &h.FullName, &birth, &h.Minutes, &h.Assignments, &h.Attended, &h.NoShows,
-		&h.Centres, &first, &last, &h.Proven); err != nil {
+		&h.Centres, &first, &last, &h.Proven, &h.TrainingMinutes); err != nil {
 		return err
 	}
 	h.BirthDate, h.FirstActivity, h.LastActivity = birth.Time, first.Time, last.Time
@@ -475,7 +478,7 @@ func (d *DB) ExportVolunteerHours(ctx context.Context, q konullu.ReportQuery, fn
 	filter, fargs := centreFilter(q.CentreIDs)
 	var h konullu.VolunteerHours // reused: fn must not keep it
 	err := d.stream(ctx, volunteerHoursSelect+filter+` GROUP BY v.id, v.full_name, v.birth_date ORDER BY v.full_name, v.id`,
-		append([]any{start, end}, fargs...), func(scan scanFunc) error {
+		append([]any{start, end, start, end}, fargs...), func(scan scanFunc) error {
 			if err := scanVolunteerHours(scan, &h); err != nil {
 				return err
 			}
@@ -496,7 +499,7 @@ func (d *DB) HoursOf(ctx context.Context, volunteerID int64, q konullu.ReportQue
 	filter, fargs := centreFilter(q.CentreIDs)
 	var h *konullu.VolunteerHours
 	err := d.stream(ctx, volunteerHoursSelect+` AND a.volunteer_id = ?`+filter+` GROUP BY v.id, v.full_name, v.birth_date`,
-		append([]any{start, end, volunteerID}, fargs...), func(scan scanFunc) error {
+		append([]any{start, end, start, end, volunteerID}, fargs...), func(scan scanFunc) error {
 			h = &konullu.VolunteerHours{}
 			return scanVolunteerHours(scan, h)
 		})
