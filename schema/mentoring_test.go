@@ -178,6 +178,20 @@ func TestMentors(t *testing.T) {
 	}
 	p.post(p.tokens["stranger"], together, map[string]any{"s": gid("Shift", tight.ID), "m": p.vid("mentee")}).wantError(t, konullu.EFORBIDDEN, "")
 	p.post(p.tokens["mentor"], together, map[string]any{"s": gid("Shift", draft.ID), "m": p.vid("mentee")}).wantError(t, konullu.ENOTFOUND, "shiftId")
+	// Training is no service: the mentee attended a course's session yesterday and still has their first shift to take.
+	ctx := context.Background()
+	q := &konullu.Qualification{Name: "ASAN School basic course"}
+	if err := p.db.CreateQualification(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	course := &konullu.Course{Name: "Basic course", QualificationID: q.ID}
+	if err := p.db.CreateCourse(ctx, course); err != nil {
+		t.Fatal(err)
+	}
+	sessions := must(p.db.CreateShifts(ctx, konullu.NewShifts{CentreID: p.a.ID, PositionID: p.pos.ID, Capacity: 5, Publish: true,
+		Kind: konullu.ShiftTraining, CourseID: course.ID, Periods: []konullu.Period{{StartsAt: t0.Add(-24 * time.Hour), EndsAt: t0.Add(-22 * time.Hour)}}}))
+	session := p.signUp(sessions[0], p.users["mentee"].VolunteerID, true)
+	must(p.db.RecordAttendance(ctx, session.ID, sessions[0].StartsAt, sessions[0].EndsAt))
 	first := p.shift(p.a, p.pos, t0.Add(26*time.Hour), 4, true)
 	var both struct {
 		SignUpWithMentee []struct {

@@ -217,7 +217,10 @@ func (d *DB) SignUpTogether(ctx context.Context, shiftID, mentorID, menteeID int
 			locked[id] = v
 		}
 		var attended int
-		if err := d.queryRow(ctx, tx, `SELECT COUNT(*) FROM assignments WHERE volunteer_id = ? AND status IN ('CHECKED_IN', 'COMPLETED')`,
+		// Training sessions are no service: a mentee who has just finished a
+		// course still has their first shift to take.
+		if err := d.queryRow(ctx, tx, `SELECT COUNT(*) FROM assignments a JOIN shifts s ON s.id = a.shift_id
+			WHERE a.volunteer_id = ? AND a.status IN ('CHECKED_IN', 'COMPLETED') AND s.kind = 'SERVICE'`,
 			menteeID).Scan(&attended); err != nil {
 			return fmt.Errorf("store: sign up together: %w", err)
 		}
