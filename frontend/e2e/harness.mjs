@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { inflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import jsQR from 'jsqr';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const frontend = resolve(here, '..');
@@ -269,4 +271,57 @@ export async function misfits(page) {
     const innermost = found.filter(([el]) => !found.some(([other]) => other !== el && el.contains(other))).map(([, m]) => m);
     return width > view ? [`the page is ${width}px wide in a ${view}px viewport`, ...innermost] : innermost;
   });
+}
+
+/**
+ * Reads the QR code drawn in a PDF. The server draws it module by module as
+ * filled squares of one size (reports.drawQR); no rasteriser is needed: the
+ * squares of the page's content streams are put back on a grid, painted
+ * into an image with a quiet zone, and that image is read by jsQR, as a
+ * phone's camera would read the printed page.
+ */
+export function qrOfPDF(file) {
+  const pdf = readFileSync(file);
+  const text = pdf.toString('latin1');
+  const squares = [];
+  for (const m of text.matchAll(/stream\r?\n/g)) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endstream', start);
+    let body = pdf.subarray(start, end);
+    try {
+      body = inflateSync(body);
+    } catch {
+      // not compressed
+    }
+    for (const r of body.toString('latin1').matchAll(/(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) re/g)) {
+      const [x, y, w, h] = r.slice(1, 5).map(Number);
+      if (Math.abs(Math.abs(w) - Math.abs(h)) < 0.01) squares.push({ x, y: y + Math.min(h, 0), s: Math.abs(w) });
+    }
+  }
+  // The modules: the most common square size.
+  const count = new Map();
+  for (const q of squares) count.set(q.s.toFixed(3), (count.get(q.s.toFixed(3)) ?? 0) + 1);
+  const size = Number([...count].sort((a, b) => b[1] - a[1])[0]?.[0]);
+  const modules = squares.filter((q) => q.s.toFixed(3) === size.toFixed(3));
+  if (modules.length < 50) throw new Error(`no QR code drawn in the PDF (${squares.length} squares)`);
+  const step = size - 0.05;
+  const x0 = Math.min(...modules.map((q) => q.x));
+  const y0 = Math.min(...modules.map((q) => q.y));
+  const cells = modules.map((q) => [Math.round((q.x - x0) / step), Math.round((q.y - y0) / step)]);
+  const n = Math.max(...cells.flat()) + 1;
+  const px = 6;
+  const quiet = 4;
+  const side = (n + 2 * quiet) * px;
+  const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+  for (const [i, j] of cells) {
+    // PDF y grows upwards: row j from the bottom.
+    const row = n - 1 - j;
+    for (let dy = 0; dy < px; dy++) {
+      for (let dx = 0; dx < px; dx++) {
+        const o = (((row + quiet) * px + dy) * side + (i + quiet) * px + dx) * 4;
+        rgba[o] = rgba[o + 1] = rgba[o + 2] = 0;
+      }
+    }
+  }
+  return jsQR(rgba, side, side)?.data;
 }

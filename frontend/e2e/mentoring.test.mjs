@@ -2,45 +2,15 @@
 // a server of its own without demo data: a mentor sees their mentee's shifts
 // and hours; the mentee disputes a no-show and the coordinator approves it
 // (the hours change on the mentee's screen); the coordinator writes a letter,
-// whose PDF's QR code, read from the rendered page, opens /verify and says
+// whose PDF's QR code, read from the modules drawn in it, opens /verify and says
 // it is a genuine letter.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import jsQR from 'jsqr';
-import { gql, openBrowser, startServer } from './harness.mjs';
+import { gql, openBrowser, qrOfPDF, startServer } from './harness.mjs';
 
 const root = { email: 'root@mentoring.test', password: 'root-password-123' };
 const password = 'a-long-enough-password';
 const H = 3600_000;
-
-/** Decodes the QR code on the first page of a PDF, rendered by poppler's pdftoppm (PPM). */
-function qrOfPDF(file) {
-  const dir = mkdtempSync(join(tmpdir(), 'konullu-letter-'));
-  try {
-    copyFileSync(file, join(dir, 'letter.pdf'));
-    execFileSync('pdftoppm', ['-r', '100', '-f', '1', '-l', '1', '-singlefile', join(dir, 'letter.pdf'), join(dir, 'page')]);
-    const ppm = readFileSync(join(dir, 'page.ppm'));
-    // P6\n<width> <height>\n255\n, then RGB bytes.
-    const header = ppm.subarray(0, 40).toString('latin1').match(/^P6\s+(\d+)\s+(\d+)\s+255\s/);
-    assert.ok(header, 'pdftoppm wrote no PPM');
-    const [, w, h] = header.map(Number);
-    const rgb = ppm.subarray(header[0].length);
-    const rgba = new Uint8ClampedArray(w * h * 4);
-    for (let i = 0; i < w * h; i++) {
-      rgba[i * 4] = rgb[i * 3];
-      rgba[i * 4 + 1] = rgb[i * 3 + 1];
-      rgba[i * 4 + 2] = rgb[i * 3 + 2];
-      rgba[i * 4 + 3] = 255;
-    }
-    return jsQR(rgba, w, h)?.data;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('mentors, hour corrections and letters', () => {
   let server;
