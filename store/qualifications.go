@@ -249,8 +249,14 @@ func (d *DB) qualificationsNamed(ctx context.Context, tx *sql.Tx, names []string
 		var id int64
 		err := d.queryRow(ctx, tx, `SELECT id FROM qualifications WHERE name_key = ?`, qualificationKey(n)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			err = d.queryRow(ctx, tx, `INSERT INTO qualifications (name, name_key, created_at) VALUES (?, ?, ?) RETURNING id`,
-				n, qualificationKey(n), d.now()).Scan(&id)
+			// Two transactions may create the same name at once (the demo
+			// seeds volunteers in parallel): the second waits for the first
+			// and then reads its row instead of failing on the unique key.
+			err = d.queryRow(ctx, tx, `INSERT INTO qualifications (name, name_key, created_at) VALUES (?, ?, ?)
+				ON CONFLICT (name_key) DO NOTHING RETURNING id`, n, qualificationKey(n), d.now()).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = d.queryRow(ctx, tx, `SELECT id FROM qualifications WHERE name_key = ?`, qualificationKey(n)).Scan(&id)
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("store: qualifications named: %w", err)

@@ -338,3 +338,46 @@ func TestLetterNamesQualifications(t *testing.T) {
 		t.Fatalf("letter names %v", l.Qualifications)
 	}
 }
+
+// TestSkillNamedAtOnce: volunteers given the same new skill at the same time
+// (the demo seeds them in parallel) all end up holding one qualification of
+// that name; on PostgreSQL the second insert once failed on the unique key.
+func TestSkillNamedAtOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	var vols []int64
+	for range 8 {
+		vols = append(vols, f.volunteer())
+	}
+	for round := range 3 {
+		name := []string{"Sign language", "Braille", "Azerbaijani sign language"}[round]
+		var wg sync.WaitGroup
+		errs := make([]error, len(vols))
+		for i, v := range vols {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = f.db.UpdateProfile(ctx, v, konullu.ProfileUpdate{Skills: &[]string{name}})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("%q, volunteer %d: %v", name, i, err)
+			}
+		}
+	}
+	qs, err := f.db.Qualifications(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, q := range qs {
+		if q.Name == "Braille" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d qualifications named Braille", n)
+	}
+}
