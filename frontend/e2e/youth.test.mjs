@@ -3,10 +3,11 @@
 // runs: a 17-year-old applies in Azerbaijani on a phone; staff interview and
 // accept her; the acceptance email's link sets her password; she attends a
 // two-session course and the coordinator marks her passed; she is refused a
-// position needing a qualification she lacks (named in Azerbaijani); her
-// mentor books her first shift together with his; the staff funnel counts
-// her at each step; the letter the coordinator writes lists her
-// qualification and its QR code, read from the PDF, verifies.
+// position needing a qualification she lacks (named in Azerbaijani); staff
+// choose her mentor, who books her first shift together with his from the
+// shift's page; the staff funnel counts her at each step; the letter the
+// coordinator writes lists her qualification and its QR code, read from
+// the PDF, verifies.
 //
 // What the applicant, the volunteer, staff and the coordinator do on a
 // screen is done in the browser. The API (with the acting person's token)
@@ -216,13 +217,25 @@ describe('the youth programme, walked through', () => {
       await page.getByText('Bu vəzifə sizdə olmayan ixtisas tələb edir: İlk tibbi yardım.').waitFor();
       await shot(page, shots, 'youth-02-refused');
 
-      // 6. Her mentor books her first shift, in twenty minutes, together with
-      // his own. Assigning a mentor and booking together have no screen yet:
-      // the admin's and the mentor's API (assignMentor, signUpWithMentee).
-      await api('mutation($v: ID!, $m: ID!) { assignMentor(volunteerId: $v, mentorId: $m) { id } }', { v: volunteer, m: people.mentor.volunteer }, admin);
+      // 6. Staff choose her mentor (she has no service shift yet, so no
+      // coordinator is tied to her); the mentor books her first shift, in
+      // twenty minutes, together with his own from the shift's page.
+      await as(staff, '/coordinate/programme');
+      const mentorCard = p.getByRole('region', { name: 'Choose a mentor' });
+      await mentorCard.getByLabel('Find the volunteer').fill('Aytac');
+      await mentorCard.getByRole('button', { name: /Aytac Həsənova/ }).click();
+      await mentorCard.getByLabel('Find the mentor').fill('Rəşad');
+      await mentorCard.getByRole('button', { name: /Rəşad Mentor/ }).click();
+      await mentorCard.getByRole('button', { name: 'Make them the mentor' }).click();
+      await mentorCard.getByText('Mentor chosen').waitFor();
       const first = await shiftAt(Math.ceil((Date.now() + 20 * 60_000) / 60_000) * 60_000, reception, 4);
-      const together = (await api('mutation($s: ID!, $m: ID!) { signUpWithMentee(shiftId: $s, menteeId: $m) { status volunteer { id } } }', { s: first, m: volunteer }, people.mentor.token)).signUpWithMentee;
-      assert.deepEqual(together.map((a) => [a.volunteer.id, a.status]), [[people.mentor.volunteer, 'CONFIRMED'], [volunteer, 'CONFIRMED']]);
+      await as(people.mentor.token, `/shifts/${first}`);
+      const together = p.getByTestId('book-together');
+      await together.getByLabel('Mentee').selectOption({ label: applicant.name });
+      await together.getByRole('button', { name: 'Sign up together' }).click();
+      await together.getByText('You both have a place').waitFor();
+      const places = (await api('query($s: ID!) { shift(id: $s) { assignments { status volunteer { id } } } }', { s: first }, coord)).shift.assignments;
+      assert.deepEqual(places.map((a) => [a.volunteer.id, a.status]).sort(), [[people.mentor.volunteer, 'CONFIRMED'], [volunteer, 'CONFIRMED']].sort());
       // She finds it among her shifts and checks in when she arrives (check-in opens 30 minutes before).
       await page.goto(`${server.url}/my-shifts`);
       await page.getByRole('button', { name: 'Gəlişi qeyd et' }).click();

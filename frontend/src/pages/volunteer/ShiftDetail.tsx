@@ -11,8 +11,9 @@ import { qualificationName } from '../../api/errors';
 import { Icon } from '../../components/icons';
 import { formatHours } from '../../lib/format';
 import { minutesBetween } from '../../lib/time';
-import { myPlace } from '../../lib/shifts';
+import { isActive, myPlace } from '../../lib/shifts';
 import { SignUpButton } from './SignUpButton';
+import { BookWithMentee } from './BookWithMentee';
 import { PlaceActions } from './PlaceActions';
 import { PersonalCheckInCode } from '../../components/PersonalCheckInCode';
 
@@ -108,6 +109,7 @@ export default function ShiftDetail() {
           )}
         </Card>
       </div>
+      {viewer?.volunteer && <BookWithMentee shift={shift} hasPlace={!!place && isActive(place.status)} onBooked={() => void refetch()} />}
       {place?.status === 'CONFIRMED' && checkInOpen(shift.startsAt, shift.endsAt) && <PersonalCheckInCode />}
     </Page>
   );
