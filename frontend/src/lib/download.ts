@@ -1,6 +1,7 @@
 // Downloads a file the server sends only with the bearer token (CSV and XLSX
 // exports, certificate PDFs): fetched, then saved under the server's name.
-import { ApiError, isErrorCode } from '../api/errors';
+import { useCallback, useState } from 'react';
+import { ApiError, isErrorCode, toApiError } from '../api/errors';
 import { getToken } from '../api/token';
 
 const byStatus: Record<number, ApiError['code']> = {
@@ -49,4 +50,23 @@ export async function downloadFile(url: string, fallbackName: string): Promise<v
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 1000);
+}
+
+/** A page's export buttons: which file is being fetched (one at a time) and
+ * the last failure, for downloadFile of `/reports/{file}?{params}`. */
+export function useReportDownload(): { exporting: string | null; exportError: ApiError | null; exportFile: (file: string, params: URLSearchParams) => Promise<void> } {
+  const [exporting, setExporting] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const exportFile = useCallback(async (file: string, params: URLSearchParams) => {
+    setExporting(file);
+    setExportError(null);
+    try {
+      await downloadFile(`/reports/${file}?${params}`, file);
+    } catch (e) {
+      setExportError(toApiError(e));
+    } finally {
+      setExporting(null);
+    }
+  }, []);
+  return { exporting, exportError, exportFile };
 }

@@ -6,8 +6,8 @@ import { Button, Card, Empty, ErrorAlert, Field, Loading, NotAvailable, Page, Sc
 import { SimpleChart } from '../../components/Chart';
 import { formatHours, formatNumber, formatPercent, formatPlainDate } from '../../lib/format';
 import { isPlainDate, todayIn } from '../../lib/time';
-import { downloadFile } from '../../lib/download';
-import { ApiError, isMissingFeature, toApiError } from '../../api/errors';
+import { useReportDownload } from '../../lib/download';
+import { isMissingFeature } from '../../api/errors';
 import { ProgrammeFunnel } from './ProgrammeFunnel';
 
 const zone = 'Asia/Baku';
@@ -38,8 +38,7 @@ function Report() {
   const valid = isPlainDate(from) && isPlainDate(to) && from <= to;
   const q = useQuery(ParticipationReportDocument, { from, to, centreId: centreId || null }, { skip: !valid });
   const r = q.data?.participationReport;
-  const [exporting, setExporting] = useState<string | null>(null);
-  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const { exporting, exportError, exportFile: download } = useReportDownload();
 
   // Labels in the chosen language: the server's are English.
   const monthLabel = (key: string) => formatPlainDate(`${key}-01`, locale, { month: 'short', year: 'numeric' });
@@ -67,18 +66,10 @@ function Report() {
     // monthLabel and ageLabel depend only on locale and t.
   }, [r, t, locale]);
 
-  async function exportFile(file: string) {
-    setExporting(file);
-    setExportError(null);
+  function exportFile(file: string) {
     const params = new URLSearchParams({ from, to });
     if (centreId) params.set('centreId', centreId);
-    try {
-      await downloadFile(`/reports/${file}?${params}`, file);
-    } catch (e) {
-      setExportError(toApiError(e));
-    } finally {
-      setExporting(null);
-    }
+    return download(file, params);
   }
 
   if (isMissingFeature(q.error)) return <NotAvailable what="dashboard.title" />;

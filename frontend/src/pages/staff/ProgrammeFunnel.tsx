@@ -9,8 +9,8 @@ import { useI18n } from '../../i18n';
 import { Button, Card, ErrorAlert, Field, Loading, ScrollRegion, Stat } from '../../components/ui';
 import { SimpleChart } from '../../components/Chart';
 import { formatNumber, formatPercent } from '../../lib/format';
-import { downloadFile } from '../../lib/download';
-import { ApiError, isMissingFeature, toApiError } from '../../api/errors';
+import { useReportDownload } from '../../lib/download';
+import { isMissingFeature } from '../../api/errors';
 import { useFunnelT, type FunnelKey } from './funnelMessages';
 
 const colors = { brand: '#0b5cad', teal: '#0f7b6c', amber: '#b45309' };
@@ -37,8 +37,7 @@ export function ProgrammeFunnel({ from, to, valid }: { from: string; to: string;
   const [cohortId, setCohortId] = useState('');
   const q = useQuery(ProgrammeFunnelDocument, { from: bakuStart(from), to: bakuStart(dayAfter(to)), cohortId: cohortId || null }, { skip: !valid });
   const r = q.data?.programmeReport;
-  const [exporting, setExporting] = useState<string | null>(null);
-  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const { exporting, exportError, exportFile: download } = useReportDownload();
 
   const chart = useMemo(() => {
     if (!r) return null;
@@ -53,18 +52,10 @@ export function ProgrammeFunnel({ from, to, valid }: { from: string; to: string;
     };
   }, [r, ft]);
 
-  async function exportFile(file: string) {
-    setExporting(file);
-    setExportError(null);
+  function exportFile(file: string) {
     const params = new URLSearchParams({ from, to, lang });
     if (cohortId) params.set('cohortId', cohortId);
-    try {
-      await downloadFile(`/reports/${file}?${params}`, file);
-    } catch (e) {
-      setExportError(toApiError(e));
-    } finally {
-      setExporting(null);
-    }
+    return download(file, params);
   }
 
   if (isMissingFeature(q.error)) return null;
