@@ -73,6 +73,9 @@ func TestContract(t *testing.T) {
 	// Training and qualifications (qualifications.graphql).
 	wantQuery = append(wantQuery, "qualifications", "courses")
 	wantMutation = append(wantMutation, "createQualification", "grantQualification", "setPositionQualifications", "createCourse", "markCoursePassed")
+	// The catalogue edited, archived and deleted (issue 12; centres.graphql, positions.graphql).
+	wantMutation = append(wantMutation, "updateCentre", "archiveCentre", "restoreCentre", "deleteCentre",
+		"updatePosition", "archivePosition", "restorePosition", "deletePosition")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {
