@@ -104,8 +104,8 @@ type Position struct {
 	ID             int64
 	Name           string
 	Description    string
-	RequiredSkills []string // the names of the required qualifications (kept in step by the store)
-	MinimumAge     int      // 0: none
+	RequiredSkills []string          // the names of the required qualifications (kept in step by the store)
+	MinimumAge     int               // 0: none
 	Names          map[string]string // per language; missing ones fall back to Name
 	Descriptions   map[string]string // per language; missing ones fall back to Description
 	ArchivedAt     time.Time         // zero: in use

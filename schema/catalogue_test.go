@@ -83,7 +83,7 @@ func TestCatalogueNamesInTheReadersLanguage(t *testing.T) {
 		{"az", "ASAN xidmət 1", "Əsas zal", "Greeter"},
 		{"en-GB,en;q=0.9", "ASAN Service 1", "Main hall", "Greeter"}, // no English description: the main one
 		{"ru", "ASAN 1", "Главный зал", "Встречающий"},               // no Russian name: the main one
-		{"de, ru;q=0.5", "ASAN 1", "Главный зал", "Встречающий"},    // the first supported language
+		{"de, ru;q=0.5", "ASAN 1", "Главный зал", "Встречающий"},     // the first supported language
 		{"", "ASAN 1", "Main hall", "Greeter"},                       // none: the main texts
 		{"fr", "ASAN 1", "Main hall", "Greeter"},
 	} {
