@@ -112,7 +112,7 @@ func (r *root) CreatePosition(ctx context.Context, args struct{ Input positionIn
 	}
 	if in.RequiredQualificationIDs != nil {
 		// Qualifications of the catalogue, required by their (unique) names.
-		names, err := r.qualificationNames(ctx, "requiredQualificationIds", *in.RequiredQualificationIDs)
+		names, err := r.qualificationNamesByID(ctx, "requiredQualificationIds", *in.RequiredQualificationIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -132,9 +132,9 @@ func (r *root) CreatePosition(ctx context.Context, args struct{ Input positionIn
 	return &positionResolver{p}, nil
 }
 
-// qualificationNames are the main names of qualifications given by id;
+// qualificationNamesByID are the main names of qualifications given by id;
 // NOT_FOUND on field for an unknown one.
-func (r *root) qualificationNames(ctx context.Context, field string, gids []graphql.ID) ([]string, error) {
+func (r *root) qualificationNamesByID(ctx context.Context, field string, gids []graphql.ID) ([]string, error) {
 	ids, err := parseIDs(field, kindQualification, gids)
 	if err != nil {
 		return nil, err
