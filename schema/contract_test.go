@@ -74,6 +74,8 @@ func TestContract(t *testing.T) {
 	// Training and qualifications (qualifications.graphql).
 	wantQuery = append(wantQuery, "qualifications", "courses")
 	wantMutation = append(wantMutation, "createQualification", "grantQualification", "setPositionQualifications", "createCourse", "markCoursePassed")
+	// Issue 12: assign by name.
+	wantQuery = append(wantQuery, "shiftCandidates")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {
