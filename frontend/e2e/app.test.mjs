@@ -118,7 +118,7 @@ describe('volunteer on a phone', () => {
 
       // Tomorrow, reception guides (no skills or age needed), with free places.
       await page.goto(`${server.url}/shifts?date=${tomorrowInBaku()}&open=1`);
-      await page.selectOption('#f-position', { label: 'Reception guide' });
+      await page.selectOption('#f-position', { label: 'Qəbul bələdçisi' });
       const cards = page.locator('.shift-card');
       await cards.first().waitFor();
       await step(page, 'phone-04-find-shifts');

@@ -37,6 +37,7 @@ const Apply = lazy(() => import('./pages/programme/Apply'));
 const Cohorts = lazy(() => import('./pages/programme/Cohorts'));
 const Applications = lazy(() => import('./pages/programme/Applications'));
 const Training = lazy(() => import('./pages/training/Training'));
+const Catalogue = lazy(() => import('./pages/admin/Catalogue'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
@@ -120,6 +121,7 @@ const router = createBrowserRouter([
       { path: 'checkin', element: <Guard><CheckIn /></Guard> },
       { path: 'programme', element: <Guard roles={['VOLUNTEER']}><Programme /></Guard> },
       { path: 'coordinate/programme', element: <Guard roles={['COORDINATOR', 'ADMIN', 'STAFF']}><CoordinatorProgramme /></Guard> },
+      { path: 'coordinate/catalogue', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Catalogue /></Guard> },
       { path: 'coordinate/kiosks', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Kiosks /></Guard> },
       { path: 'coordinate/volunteers', element: <Guard roles={['COORDINATOR', 'ADMIN']}><Volunteers /></Guard> },
       { path: 'coordinate/shifts/:id', element: <Guard roles={['COORDINATOR', 'ADMIN']}><ManageShift /></Guard> },

@@ -5,6 +5,20 @@ import { getToken, setToken } from './token';
 
 export const endpoint = '/graphql';
 
+// The app's language goes with every request (Accept-Language): the server
+// answers names and descriptions of centres and positions in it.
+let language: string | null = null;
+
+/** Sets the language requests are answered in (the I18nProvider's). */
+export function setRequestLanguage(lang: string): void {
+  language = lang;
+}
+
+/** The language requests are answered in, null before the app chose one. */
+export function requestLanguage(): string | null {
+  return language;
+}
+
 interface Response<R> {
   data?: R | null;
   errors?: { message?: unknown; extensions?: { code?: unknown; field?: unknown } }[];
@@ -27,6 +41,7 @@ export async function request<R, V>(
         'Content-Type': 'application/json',
         Accept: 'application/json',
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(language ? { 'Accept-Language': language } : {}),
       },
       body: JSON.stringify({ query: document.toString(), variables }),
       signal: signal ?? null,

@@ -2,7 +2,7 @@
 // and a runner with a pending flag for mutations.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TypedDocumentString } from '../gql/graphql';
-import { request } from './client';
+import { request, requestLanguage } from './client';
 import { ApiError, toApiError } from './errors';
 
 export interface QueryState<R> {
@@ -15,7 +15,9 @@ export interface QueryState<R> {
 
 /** Runs a query when mounted and whenever its variables change; skip: do not run. */
 export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V, options: { skip?: boolean } = {}): QueryState<R> {
-  const key = JSON.stringify(variables);
+  // The language is part of the key: switching it asks again (names of
+  // centres and positions are answered in it).
+  const key = JSON.stringify(variables) + '\u0000' + (requestLanguage() ?? '');
   const [state, setState] = useState<{ data?: R; error?: ApiError; loading: boolean }>({ loading: !options.skip });
   const controller = useRef<AbortController | null>(null);
   const vars = useRef(variables);

@@ -48,6 +48,7 @@ const groups: NavGroup[] = [
       { to: '/coordinate/new', label: 'nav.newShifts', icon: 'plus' },
       { to: '/coordinate/volunteers', label: 'nav.volunteers', icon: 'users' },
       { to: '/coordinate/kiosks', label: 'nav.kiosks', icon: 'shield' },
+      { to: '/coordinate/catalogue', label: 'nav.catalogue', icon: 'building' },
     ],
   },
   {

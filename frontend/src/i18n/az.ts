@@ -761,4 +761,8 @@ export const az: Messages = {
   'nav.programme': 'Proqramım',
   'nav.programmeCoord': 'Mentorlar, saatlar, məktublar',
   'error.MENTOR_NOT_EXPERIENCED': 'Bu könüllünün mentor olmaq üçün kifayət qədər saatı yoxdur (20 saat lazımdır).',
+  // The catalogue (issue 12): centres and positions edited.
+  'nav.catalogue': 'Mərkəzlər və vəzifələr',
+  'admin.catalogueLead': 'Mərkəzlər və vəzifələr: hər dildə adlar, arxiv, silmə.',
+  'admin.openCatalogue': 'Mərkəzləri və vəzifələri aç',
 };

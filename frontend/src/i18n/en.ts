@@ -760,4 +760,8 @@ export const en = {
   'nav.programme': 'My programme',
   'nav.programmeCoord': 'Mentors, hours, letters',
   'error.MENTOR_NOT_EXPERIENCED': 'This volunteer has not enough credited hours to be a mentor (20 are needed).',
+  // The catalogue (issue 12): centres and positions edited.
+  'nav.catalogue': 'Centres and positions',
+  'admin.catalogueLead': 'Centres and positions: names in every language, archive, delete.',
+  'admin.openCatalogue': 'Open centres and positions',
 } as const;

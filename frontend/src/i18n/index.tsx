@@ -10,6 +10,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { Messages, MessageKey, Plural } from './types';
 import { formatNumber } from '../lib/format';
 import { loadCatalog, storageKey, type Lang } from './lang';
+import { setRequestLanguage } from '../api/client';
 
 export type { MessageKey } from './types';
 // Without React, for boot.ts to start the first download early.
@@ -76,6 +77,8 @@ export function I18nProvider({ initial, children }: { initial: { lang: Lang; mes
     );
   }, [current.lang]);
   const { lang, messages } = current;
+  // Before the children render and ask (idempotent).
+  setRequestLanguage(lang);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);

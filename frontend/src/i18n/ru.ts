@@ -786,4 +786,8 @@ export const ru: Messages = {
   'nav.programme': 'Моя программа',
   'nav.programmeCoord': 'Наставники, часы, письма',
   'error.MENTOR_NOT_EXPERIENCED': 'У этого волонтёра недостаточно засчитанных часов, чтобы быть наставником (нужно 20).',
+  // The catalogue (issue 12): centres and positions edited.
+  'nav.catalogue': 'Центры и позиции',
+  'admin.catalogueLead': 'Центры и позиции: названия на всех языках, архив, удаление.',
+  'admin.openCatalogue': 'Открыть центры и позиции',
 };

@@ -29,6 +29,9 @@ import { checkInOpen, ended, isActive, started } from '../../lib/shifts';
 import { useApiFormErrors } from '../../components/forms';
 import { isMissingFeature } from '../../api/errors';
 import { TimeInput } from '../../components/DateInput';
+import { idsOfSkills, useSkills } from '../../lib/skills';
+import { QualificationChecks } from '../../components/QualificationChecks';
+import { useCatalogueText } from '../admin/catalogueMessages';
 
 const statusOrder = ['CHECKED_IN', 'CONFIRMED', 'COMPLETED', 'WAITLISTED', 'NO_SHOW', 'CANCELLED'];
 
@@ -134,6 +137,7 @@ function RosterRow({ shift, entry: a, onChange }: { shift: ShiftCardFragment; en
   const now = new Date();
   const error = checkInState.error ?? checkOutState.error ?? releaseState.error;
   const v = a.volunteer;
+  const skills = useSkills();
 
   return (
     <li className="roster-row">
@@ -155,7 +159,7 @@ function RosterRow({ shift, entry: a, onChange }: { shift: ShiftCardFragment; en
           {!v.phone && !v.email && <span className="muted">{t('manage.noContact')}</span>}
         </p>
         <p className="roster-skills small">
-          <span className="muted">{v.skills.length ? v.skills.join(', ') : t('manage.noSkills')}</span>{' '}
+          <span className="muted">{v.skills.length ? v.skills.map(skills.label).join(', ') : t('manage.noSkills')}</span>{' '}
           <button type="button" className="link-btn" onClick={() => setDialog('skills')}>
             {t('manage.editSkills')}
             <span className="visually-hidden">: {v.fullName}</span>
@@ -287,13 +291,15 @@ function AttendanceDialog({ shift, entry, onClose, onDone }: { shift: ShiftCardF
   );
 }
 
-/** A coordinator records the skills they verified (replacing the list). */
+/** A coordinator records the qualifications they verified (replacing the list), chosen from the catalogue. */
 function SkillsDialog({ entry, required, onClose, onDone }: { entry: RosterEntryFragment; required: string[]; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
-  const [text, setText] = useState(entry.volunteer.skills.join(', '));
+  const c = useCatalogueText();
+  const { qualifications, label } = useSkills();
+  const [chosen, setChosen] = useState<string[] | null>(null);
   const [save, state] = useMutation(SetVolunteerSkillsDocument);
   const { fieldError, formError } = useApiFormErrors(state.error, ['skills']);
-  const skills = text.split(',').map((x) => x.trim()).filter(Boolean);
+  const ids = chosen ?? (qualifications ? idsOfSkills(entry.volunteer.skills, qualifications) : []);
   return (
     <Dialog
       open
@@ -305,8 +311,11 @@ function SkillsDialog({ entry, required, onClose, onDone }: { entry: RosterEntry
           <Button
             variant="primary"
             busy={state.pending}
+            disabled={!qualifications}
             onClick={async () => {
-              if (await save({ volunteerId: entry.volunteer.id, skills: [...new Set(skills)] })) {
+              // Skills are the qualifications' main names.
+              const names = (qualifications ?? []).filter((q) => ids.includes(q.id)).map((q) => q.name);
+              if (await save({ volunteerId: entry.volunteer.id, skills: names })) {
                 onClose();
                 onDone();
               }
@@ -319,9 +328,18 @@ function SkillsDialog({ entry, required, onClose, onDone }: { entry: RosterEntry
     >
       <p>{t('manage.skillsText')}</p>
       {formError && <ErrorAlert error={formError} />}
-      <Field label={t('profile.skills')} hint={required.length ? t('manage.skillsHint', { skills: required.join(', ') }) : t('admin.skillsHint')} error={fieldError('skills')}>
-        {(p) => <input {...p} value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />}
-      </Field>
+      {!qualifications ? (
+        <Loading />
+      ) : (
+        <QualificationChecks
+          legend={c('cat.skillsChoose')}
+          hint={required.length ? c('cat.skillsRequired', { skills: required.map(label).join(', ') }) : c('cat.skillsChooseHint')}
+          qualifications={qualifications}
+          chosen={ids}
+          set={setChosen}
+          error={fieldError('skills')}
+        />
+      )}
     </Dialog>
   );
 }
@@ -425,6 +443,7 @@ function FindVolunteers({ shift, onAssigned }: { shift: ShiftCardFragment; onAss
 }
 
 function Matches({ shift, onAssigned }: { shift: ShiftCardFragment; onAssigned: () => void }) {
+  const skills = useSkills();
   const { t, locale } = useI18n();
   const q = useQuery(AvailableVolunteersDocument, { shiftId: shift.id });
   const [assign, state] = useMutation(AssignVolunteerDocument);
@@ -446,7 +465,7 @@ function Matches({ shift, onAssigned }: { shift: ShiftCardFragment; onAssigned: 
               <p className="roster-name">{m.volunteer.fullName}</p>
               <p className="muted small">
                 {t('manage.thisMonth', { hours: formatHours(m.minutesThisMonth, locale) })}
-                {m.volunteer.skills.length > 0 && ` · ${m.volunteer.skills.join(', ')}`}
+                {m.volunteer.skills.length > 0 && ` · ${m.volunteer.skills.map(skills.label).join(', ')}`}
               </p>
             </div>
             <Button
