@@ -73,6 +73,8 @@ func TestContract(t *testing.T) {
 	// Training and qualifications (qualifications.graphql).
 	wantQuery = append(wantQuery, "qualifications", "courses")
 	wantMutation = append(wantMutation, "createQualification", "grantQualification", "setPositionQualifications", "createCourse", "markCoursePassed")
+	// Centres' day templates (daytemplate.graphql).
+	wantMutation = append(wantMutation, "setCentreDayTemplate")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {
