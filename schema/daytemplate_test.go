@@ -241,7 +241,9 @@ func TestAdjacentBlocksRoundTrip(t *testing.T) {
 		t.Fatalf("saved\n got %s\nwant %s", got, want)
 	}
 	var read struct {
-		Me struct{ Volunteer struct{ Availability json.RawMessage } }
+		Me struct {
+			Volunteer struct{ Availability json.RawMessage }
+		}
 	}
 	e.post(tok, `{ me { volunteer { availability { weekly { weekday start end } } } } }`, nil).ok(t, &read)
 	if got := string(read.Me.Volunteer.Availability); got != want {
@@ -382,7 +384,9 @@ func testPartialMatches(t *testing.T, withIndex bool) {
 	for _, pr := range plan.PlanRoster.Proposals {
 		proposed = append(proposed, pr.Volunteer.ID)
 	}
-	var full struct{ AvailableVolunteers []struct{ Volunteer struct{ ID string } } }
+	var full struct {
+		AvailableVolunteers []struct{ Volunteer struct{ ID string } }
+	}
 	e.post(ct, `query($s: ID!) { availableVolunteers(shiftId: $s) { volunteer { id } } }`, map[string]any{"s": gid("Shift", s.ID)}).ok(t, &full)
 	if len(proposed) != 1 || proposed[0] != full.AvailableVolunteers[0].Volunteer.ID {
 		t.Fatalf("the planner proposed %v; only the volunteer free for the whole shift may be", proposed)
