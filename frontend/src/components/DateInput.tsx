@@ -169,7 +169,8 @@ export function DateInput({
           id={id}
           name={name}
           type="text"
-          inputMode="numeric"
+          // Digits with a separator key on a phone (a "numeric" pad has none).
+          inputMode="decimal"
           autoComplete={autoComplete ?? 'off'}
           placeholder={datePattern(lang)}
           value={text}
@@ -252,7 +253,7 @@ export function TimeInput(props: CommonProps) {
         id={id}
         name={name}
         type="text"
-        inputMode="numeric"
+        inputMode="decimal"
         autoComplete="off"
         placeholder={timePattern(lang)}
         value={text}
