@@ -2,7 +2,7 @@
 // filter or group on the client: a day of open shifts, a centre's week.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TypedDocumentString } from '../gql/graphql';
-import { request } from './client';
+import { request, requestLanguage } from './client';
 import { ApiError, toApiError } from './errors';
 
 interface Connection<N> {
@@ -26,7 +26,8 @@ export function usePagedShifts<R extends Connection<unknown>, V extends { after?
 ): PagedState<R['shifts']['edges'][number]['node']> {
   type N = R['shifts']['edges'][number]['node'];
   const maxPages = options.maxPages ?? 10;
-  const key = JSON.stringify(variables);
+  // The language too: names of centres and positions are answered in it.
+  const key = JSON.stringify(variables) + '\u0000' + (requestLanguage() ?? '');
   const vars = useRef(variables);
   vars.current = variables;
   const [state, setState] = useState<{ nodes?: N[]; totalCount: number; truncated: boolean; error?: ApiError; loading: boolean }>({
