@@ -168,6 +168,7 @@ type loaders struct {
 	mentorLinks      *loader[konullu.MentorLink]         // how the viewer stands to a volunteer as mentor or mentee (mentoring.go)
 	corrections      *loader[*konullu.HourCorrection]    // the newest hour correction of an assignment (mentoring.go)
 	lazyQuals        *lazyQualLoaders                    // qualifications.go, made on first use
+	myObstacles      *loader[[]konullu.Obstacle]         // what stands between the viewer and shifts (candidates.go)
 
 	store konullu.Store
 }
@@ -213,10 +214,20 @@ func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 		return everyKey[int64](ids)(st.ContactCentres(ctx, ids))
 	})
 	l.shiftMates = newShiftMatesLoader(st)
+	l.myObstacles = newMyObstaclesLoader(st)
 	l.mentorLinks = newMentorLinksLoader(st)
 	l.corrections = newCorrectionsLoader(st)
 	l.centres = newLoader(st.CentresByIDs)
-	l.positions = newLoader(st.PositionsByIDs)
+	l.positions = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Position, error) {
+		m, err := st.PositionsByIDs(ctx, ids)
+		// Their required qualifications are asked of every shift card: one
+		// read for the positions of a page, not one per position.
+		q := l.quals()
+		for id := range m {
+			q.positionQuals.Prime(id)
+		}
+		return m, err
+	})
 	l.shifts = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Shift, error) {
 		m, err := st.ShiftsByIDs(ctx, ids)
 		for _, s := range m {
@@ -302,6 +313,7 @@ func (l *loaders) primeShiftRefs(s *konullu.Shift) {
 	l.centres.Prime(s.CentreID)
 	l.positions.Prime(s.PositionID)
 	l.shiftAssignments.Prime(s.ID)
+	l.myObstacles.Prime(s.ID)
 }
 
 // primeAssignments caches a list of assignments and primes what their fields refer to.
@@ -355,4 +367,5 @@ func (l *loaders) reset() {
 	l.kiosks.reset()
 	l.mentorLinks.reset()
 	l.corrections.reset()
+	l.myObstacles.reset()
 }

@@ -3,7 +3,6 @@ package schema
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/graph-gophers/graphql-go"
 
@@ -52,7 +51,11 @@ func newQualLoaders(st konullu.Store) *qualLoaders {
 		if qs == nil {
 			return everyKey[int64](ids)(nil, nil)
 		}
-		return everyKey[int64](ids)(qs.PositionQualifications(ctx, ids))
+		m, err := everyKey[int64](ids)(qs.PositionQualifications(ctx, ids))
+		for _, quals := range m {
+			l.qualifications.Prime(quals...) // those of every position of the batch at once
+		}
+		return m, err
 	})
 	l.held = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.HeldQualification, error) {
 		if qs == nil {
@@ -598,24 +601,5 @@ func (r *root) nameQualifications(ctx context.Context, ext map[string]any) {
 	if !ok || len(names) == 0 {
 		return
 	}
-	qs, err := r.qualStore()
-	if err != nil {
-		return
-	}
-	all, err := qs.Qualifications(ctx)
-	if err != nil {
-		return
-	}
-	out := make([]map[string]string, len(names))
-	for i, n := range names {
-		out[i] = map[string]string{"name": n}
-		for _, q := range all {
-			if strings.EqualFold(q.Name, n) {
-				for lang, v := range q.Names {
-					out[i][lang] = v
-				}
-			}
-		}
-	}
-	ext["qualificationNames"] = out
+	ext["qualificationNames"] = r.qualificationNames(ctx, names)
 }

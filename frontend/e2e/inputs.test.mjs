@@ -38,9 +38,14 @@ async function login(page, email, lang) {
  * Opens the page, waits for its date or time fields, and checks them: no
  * native picker, every filled date dd.mm.yyyy and every time HH:MM.
  */
-async function checkFields(page, path, name) {
+async function checkFields(page, path, name, { optional = false } = {}) {
   await page.goto(`${server.url}${path}`);
-  await page.locator('.date-input input, .time-input input').first().waitFor();
+  if (optional) {
+    await page.locator('main h1').waitFor();
+    await page.waitForLoadState('networkidle');
+  } else {
+    await page.locator('.date-input input, .time-input input').first().waitFor();
+  }
   assert.equal(await page.locator(native).count(), 0, `${name}: a native date or time input`);
   const dates = await page.locator('.date-input input').evaluateAll((els) => els.map((e) => e.value).filter(Boolean));
   const times = await page.locator('.time-input input').evaluateAll((els) => els.map((e) => e.value).filter(Boolean));
@@ -59,8 +64,8 @@ describe('dates and times in the app’s language on an en-US system', () => {
   });
 
   const words = {
-    az: { date: 'Tarix (ilk növbə)', start: 'Başlama', end: 'Bitmə', position: 'Vəzifə', birth: 'Doğum tarixi', noSuchDay: 'Belə gün yoxdur', year: 'İli tam' },
-    ru: { date: 'Дата (первая смена)', start: 'Начало', end: 'Конец', position: 'Должность', birth: 'Дата рождения', noSuchDay: 'Такого дня нет', year: 'Укажите год полностью' },
+    az: { date: 'Tarix (ilk növbə)', start: 'Başlama', end: 'Bitmə', position: 'Vəzifə', birth: 'Doğum tarixi', noSuchDay: 'Belə gün yoxdur', year: 'İli tam', correction: 'Düzəliş istə' },
+    ru: { date: 'Дата (первая смена)', start: 'Начало', end: 'Конец', position: 'Должность', birth: 'Дата рождения', noSuchDay: 'Такого дня нет', year: 'Укажите год полностью', correction: 'Попросить исправление' },
   };
   // What is typed, and the shift it must make: a different day and time per language.
   const typed = {
@@ -98,6 +103,10 @@ describe('dates and times in the app’s language on an en-US system', () => {
         await date.press('Tab');
         await page.locator('.date-input .field-error').getByText(w.noSuchDay).waitFor();
         assert.equal(await date.getAttribute('aria-invalid'), 'true');
+        if (lang === 'ru') {
+          assert.deepEqual(await axe(page), [], 'axe with a wrong date said');
+          await shot(page, shots, `inputs-${lang}-wrong-date`);
+        }
         if (lang === 'az') {
           // Chosen from the calendar with the keyboard: today, then two days on.
           await page.locator('.date-input-open').first().click();
@@ -128,6 +137,7 @@ describe('dates and times in the app’s language on an en-US system', () => {
         // Every other page with a date or time field.
         for (const [path, name] of [
           ['/programme/training', 'training'],
+          ['/admin/audit', 'audit log'],
           ['/reports', 'reports'],
         ]) {
           await checkFields(page, path, name);
@@ -138,6 +148,32 @@ describe('dates and times in the app’s language on an en-US system', () => {
         assert.ok(ticks.some((t) => x.ticks.test(t)), `chart ticks ${JSON.stringify(ticks)}`);
         assert.deepEqual(await axe(page), [], 'axe on reports');
         await shot(page, shots, `inputs-${lang}-reports`);
+
+        // A volunteer's pages.
+        await page.evaluate(() => localStorage.removeItem('konullu.token'));
+        await login(page, demo.volunteer, lang);
+        await checkFields(page, '/my-hours', 'hours');
+        // A date and a time together: the programme's hour correction of a past shift.
+        await checkFields(page, '/programme', 'programme', { optional: true });
+        await page.getByRole('button', { name: w.correction }).first().click();
+        const both = await page.locator('.date-time-input input').evaluateAll((els) => els.map((e) => e.value));
+        assert.equal(both.length, 4, `programme correction fields ${both}`);
+        assert.match(both.join(' '), /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+        assert.equal(await page.locator(native).count(), 0, 'programme: a native date or time input');
+        await checkFields(page, '/availability', 'availability', { optional: true });
+        // A time of one's own, and an exception's date (when the page offers them).
+        const addTime = page.locator('.week-day-tools .link-btn').first();
+        if (await addTime.count()) {
+          await addTime.click();
+          const from = page.locator('.window-row .time-input input').first();
+          assert.match(await from.inputValue(), /^\d{2}:\d{2}$/);
+          await from.fill('25:10');
+          await from.press('Tab');
+          await page.locator('.window-row .field-error').first().waitFor();
+          await shot(page, shots, `inputs-${lang}-availability`);
+          await from.fill('07:45');
+          assert.equal(await page.locator('.window-row .time-input .field-error').count(), 0, 'the message goes once the time is right');
+        }
         assert.deepEqual(b.errors, [], 'console errors');
       } finally {
         await b.close();

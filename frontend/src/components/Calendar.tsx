@@ -1,5 +1,6 @@
 // The month grid a date field opens: react-day-picker with date-fns's az, ru
 // and en-GB words, weeks from Monday. Loaded only when someone opens it.
+import { useEffect, useRef } from 'react';
 import { DayPicker, type Matcher } from 'react-day-picker';
 import { az, enGB, ru } from 'react-day-picker/locale';
 import 'react-day-picker/style.css';
@@ -44,20 +45,27 @@ export default function Calendar({
   let month = selected ?? today;
   if (minDate && month < minDate) month = minDate;
   if (maxDate && month > maxDate) month = maxDate;
+  // The whole month in sight (a phone's tab bar and keyboard hide the bottom of the screen).
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   return (
-    <DayPicker
-      mode="single"
-      locale={locales[lang]}
-      weekStartsOn={1}
-      selected={selected}
-      defaultMonth={month}
-      onSelect={(d) => d && onSelect(toISO(d))}
-      disabled={disabled}
-      captionLayout="dropdown"
-      startMonth={minDate ?? new Date(Math.max(minYear, today.getFullYear() - 100), 0, 1)}
-      endMonth={maxDate ?? new Date(Math.min(maxYear, today.getFullYear() + 10), 11, 31)}
-      autoFocus
-      showOutsideDays
-    />
+    <div ref={box} className="calendar-box">
+      <DayPicker
+        mode="single"
+        locale={locales[lang]}
+        weekStartsOn={1}
+        selected={selected}
+        defaultMonth={month}
+        onSelect={(d) => d && onSelect(toISO(d))}
+        disabled={disabled}
+        captionLayout="dropdown"
+        startMonth={minDate ?? new Date(Math.max(minYear, today.getFullYear() - 100), 0, 1)}
+        endMonth={maxDate ?? new Date(Math.min(maxYear, today.getFullYear() + 10), 11, 31)}
+        autoFocus
+        showOutsideDays
+      />
+    </div>
   );
 }

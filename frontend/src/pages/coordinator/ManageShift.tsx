@@ -21,6 +21,7 @@ import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, 
 import { MessageVolunteers } from './MessageVolunteers';
 import { SeriesPanel } from './SeriesPanel';
 import { PartialMatches } from './PartialMatches';
+import { AssignByName } from './AssignByName';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
 import { Icon } from '../../components/icons';
 import { formatHours, formatTime } from '../../lib/format';
@@ -29,6 +30,7 @@ import { shiftInstants } from '../../lib/series';
 import { checkInOpen, ended, isActive, started } from '../../lib/shifts';
 import { useApiFormErrors } from '../../components/forms';
 import { isMissingFeature } from '../../api/errors';
+import { TimeInput } from '../../components/DateInput';
 
 const statusOrder = ['CHECKED_IN', 'CONFIRMED', 'COMPLETED', 'WAITLISTED', 'NO_SHOW', 'CANCELLED'];
 
@@ -115,6 +117,7 @@ export default function ManageShift() {
             </ul>
           )}
         </Card>
+        {shift.status !== 'CANCELLED' && <AssignByName shift={shift} onAssigned={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && <FindVolunteers shift={shift} onAssigned={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && !ended(shift) && <MessageVolunteers target={{ shiftId: shift.id }} lead={t('message.shiftLead')} />}
         <SeriesPanel shiftId={shift.id} onChanged={() => void q.refetch()} />
@@ -276,10 +279,10 @@ function AttendanceDialog({ shift, entry, onClose, onDone }: { shift: ShiftCardF
       {formError && <ErrorAlert error={formError} />}
       <div className="form-row">
         <Field label={t('manage.arrived')} error={fieldError('checkedInAt')}>
-          {(p) => <input {...p} type="time" value={from} onChange={(e) => setFrom(e.target.value)} />}
+          {(p) => <TimeInput {...p} value={from} onChange={setFrom} />}
         </Field>
         <Field label={t('manage.left')} error={fieldError('checkedOutAt')}>
-          {(p) => <input {...p} type="time" value={to} onChange={(e) => setTo(e.target.value)} />}
+          {(p) => <TimeInput {...p} value={to} onChange={setTo} />}
         </Field>
       </div>
       <p className="muted small">{t('create.zoneNote', { zone: tz })}</p>
