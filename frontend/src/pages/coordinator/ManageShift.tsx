@@ -20,6 +20,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, NotAvailable, Page } from '../../components/ui';
 import { MessageVolunteers } from './MessageVolunteers';
 import { SeriesPanel } from './SeriesPanel';
+import { AssignByName } from './AssignByName';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
 import { Icon } from '../../components/icons';
 import { formatHours, formatTime } from '../../lib/format';
@@ -115,6 +116,7 @@ export default function ManageShift() {
             </ul>
           )}
         </Card>
+        {shift.status !== 'CANCELLED' && <AssignByName shift={shift} onAssigned={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && <FindVolunteers shift={shift} onAssigned={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && !ended(shift) && <MessageVolunteers target={{ shiftId: shift.id }} lead={t('message.shiftLead')} />}
         <SeriesPanel shiftId={shift.id} onChanged={() => void q.refetch()} />

@@ -104,7 +104,7 @@ export default function ShiftDetail() {
           ) : (
             <div className="my-place">
               {place?.status === 'CANCELLED' && <p className="muted">{t('shift.youWithdrew')}</p>}
-              <SignUpButton shift={shift} place={place} onChange={(p, s) => setOverride({ on: latest.current, place: p, shift: s })} />
+              <SignUpButton shift={shift} place={place} obstacles={fetched.myObstacles} onChange={(p, s) => setOverride({ on: latest.current, place: p, shift: s })} />
             </div>
           )}
         </Card>
