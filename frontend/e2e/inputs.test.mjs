@@ -92,6 +92,10 @@ describe('dates and times in the app’s language on an en-US system', () => {
         await birth.fill('14.05.2001');
         assert.equal(await page.getByText(w.year).count(), 0, 'the message goes once the date is right');
         assert.equal(await birth.getAttribute('aria-invalid'), null);
+        // Half typed, nothing is said until the field is left.
+        await birth.fill('14.0');
+        assert.equal(await page.locator('.date-input .field-error').count(), 0, 'no message while typing');
+        await birth.fill('14.05.2001');
 
         await login(page, demo.admin, lang);
         const { dates, times } = await checkFields(page, '/coordinate/new', 'create shifts');
