@@ -30,7 +30,7 @@ const en = {
   'adm.lastAdmin': '{name} is the last administrator: make someone else an administrator first.',
   'adm.lastAdminShort': 'the last administrator',
   'adm.keep': 'Keep',
-  'adm.more': '{count} more not shown: search for the person above.',
+  'adm.more': 'The first {count} are shown: find anyone else by name above.',
   'audit.lead2': 'Every change: who did what, to which object, when, and how it ended. Newest first.',
   'audit.person': 'Person who acted',
   'audit.object': 'About',
@@ -94,7 +94,7 @@ const az: Record<Key, string> = {
   'adm.lastAdmin': '{name} sonuncu administratordur: əvvəlcə başqasını administrator edin.',
   'adm.lastAdminShort': 'sonuncu administrator',
   'adm.keep': 'Saxlayın',
-  'adm.more': 'Daha {count} nəfər göstərilmir: şəxsi yuxarıda axtarın.',
+  'adm.more': 'İlk {count} nəfər göstərilir: digərlərini yuxarıda adı ilə tapın.',
   'audit.lead2': 'Hər dəyişiklik: kim, nəyi, hansı obyektlə, nə vaxt etdi və necə bitdi. Ən yenisi əvvəldə.',
   'audit.person': 'Əməliyyatı edən',
   'audit.object': 'Obyekt',
@@ -156,7 +156,7 @@ const ru: Record<Key, string> = {
   'adm.lastAdmin': '{name} — последний администратор: сначала назначьте администратором кого-то другого.',
   'adm.lastAdminShort': 'последний администратор',
   'adm.keep': 'Оставить',
-  'adm.more': 'Ещё {count} не показаны: найдите человека поиском выше.',
+  'adm.more': 'Показаны первые {count}: остальных найдите по имени выше.',
   'audit.lead2': 'Каждое изменение: кто что сделал, с каким объектом, когда и чем закончилось. Сначала новые.',
   'audit.person': 'Кто действовал',
   'audit.object': 'Объект',
@@ -261,6 +261,14 @@ const actionsEn = {
   updateSeries: 'Series changed',
   withdraw: 'Withdrew from a shift',
   withdrawOffer: 'Offer withdrawn',
+  archiveCentre: 'Centre archived',
+  archivePosition: 'Position archived',
+  deleteCentre: 'Centre deleted',
+  deletePosition: 'Position deleted',
+  restoreCentre: 'Centre restored',
+  restorePosition: 'Position restored',
+  updateCentre: 'Centre changed',
+  updatePosition: 'Position changed',
 } satisfies Record<string, string>;
 
 type ActionKey = keyof typeof actionsEn;
@@ -332,6 +340,14 @@ const actionsAz: Record<ActionKey, string> = {
   updateSeries: 'Seriya dəyişdirildi',
   withdraw: 'Növbədən imtina etdi',
   withdrawOffer: 'Təklif geri götürüldü',
+  archiveCentre: 'Mərkəz arxivləşdirildi',
+  archivePosition: 'Vəzifə arxivləşdirildi',
+  deleteCentre: 'Mərkəz silindi',
+  deletePosition: 'Vəzifə silindi',
+  restoreCentre: 'Mərkəz bərpa edildi',
+  restorePosition: 'Vəzifə bərpa edildi',
+  updateCentre: 'Mərkəz dəyişdirildi',
+  updatePosition: 'Vəzifə dəyişdirildi',
 };
 
 const actionsRu: Record<ActionKey, string> = {
@@ -401,6 +417,14 @@ const actionsRu: Record<ActionKey, string> = {
   updateSeries: 'Серия изменена',
   withdraw: 'Отказ от смены',
   withdrawOffer: 'Предложение отозвано',
+  archiveCentre: 'Центр в архиве',
+  archivePosition: 'Должность в архиве',
+  deleteCentre: 'Центр удалён',
+  deletePosition: 'Должность удалена',
+  restoreCentre: 'Центр восстановлен',
+  restorePosition: 'Должность восстановлена',
+  updateCentre: 'Центр изменён',
+  updatePosition: 'Должность изменена',
 };
 
 const actions: Record<Lang, Record<ActionKey, string>> = { az: actionsAz, en: actionsEn, ru: actionsRu };
@@ -507,6 +531,12 @@ const fieldsEn = {
   Contact: 'Contact',
   RecordedAt: 'Recorded',
   QualificationExpiry: 'Qualifications expire',
+  Names: 'Names by language',
+  Descriptions: 'Descriptions by language',
+  ArchivedAt: 'Archived',
+  az: 'AZ',
+  en: 'EN',
+  ru: 'RU',
 };
 type FieldKey = keyof typeof fieldsEn;
 const fields: Record<Lang, Record<FieldKey, string>> = {
@@ -552,6 +582,12 @@ const fields: Record<Lang, Record<FieldKey, string>> = {
     Contact: 'Əlaqə',
     RecordedAt: 'Qeyd edilib',
     QualificationExpiry: 'İxtisasların bitməsi',
+    Names: 'Dillər üzrə adlar',
+    Descriptions: 'Dillər üzrə təsvirlər',
+    ArchivedAt: 'Arxivləşdirilib',
+    az: 'AZ',
+    en: 'EN',
+    ru: 'RU',
   },
   ru: {
     Email: 'Почта',
@@ -594,6 +630,12 @@ const fields: Record<Lang, Record<FieldKey, string>> = {
     Contact: 'Контакт',
     RecordedAt: 'Записано',
     QualificationExpiry: 'Срок квалификаций',
+    Names: 'Названия по языкам',
+    Descriptions: 'Описания по языкам',
+    ArchivedAt: 'В архиве с',
+    az: 'AZ',
+    en: 'EN',
+    ru: 'RU',
   },
 };
 

@@ -20,6 +20,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, NotAvailable, Page } from '../../components/ui';
 import { MessageVolunteers } from './MessageVolunteers';
 import { SeriesPanel } from './SeriesPanel';
+import { PartialMatches } from './PartialMatches';
 import { AssignByName } from './AssignByName';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
 import { Icon } from '../../components/icons';
@@ -440,6 +441,7 @@ function FindVolunteers({ shift, onAssigned }: { shift: ShiftCardFragment; onAss
         <p className="muted">{t('manage.findLead')}</p>
       </div>
       <Matches shift={shift} onAssigned={onAssigned} />
+      <PartialMatches shift={shift} onAssigned={onAssigned} />
     </Card>
   );
 }
