@@ -40,9 +40,12 @@ type SignupRequest struct {
 	// Location is the time zone of the shift's centre: ages count on the
 	// shift's date there (nil: DefaultTimezone).
 	Location *time.Location
-	// ByCoordinator: a coordinator assigns; the shift may be a draft or in the
-	// past (to record activity) and the horizon does not apply.
+	// ByCoordinator: a coordinator assigns; the shift may be a draft or
+	// have started, and the horizon does not apply. It may not have ended
+	// (ended.go), unless PastWork.
 	ByCoordinator bool
+	// PastWork: a coordinator credits work done in an ended shift (RecordPastWork).
+	PastWork bool
 }
 
 // CheckSignup applies the rules of a signup that do not depend on the
@@ -62,6 +65,10 @@ func (r Rules) CheckSignup(q SignupRequest) error {
 		}
 		if s.StartsAt.Sub(q.Now) > r.SignupHorizon {
 			return Errorf(ESIGNUPCLOSED, "signup opens %d days before the shift", int(r.SignupHorizon.Hours()/24))
+		}
+	} else if !q.PastWork {
+		if err := CheckNotEnded(q.Now, s); err != nil {
+			return err
 		}
 	}
 	switch v.Status {
