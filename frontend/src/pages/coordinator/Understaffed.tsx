@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Empty, ErrorAlert, Loading, Page, ScrollRegion } from '../../components/ui';
 import { FillBadge } from '../../components/shift';
 import { formatShortDay, formatTimeRange } from '../../lib/format';
-import { freePlaces } from '../../lib/shifts';
+import { ended, freePlaces } from '../../lib/shifts';
 import { useManagedCentres } from './useCentres';
 
 const weekMs = 7 * 24 * 3600 * 1000;
@@ -31,7 +31,8 @@ export default function Understaffed() {
   );
 
   const ids = new Set(managed.centres?.map((c) => c.id));
-  const list = (shifts.nodes ?? []).filter((s) => ids.has(s.centre.id) && freePlaces(s) > 0);
+  // A shift that has ended is never understaffed.
+  const list = (shifts.nodes ?? []).filter((s) => ids.has(s.centre.id) && freePlaces(s) > 0 && !ended(s));
   const missing = list.reduce((n, s) => n + freePlaces(s), 0);
 
   return (
