@@ -25,7 +25,9 @@ type UserFilter struct {
 	Search string
 	// Suspended, when set, keeps suspended (true) or active (false) accounts.
 	Suspended *bool
-	Limit     int
+	// Role, when set, keeps the accounts that hold it.
+	Role  Role
+	Limit int
 }
 
 // AccountStore keeps what the account controls change. Errors follow Store.

@@ -53,13 +53,24 @@ type AuditChange struct {
 
 // AuditFilter selects audit entries, newest first.
 type AuditFilter struct {
-	ActorUserID int64     // 0: anyone
-	Action      string    // "": any
-	Kind        string    // with ObjectID: entries that touched this object
-	ObjectID    int64     //
-	From, To    time.Time // zero: open
-	Before      int64     // keyset pagination: entries with a smaller id
+	ActorUserID int64            // 0: anyone
+	Action      string           // "": any
+	Kind        string           // with ObjectID: entries that touched this object
+	ObjectID    int64            //
+	Objects     []AuditObjectRef // entries that changed or named any of these objects (with Kind/ObjectID: either)
+	From, To    time.Time        // zero: open
+	Before      int64            // keyset pagination: entries with a smaller id
 	Limit       int
+}
+
+// AuditObjectRef names an object of the audit trail: its GraphQL type and
+// id, and the text the arguments of an action that named it hold (its
+// global id), so that an entry that named it and left it as it was (the
+// volunteer an assignVolunteer placed, the centres of a grantRole) is found too.
+type AuditObjectRef struct {
+	Kind  string
+	ID    int64
+	Named string // "": only entries that changed it
 }
 
 // AuditStore keeps the audit trail.

@@ -442,6 +442,7 @@ func (r *root) changedUser(ctx context.Context, u *konullu.User) *userResolver {
 func (r *root) Users(ctx context.Context, args struct {
 	Search    *string
 	Suspended *bool
+	Role      *string
 	First     *int32
 }) ([]*userResolver, error) {
 	// AUTHZ: only admins list accounts.
@@ -452,6 +453,9 @@ func (r *root) Users(ctx context.Context, args struct {
 		return nil, errNoAccounts
 	}
 	f := konullu.UserFilter{Limit: defaultPageSize, Suspended: args.Suspended}
+	if args.Role != nil {
+		f.Role = konullu.Role(*args.Role)
+	}
 	if args.First != nil {
 		if *args.First < 1 || *args.First > maxPageSize {
 			return nil, konullu.Invalid("first", "must be between 1 and %d", maxPageSize)

@@ -453,7 +453,8 @@ func putAll[V any](s *snapshotSet, kind string, m map[int64]V, err error) {
 // auditEntryResolver resolves AuditEntry.
 type auditEntryResolver struct {
 	scope
-	e *konullu.AuditEntry
+	e      *konullu.AuditEntry
+	labels *auditLabels // of the page the entry belongs to
 }
 
 func (a *auditEntryResolver) ID() graphql.ID    { return graphql.ID(strconv.FormatInt(a.e.ID, 10)) }
@@ -518,12 +519,13 @@ func rawString(r json.RawMessage) *string {
 
 // AuditLog resolves Query.auditLog.
 func (r *root) AuditLog(ctx context.Context, args struct {
-	ActorID  *graphql.ID
-	Action   *string
-	ObjectID *graphql.ID
-	From, To *dateTime
-	First    *int32
-	After    *string
+	ActorID   *graphql.ID
+	Action    *string
+	ObjectID  *graphql.ID
+	ObjectIDs *[]graphql.ID
+	From, To  *dateTime
+	First     *int32
+	After     *string
 }) ([]*auditEntryResolver, error) {
 	// AUTHZ: only admins read the audit trail.
 	if err := requireAdmin(ctx); err != nil {
@@ -556,6 +558,24 @@ func (r *root) AuditLog(ctx context.Context, args struct {
 		}
 		f.Kind, f.ObjectID = kind, id
 	}
+	if args.ObjectIDs != nil {
+		if len(*args.ObjectIDs) > maxPageSize {
+			return nil, konullu.Invalid("objectIds", "at most %d objects", maxPageSize)
+		}
+		for _, gid := range *args.ObjectIDs {
+			kind, id, err := parseGlobalID("objectIds", gid)
+			if err != nil {
+				return nil, err
+			}
+			f.Objects = append(f.Objects, konullu.AuditObjectRef{Kind: kind, ID: id, Named: string(globalID(kind, id))})
+		}
+		if len(f.Objects) == 0 {
+			return []*auditEntryResolver{}, nil // none of no objects
+		}
+	}
+	if args.From != nil && args.To != nil && !args.To.Time.After(args.From.Time) {
+		return nil, konullu.Invalid("to", "must be after from")
+	}
 	if args.From != nil {
 		f.From = args.From.Time
 	}
@@ -577,8 +597,9 @@ func (r *root) AuditLog(ctx context.Context, args struct {
 	if err != nil {
 		return nil, err
 	}
+	labels := &auditLabels{r: r, entries: list}
 	for _, e := range list {
-		out = append(out, &auditEntryResolver{r.scope(), e})
+		out = append(out, &auditEntryResolver{r.scope(), e, labels})
 	}
 	return out, nil
 }

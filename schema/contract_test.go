@@ -36,6 +36,7 @@ func TestContract(t *testing.T) {
 	wantQuery = append(wantQuery, "participationReport", "certificate", "centreCalendarUrl")
 	// Privacy and the audit trail (privacy.graphql, audit.graphql).
 	wantQuery = append(wantQuery, "myData", "auditLog")
+	wantQuery = append(wantQuery, "jobNames") // issue 12: administration
 	slices.Sort(wantQuery)
 	wantMutation := []string{"approveVolunteer", "assignVolunteer", "cancelShift", "checkIn", "checkOut", "createCentre",
 		"createPosition", "createShifts", "grantRole", "login", "logout", "markNoShow", "publishShifts", "recordAttendance",

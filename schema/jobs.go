@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/graph-gophers/graphql-go"
 
@@ -61,6 +62,15 @@ func pageSize(first *int32) (int, error) {
 	return int(*first), nil
 }
 
+// JobNames resolves Query.jobNames.
+func (r *root) JobNames(ctx context.Context) ([]string, error) {
+	// AUTHZ: the jobs are for admins.
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return slices.Clone(konullu.JobNames), nil
+}
+
 // JobRuns resolves Query.jobRuns.
 func (r *root) JobRuns(ctx context.Context, args struct {
 	Job   *string
@@ -99,7 +109,7 @@ func (r *root) RunJob(ctx context.Context, args struct{ Name string }) (*jobRunR
 		return nil, err
 	}
 	if !slices.Contains(konullu.JobNames, args.Name) {
-		return nil, konullu.Invalid("name", "unknown job %q; jobs are reminders, no-shows, hour-tally, digest and reindex", args.Name)
+		return nil, konullu.Invalid("name", "unknown job %q; jobs are %s", args.Name, strings.Join(konullu.JobNames, ", "))
 	}
 	if r.jobs == nil {
 		return nil, errNoJobs

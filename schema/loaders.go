@@ -216,7 +216,16 @@ func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 	l.mentorLinks = newMentorLinksLoader(st)
 	l.corrections = newCorrectionsLoader(st)
 	l.centres = newLoader(st.CentresByIDs)
-	l.positions = newLoader(st.PositionsByIDs)
+	l.positions = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Position, error) {
+		m, err := st.PositionsByIDs(ctx, ids)
+		// Their required qualifications are asked of every shift card: one
+		// read for the positions of a page, not one per position.
+		q := l.quals()
+		for id := range m {
+			q.positionQuals.Prime(id)
+		}
+		return m, err
+	})
 	l.shifts = newLoader(func(ctx context.Context, ids []int64) (map[int64]*konullu.Shift, error) {
 		m, err := st.ShiftsByIDs(ctx, ids)
 		for _, s := range m {

@@ -16,7 +16,8 @@ const shiftsWithPeople = `query($first: Int) {
     edges { node {
       id startsAt confirmedCount
       centre { name timezone }
-      position { name requiredSkills }
+      position { name requiredSkills requiredQualifications { name } }
+      course { name }
       assignments { status volunteer { fullName email } }
     } }
   }
@@ -24,9 +25,12 @@ const shiftsWithPeople = `query($first: Int) {
 
 // maxStatements is what shiftsWithPeople may cost, whatever the number of
 // shifts: the session with its roles and coordinated centres (1), the page of
-// shifts (2: count and page), then one statement each for centres,
-// positions, assignments, volunteers and - for a coordinator deciding who
-// may see email addresses - the centres the volunteers serve at. 8 in all.
+// shifts (1: a first page that holds every match needs no count), then one
+// statement each for centres, positions, the positions' required
+// qualifications, assignments, volunteers and - for a coordinator deciding
+// who may see email addresses - the centres the volunteers serve at. 8 in
+// all. (No shift here belongs to a course and no position requires a
+// qualification, so courses and qualifications are not read.)
 const maxStatements = 8
 
 // TestNoNPlusOne proves that the data loaders batch: a page of 5 shifts and

@@ -52,7 +52,11 @@ func newQualLoaders(st konullu.Store) *qualLoaders {
 		if qs == nil {
 			return everyKey[int64](ids)(nil, nil)
 		}
-		return everyKey[int64](ids)(qs.PositionQualifications(ctx, ids))
+		m, err := everyKey[int64](ids)(qs.PositionQualifications(ctx, ids))
+		for _, quals := range m {
+			l.qualifications.Prime(quals...) // those of every position of the batch at once
+		}
+		return m, err
 	})
 	l.held = newLoader(func(ctx context.Context, ids []int64) (map[int64][]*konullu.HeldQualification, error) {
 		if qs == nil {

@@ -302,6 +302,9 @@ func (d *DB) FindUsers(ctx context.Context, f konullu.UserFilter) ([]*konullu.Us
 			where = append(where, "u.suspended_at IS NULL")
 		}
 	}
+	if f.Role != "" {
+		where, args = append(where, "u.id IN (SELECT r.user_id FROM user_roles r WHERE r.role = ?)"), append(args, string(f.Role))
+	}
 	search := strings.ToLower(strings.TrimSpace(f.Search))
 	if search != "" {
 		pat := "%" + strings.ReplaceAll(escapeLike(sqliteFoldPattern(search)), "\uFFFF", "_") + "%"

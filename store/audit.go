@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/konullu/konullu"
@@ -133,9 +134,26 @@ func (d *DB) AuditEntries(ctx context.Context, f konullu.AuditFilter) ([]*konull
 	if f.Action != "" {
 		where, args = append(where, `l.action = ?`), append(args, f.Action)
 	}
+	objects := f.Objects
 	if f.Kind != "" && f.ObjectID != 0 {
-		where = append(where, `l.id IN (SELECT audit_id FROM audit_changes WHERE kind = ? AND object_id = ?)`)
-		args = append(args, f.Kind, f.ObjectID)
+		objects = append(slices.Clone(objects), konullu.AuditObjectRef{Kind: f.Kind, ID: f.ObjectID})
+	}
+	if len(objects) > 0 {
+		// Changed: the entry's changes hold it; named: its arguments hold
+		// the object's id as a JSON string.
+		var changed, named []string
+		var changedArgs, namedArgs []any
+		for _, o := range objects {
+			changed, changedArgs = append(changed, `(kind = ? AND object_id = ?)`), append(changedArgs, o.Kind, o.ID)
+			if o.Named != "" {
+				named, namedArgs = append(named, `l.arguments LIKE ? ESCAPE '\'`), append(namedArgs, `%"`+escapeLike(o.Named)+`"%`)
+			}
+		}
+		cond := `l.id IN (SELECT audit_id FROM audit_changes WHERE ` + strings.Join(changed, ` OR `) + `)`
+		if len(named) > 0 {
+			cond = `(` + cond + ` OR ` + strings.Join(named, ` OR `) + `)`
+		}
+		where, args = append(where, cond), append(append(args, changedArgs...), namedArgs...)
 	}
 	if !f.From.IsZero() {
 		where, args = append(where, `l.at >= ?`), append(args, f.From)

@@ -87,6 +87,7 @@ func run(ctx context.Context, out io.Writer) error {
 	rounds := flag.Int("rounds", 150, "timed rounds (each operation once per round, instances in turn)")
 	keep := flag.Bool("keep", false, "keep the database (and print its URL)")
 	reuse := flag.String("reuse", "", "a database kept by -keep: skip seeding")
+	trace := flag.Bool("trace", false, "print the statements of one request of each operation")
 	flag.Parse()
 
 	root, err := os.MkdirTemp("", "konullu-screens-")
@@ -223,6 +224,24 @@ func run(ctx context.Context, out io.Writer) error {
 			o.times = append(o.times, d)
 			o.trips = append(o.trips, in.proxy.trips.Load()-before)
 			o.answer = n
+		}
+	}
+	if *trace {
+		// One more request of each, with the statements it ran.
+		in := instances[0]
+		for _, o := range list {
+			in.proxy.traced()
+			in.proxy.tracing.Store(true)
+			_, err := c.do(in.url, o.query, o.vars)
+			in.proxy.tracing.Store(false)
+			if err != nil {
+				return fmt.Errorf("%s: %w", o.name, err)
+			}
+			stmts := in.proxy.traced()
+			fmt.Fprintf(out, "\n%s: %d round trips\n", o.name, len(stmts))
+			for i, s := range stmts {
+				fmt.Fprintf(out, "  %2d. %s\n", i+1, oneLine(s, 220))
+			}
 		}
 	}
 	floor := percentile(list[0].times, 50)
@@ -472,6 +491,30 @@ type proxy struct {
 	target string
 	trips  atomic.Int64
 	wg     sync.WaitGroup
+
+	// With tracing on, the statement each round trip ran (the SQL of its
+	// Bind's prepared statement, or of a simple Query) is noted in order.
+	tracing atomic.Bool
+	mu      sync.Mutex
+	trace   []string
+}
+
+// traced returns the statements noted since the last call, and forgets them.
+func (p *proxy) traced() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.trace
+	p.trace = nil
+	return t
+}
+
+func (p *proxy) note(sql string) {
+	if !p.tracing.Load() {
+		return
+	}
+	p.mu.Lock()
+	p.trace = append(p.trace, sql)
+	p.mu.Unlock()
 }
 
 func startProxy(dbURL string) (*proxy, error) {
@@ -530,16 +573,44 @@ func (p *proxy) relay(client net.Conn) {
 	}
 	server.Write(append(head[:], rest...))
 	var msg [5]byte
+	prepared := map[string]string{} // this connection's statements by name
+	var pending []string            // statements bound since the last Sync
 	for {
 		if _, err := io.ReadFull(client, msg[:]); err != nil {
 			return
 		}
-		if msg[0] == 'S' || msg[0] == 'Q' {
-			p.trips.Add(1)
-		}
 		size := int(binary.BigEndian.Uint32(msg[1:])) - 4
 		if _, err := server.Write(msg[:]); err != nil {
 			return
+		}
+		switch msg[0] {
+		case 'P', 'B', 'Q': // Parse, Bind, Query: read the body to learn the SQL
+			body := make([]byte, size)
+			if _, err := io.ReadFull(client, body); err != nil {
+				return
+			}
+			if _, err := server.Write(body); err != nil {
+				return
+			}
+			fields := bytes.SplitN(body, []byte{0}, 3)
+			switch msg[0] {
+			case 'P':
+				if len(fields) >= 2 {
+					prepared[string(fields[0])] = string(fields[1])
+				}
+			case 'B':
+				if len(fields) >= 2 {
+					pending = append(pending, prepared[string(fields[1])])
+				}
+			case 'Q':
+				p.trips.Add(1)
+				p.note(string(fields[0]))
+			}
+			continue
+		case 'S':
+			p.trips.Add(1)
+			p.note(strings.Join(pending, " ;; "))
+			pending = pending[:0]
 		}
 		if _, err := io.CopyN(server, client, int64(size)); err != nil {
 			return
@@ -692,6 +763,15 @@ func loadAverage() string {
 		return "?"
 	}
 	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// oneLine is the statement on one line, cut to n characters.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
 }
 
 func randomHex() string {

@@ -8,6 +8,7 @@ import { RegisterDocument } from '../../gql/graphql';
 import { homeOf, useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { safeNext } from './Login';
+import { DateInput } from '../../components/DateInput';
 
 const fields = ['email', 'password', 'fullName', 'birthDate', 'phone', 'city'] as const;
 type Form = Record<(typeof fields)[number], string>;
@@ -100,7 +101,7 @@ export default function Register() {
           )}
         </Field>
         <Field id="register-birthDate" label={t('field.birthDate')} hint={t('register.birthDateHint')} error={localError('birthDate')}>
-          {(p) => <input {...p} type="date" autoComplete="bday" required max={new Date().toISOString().slice(0, 10)} value={form.birthDate} onChange={set('birthDate')} />}
+          {(p) => <DateInput {...p} autoComplete="bday" required max={new Date().toISOString().slice(0, 10)} value={form.birthDate} onChange={(v) => setForm((f) => ({ ...f, birthDate: v }))} />}
         </Field>
         <div className="form-row">
           <Field id="register-phone" label={t('field.phone')} optional error={localError('phone')}>

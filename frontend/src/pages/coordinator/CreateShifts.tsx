@@ -9,6 +9,7 @@ import { formatPlainDate, formatHours, weekdayNames } from '../../lib/format';
 import { addDays, isPlainDate, isPlainTime, minutesBetween, mondayOf, todayIn, weekdayOf } from '../../lib/time';
 import { seriesDates, shiftInstants, weekdaysFor } from '../../lib/series';
 import { pickCentre, useManagedCentres } from './useCentres';
+import { DateInput, TimeInput } from '../../components/DateInput';
 
 interface Form {
   centreId: string;
@@ -162,13 +163,13 @@ export default function CreateShifts() {
             </Field>
             <div className="form-row form-row-3">
               <Field label={t('create.date')} error={problemText('date') ?? fieldError('startsAt')}>
-                {(p) => <input {...p} type="date" value={form.date} onChange={(e) => setDate(e.target.value)} />}
+                {(p) => <DateInput {...p} value={form.date} onChange={(v) => setDate(v)} />}
               </Field>
               <Field label={t('create.start')} error={problemText('start')}>
-                {(p) => <input {...p} type="time" value={form.start} onChange={(e) => set('start', e.target.value)} />}
+                {(p) => <TimeInput {...p} value={form.start} onChange={(v) => set('start', v)} />}
               </Field>
               <Field label={t('create.end')} error={problemText('end') ?? fieldError('endsAt')}>
-                {(p) => <input {...p} type="time" value={form.end} onChange={(e) => set('end', e.target.value)} />}
+                {(p) => <TimeInput {...p} value={form.end} onChange={(v) => set('end', v)} />}
               </Field>
             </div>
             <p className="muted small">{t('create.zoneNote', { zone })}</p>
@@ -210,7 +211,7 @@ export default function CreateShifts() {
                   )}
                 </fieldset>
                 <Field label={t('create.until')} error={problemText('until') ?? fieldError('repeatUntil')}>
-                  {(p) => <input {...p} type="date" min={form.date} value={form.until} onChange={(e) => set('until', e.target.value)} />}
+                  {(p) => <DateInput {...p} min={form.date} value={form.until} onChange={(v) => set('until', v)} />}
                 </Field>
               </div>
             )}

@@ -29,6 +29,7 @@ import { shiftInstants } from '../../lib/series';
 import { checkInOpen, ended, isActive, started } from '../../lib/shifts';
 import { useApiFormErrors } from '../../components/forms';
 import { isMissingFeature } from '../../api/errors';
+import { TimeInput } from '../../components/DateInput';
 
 const statusOrder = ['CHECKED_IN', 'CONFIRMED', 'COMPLETED', 'WAITLISTED', 'NO_SHOW', 'CANCELLED'];
 
@@ -277,10 +278,10 @@ function AttendanceDialog({ shift, entry, onClose, onDone }: { shift: ShiftCardF
       {formError && <ErrorAlert error={formError} />}
       <div className="form-row">
         <Field label={t('manage.arrived')} error={fieldError('checkedInAt')}>
-          {(p) => <input {...p} type="time" value={from} onChange={(e) => setFrom(e.target.value)} />}
+          {(p) => <TimeInput {...p} value={from} onChange={setFrom} />}
         </Field>
         <Field label={t('manage.left')} error={fieldError('checkedOutAt')}>
-          {(p) => <input {...p} type="time" value={to} onChange={(e) => setTo(e.target.value)} />}
+          {(p) => <TimeInput {...p} value={to} onChange={setTo} />}
         </Field>
       </div>
       <p className="muted small">{t('create.zoneNote', { zone: tz })}</p>

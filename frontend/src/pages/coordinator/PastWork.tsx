@@ -7,6 +7,7 @@ import { RecordPastWorkDocument, VolunteersDocument, type ShiftCardFragment } fr
 import { useI18n } from '../../i18n';
 import { Alert, Button, Card, ErrorAlert, Field } from '../../components/ui';
 import { Icon } from '../../components/icons';
+import { TimeInput } from '../../components/DateInput';
 import { useApiFormErrors } from '../../components/forms';
 import { formatHours } from '../../lib/format';
 import { isPlainTime, plainDateIn, plainTimeIn } from '../../lib/time';
@@ -71,10 +72,10 @@ export function PastWork({ shift, onRecorded }: { shift: ShiftCardFragment; onRe
         {chosen && <p className="strong">{w('pastWork.chosen', { name: chosen.fullName })}</p>}
         <div className="form-row">
           <Field label={w('pastWork.arrived')} error={fieldError('checkedInAt')}>
-            {(p) => <input {...p} type="time" value={from} onChange={(e) => setFrom(e.target.value)} />}
+            {(p) => <TimeInput {...p} value={from} onChange={setFrom} />}
           </Field>
           <Field label={w('pastWork.left')} error={fieldError('checkedOutAt')}>
-            {(p) => <input {...p} type="time" value={to} onChange={(e) => setTo(e.target.value)} />}
+            {(p) => <TimeInput {...p} value={to} onChange={setTo} />}
           </Field>
         </div>
         <p className="muted small">{t('create.zoneNote', { zone: tz })}</p>

@@ -7,6 +7,7 @@ import { Alert, Button, Card, Dialog, ErrorAlert, Field } from '../../components
 import { stillWrong, useApiFormErrors } from '../../components/forms';
 import { isPlainDate, isPlainTime, plainDateIn, plainTimeIn } from '../../lib/time';
 import { useManagedCentres } from './useCentres';
+import { DateInput, TimeInput } from '../../components/DateInput';
 
 interface Form {
   from: string;
@@ -132,14 +133,14 @@ function SeriesForm({
       <form className="form" onSubmit={submit} noValidate>
         {formError && !heldConflict && <ErrorAlert error={formError} />}
         <Field label={ts('series.from')} hint={ts('series.fromHint')} error={problem('from') ?? fieldError('from')}>
-          {(p) => <input {...p} type="date" value={form.from} onChange={(e) => set('from', e.target.value)} />}
+          {(p) => <DateInput {...p} value={form.from} onChange={(v) => set('from', v)} />}
         </Field>
         <div className="form-row">
           <Field label={t('create.start')} error={problem('start') ?? fieldError('startTime')}>
-            {(p) => <input {...p} type="time" value={form.start} onChange={(e) => set('start', e.target.value)} />}
+            {(p) => <TimeInput {...p} value={form.start} onChange={(v) => set('start', v)} />}
           </Field>
           <Field label={t('create.end')} error={problem('end') ?? fieldError('endTime')}>
-            {(p) => <input {...p} type="time" value={form.end} onChange={(e) => set('end', e.target.value)} />}
+            {(p) => <TimeInput {...p} value={form.end} onChange={(v) => set('end', v)} />}
           </Field>
         </div>
         <Field label={t('create.capacity')} error={problem('capacity') ?? (heldConflict ? ts('series.capacityHeld') : fieldError('capacity'))}>

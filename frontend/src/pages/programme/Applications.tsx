@@ -20,6 +20,7 @@ import { FormError, useApiFormErrors } from '../../components/forms';
 import { formatDateTime, formatDay, weekdayNames } from '../../lib/format';
 import { zonedToInstant } from '../../lib/time';
 import { statuses } from './programme';
+import { DateInput, TimeInput } from '../../components/DateInput';
 
 const zone = 'Asia/Baku';
 const pageSize = 20;
@@ -230,10 +231,10 @@ function ApplicationDialog({
           <FormError error={interviewErrors.formError} />
           <div className="form-row">
             <Field id="interview-date" label={pt('programme.interview.date')} error={interviewErrors.fieldError('at')}>
-              {(p) => <input {...p} type="date" value={iv.date} onChange={(e) => setIv((x) => ({ ...x, date: e.target.value }))} />}
+              {(p) => <DateInput {...p} value={iv.date} onChange={(v) => setIv((x) => ({ ...x, date: v }))} />}
             </Field>
             <Field id="interview-time" label={pt('programme.interview.time')}>
-              {(p) => <input {...p} type="time" value={iv.time} onChange={(e) => setIv((x) => ({ ...x, time: e.target.value }))} />}
+              {(p) => <TimeInput {...p} value={iv.time} onChange={(v) => setIv((x) => ({ ...x, time: v }))} />}
             </Field>
           </div>
           <Field id="interview-place" label={pt('programme.interview.place')} error={interviewErrors.fieldError('place')}>

@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n';
 import { useProgrammeT } from './messages';
 import { formatDay, weekdayNames } from '../../lib/format';
 import { ageOn, levels } from './programme';
+import { DateInput, TimeInput } from '../../components/DateInput';
 
 interface LangRow {
   language: string;
@@ -122,7 +123,7 @@ export default function Apply() {
             {(p) => <input {...p} type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} />}
           </Field>
           <Field id="apply-birthDate" label={t('field.birthDate')} error={fieldError('birthDate')}>
-            {(p) => <input {...p} type="date" autoComplete="bday" required max={today} value={form.birthDate} onChange={set('birthDate')} />}
+            {(p) => <DateInput {...p} autoComplete="bday" required max={today} value={form.birthDate} onChange={(v) => setForm((f) => ({ ...f, birthDate: v }))} />}
           </Field>
           {minor && (
             <fieldset className="fieldset">
@@ -200,10 +201,10 @@ export default function Apply() {
                   )}
                 </Field>
                 <Field id={`apply-start-${i}`} label={pt('apply.from')}>
-                  {(p) => <input {...p} type="time" value={w.start} onChange={(e) => setTimes((ts) => ts.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)))} />}
+                  {(p) => <TimeInput {...p} value={w.start} onChange={(v) => setTimes((ts) => ts.map((x, j) => (j === i ? { ...x, start: v } : x)))} />}
                 </Field>
                 <Field id={`apply-end-${i}`} label={pt('apply.to')}>
-                  {(p) => <input {...p} type="time" value={w.end} onChange={(e) => setTimes((ts) => ts.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)))} />}
+                  {(p) => <TimeInput {...p} value={w.end} onChange={(v) => setTimes((ts) => ts.map((x, j) => (j === i ? { ...x, end: v } : x)))} />}
                 </Field>
                 <Button type="button" onClick={() => setTimes((ts) => ts.filter((_, j) => j !== i))}>
                   {pt('apply.remove')}

@@ -11,6 +11,7 @@ import { Alert, Badge, Button, Card, Empty, ErrorAlert, Field, Loading, Page } f
 import { FormError, useApiFormErrors } from '../../components/forms';
 import { formatDay } from '../../lib/format';
 import { zonedToInstant } from '../../lib/time';
+import { DateInput } from '../../components/DateInput';
 
 const zone = 'Asia/Baku';
 
@@ -84,10 +85,10 @@ export default function Cohorts() {
             </Field>
             <div className="form-row">
               <Field id="cohort-opens" label={pt('programme.cohorts.opens')} error={fieldError('opensAt')}>
-                {(p) => <input {...p} type="date" value={form.opens} onChange={(e) => setForm((f) => ({ ...f, opens: e.target.value }))} />}
+                {(p) => <DateInput {...p} value={form.opens} onChange={(v) => setForm((f) => ({ ...f, opens: v }))} />}
               </Field>
               <Field id="cohort-closes" label={pt('programme.cohorts.closes')} error={fieldError('closesAt')}>
-                {(p) => <input {...p} type="date" min={form.opens} value={form.closes} onChange={(e) => setForm((f) => ({ ...f, closes: e.target.value }))} />}
+                {(p) => <DateInput {...p} min={form.opens} value={form.closes} onChange={(v) => setForm((f) => ({ ...f, closes: v }))} />}
               </Field>
               <Field id="cohort-places" label={pt('programme.cohorts.places')} error={fieldError('places')}>
                 {(p) => <input {...p} type="number" min={1} inputMode="numeric" value={form.places} onChange={(e) => setForm((f) => ({ ...f, places: e.target.value }))} />}

@@ -9,6 +9,7 @@ import { isPlainDate, todayIn } from '../../lib/time';
 import { useReportDownload } from '../../lib/download';
 import { isMissingFeature } from '../../api/errors';
 import { ProgrammeFunnel } from './ProgrammeFunnel';
+import { DateInput } from '../../components/DateInput';
 
 const zone = 'Asia/Baku';
 const colors = { brand: '#0b5cad', teal: '#0f7b6c', amber: '#b45309', red: '#b42318', slate: '#64748b' };
@@ -76,9 +77,9 @@ function Report() {
   return (
     <>
       <form className="toolbar card" onSubmit={(e) => e.preventDefault()} aria-label={t('dashboard.filters')}>
-        <Field label={t('dashboard.from')}>{(p) => <input {...p} type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} />}</Field>
+        <Field label={t('dashboard.from')}>{(p) => <DateInput {...p} value={from} max={to} onChange={(v) => setFrom(v)} />}</Field>
         <Field label={t('dashboard.to')} error={valid ? undefined : t('dashboard.badRange')}>
-          {(p) => <input {...p} type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />}
+          {(p) => <DateInput {...p} value={to} min={from} onChange={(v) => setTo(v)} />}
         </Field>
         <Field label={t('field.centre')}>
           {(p) => (

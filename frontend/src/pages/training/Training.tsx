@@ -25,6 +25,7 @@ import { todayIn, zonedToInstant } from '../../lib/time';
 import { useSession } from '../../auth/session';
 import { useManagedCentres } from '../coordinator/useCentres';
 import { useTrainingText } from './messages';
+import { DateInput, TimeInput } from '../../components/DateInput';
 
 type Qual = TrainingQuery['qualifications'][number];
 type Course = TrainingQuery['courses'][number];
@@ -297,13 +298,13 @@ function AddSession({ course, onAdded }: { course: Course; onAdded: () => void }
       </div>
       <div className="form-row">
         <Field label={tt('training.date')} error={fieldError('startsAt')}>
-          {(p) => <input {...p} name="sessionDate" type="date" value={date} onChange={(e) => setForm({ ...form, date: e.target.value })} />}
+          {(p) => <DateInput {...p} name="sessionDate" value={date} onChange={(v) => setForm({ ...form, date: v })} />}
         </Field>
         <Field label={tt('training.from')}>
-          {(p) => <input {...p} name="sessionFrom" type="time" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />}
+          {(p) => <TimeInput {...p} name="sessionFrom" value={form.from} onChange={(v) => setForm({ ...form, from: v })} />}
         </Field>
         <Field label={tt('training.to')} error={fieldError('endsAt')}>
-          {(p) => <input {...p} name="sessionTo" type="time" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />}
+          {(p) => <TimeInput {...p} name="sessionTo" value={form.to} onChange={(v) => setForm({ ...form, to: v })} />}
         </Field>
         <Field label={tt('training.capacity')} error={fieldError('capacity')}>
           {(p) => <input {...p} name="sessionCapacity" type="number" min={1} value={form.capacity} onChange={(e) => setForm({ ...form, capacity: e.target.value })} />}

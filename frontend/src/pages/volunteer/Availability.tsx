@@ -9,6 +9,7 @@ import * as av from '../../lib/availability';
 import { isMissingFeature } from '../../api/errors';
 import { formatHours, formatPlainDate, weekdayNames } from '../../lib/format';
 import { addDays, todayIn } from '../../lib/time';
+import { DateInput, TimeInput } from '../../components/DateInput';
 
 const zone = 'Asia/Baku';
 
@@ -154,27 +155,23 @@ function AvailabilityEditor() {
                         <label className="visually-hidden" htmlFor={`w-${index}-start`}>
                           {t('availability.from')} ({names[day - 1]})
                         </label>
-                        <input
+                        <TimeInput
                           id={`w-${index}-start`}
-                          type="time"
-                          step={900}
                           value={w.start}
                           aria-invalid={problem ? true : undefined}
                           aria-describedby={problem ? errId : undefined}
-                          onChange={(e) => change(av.updateWindow(model, index, { start: e.target.value }))}
+                          onChange={(v) => change(av.updateWindow(model, index, { start: v }))}
                         />
                         <span aria-hidden="true">–</span>
                         <label className="visually-hidden" htmlFor={`w-${index}-end`}>
                           {t('availability.to')} ({names[day - 1]})
                         </label>
-                        <input
+                        <TimeInput
                           id={`w-${index}-end`}
-                          type="time"
-                          step={900}
                           value={w.end}
                           aria-invalid={problem ? true : undefined}
                           aria-describedby={problem ? errId : undefined}
-                          onChange={(e) => change(av.updateWindow(model, index, { end: e.target.value }))}
+                          onChange={(v) => change(av.updateWindow(model, index, { end: v }))}
                         />
                         <button
                           type="button"
@@ -233,13 +230,12 @@ function AvailabilityEditor() {
                 <div className="exception-fields">
                   <div className="field">
                     <label htmlFor={`x-${index}-date`}>{t('field.date')}</label>
-                    <input
+                    <DateInput
                       id={`x-${index}-date`}
-                      type="date"
                       min={today}
                       value={e.date}
                       aria-invalid={problem ? true : undefined}
-                      onChange={(ev) => change(av.updateException(model, index, { date: ev.target.value }))}
+                      onChange={(v) => change(av.updateException(model, index, { date: v }))}
                     />
                   </div>
                   <div className="field">
@@ -262,20 +258,16 @@ function AvailabilityEditor() {
                         {t('availability.times')}
                       </span>
                       <div className="window-row" role="group" aria-labelledby={`x-${index}-times`}>
-                        <input
-                          type="time"
-                          step={900}
+                        <TimeInput
                           aria-label={t('availability.from')}
                           value={e.start ?? ''}
-                          onChange={(ev) => change(av.updateException(model, index, { start: ev.target.value }))}
+                          onChange={(v) => change(av.updateException(model, index, { start: v }))}
                         />
                         <span aria-hidden="true">–</span>
-                        <input
-                          type="time"
-                          step={900}
+                        <TimeInput
                           aria-label={t('availability.to')}
                           value={e.end ?? ''}
-                          onChange={(ev) => change(av.updateException(model, index, { end: ev.target.value }))}
+                          onChange={(v) => change(av.updateException(model, index, { end: v }))}
                         />
                       </div>
                     </div>

@@ -11,6 +11,7 @@ import { formatDateTime, formatHours, formatNumber, formatPlainDate } from '../.
 import { addDays, todayIn } from '../../lib/time';
 import { downloadFile } from '../../lib/download';
 import { ApiError, isMissingFeature, toApiError } from '../../api/errors';
+import { DateInput } from '../../components/DateInput';
 
 const zone = 'Asia/Baku';
 
@@ -169,10 +170,10 @@ function Certificates({ certificates, onIssued }: { certificates: Certificate[];
         <FormError error={formError} />
         <div className="form-row">
           <Field label={t('dashboard.from')} error={fieldError('from')}>
-            {(p) => <input {...p} type="date" value={form.from} max={form.to} onChange={(e) => setForm({ ...form, from: e.target.value })} />}
+            {(p) => <DateInput {...p} value={form.from} max={form.to} onChange={(v) => setForm({ ...form, from: v })} />}
           </Field>
           <Field label={t('dashboard.to')} error={fieldError('to')}>
-            {(p) => <input {...p} type="date" value={form.to} min={form.from} max={today} onChange={(e) => setForm({ ...form, to: e.target.value })} />}
+            {(p) => <DateInput {...p} value={form.to} min={form.from} max={today} onChange={(v) => setForm({ ...form, to: v })} />}
           </Field>
         </div>
         <div className="form-row">

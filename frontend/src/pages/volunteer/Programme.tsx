@@ -16,6 +16,7 @@ import { formatDateTime, formatHours } from '../../lib/format';
 import { plainDateIn, plainTimeIn, zonedToInstant } from '../../lib/time';
 import { downloadFile } from '../../lib/download';
 import { ApiError, toApiError } from '../../api/errors';
+import { DateTimeInput } from '../../components/DateInput';
 
 type Me = NonNullable<NonNullable<MyProgrammeQuery['me']>['volunteer']>;
 type Place = Me['assignments'][number];
@@ -153,10 +154,10 @@ function PastShift({ place, onChange }: { place: Place; onChange: () => void }) 
           <FormError error={formError} />
           <div className="form-row">
             <Field label={pt('programme.arrived')} error={fieldError('checkedInAt')}>
-              {(p) => <input {...p} type="datetime-local" value={form.in} onChange={(e) => setForm({ ...form, in: e.target.value })} />}
+              {(p) => <DateTimeInput {...p} value={form.in} onChange={(v) => setForm({ ...form, in: v })} />}
             </Field>
             <Field label={pt('programme.left')} error={fieldError('checkedOutAt')}>
-              {(p) => <input {...p} type="datetime-local" value={form.out} onChange={(e) => setForm({ ...form, out: e.target.value })} />}
+              {(p) => <DateTimeInput {...p} value={form.out} onChange={(v) => setForm({ ...form, out: v })} />}
             </Field>
           </div>
           <Field label={pt('programme.reason')} error={fieldError('reason')}>
