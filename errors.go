@@ -36,6 +36,9 @@ type Error struct {
 	// Extensions are further facts a client can act on (the qualifications
 	// a signup lacks, say), rendered beside the code.
 	Extensions map[string]any
+	// Obstacle, for a refused signup, is what stood in the way; the API
+	// renders its facts as extensions (obstacle, minimumAge, age, clash…).
+	Obstacle *Obstacle
 }
 
 func (e *Error) Error() string {

@@ -89,6 +89,14 @@ type Centre struct {
 	// than prove presence at the kiosk or to a coordinator. The default is
 	// true until the centre has a kiosk.
 	SelfCheckIn bool
+	// Names and Descriptions per language (az, en, ru); a missing one
+	// falls back to Name or Description (catalogue.go).
+	Names        map[string]string
+	Description  string
+	Descriptions map[string]string
+	// ArchivedAt: archived (out of pickers and browse lists, kept in
+	// history); zero: in use.
+	ArchivedAt time.Time
 }
 
 // Position is a kind of work done in a shift.
@@ -96,8 +104,11 @@ type Position struct {
 	ID             int64
 	Name           string
 	Description    string
-	RequiredSkills []string // the names of the required qualifications (kept in step by the store)
-	MinimumAge     int      // 0: none
+	RequiredSkills []string          // the names of the required qualifications (kept in step by the store)
+	MinimumAge     int               // 0: none
+	Names          map[string]string // per language; missing ones fall back to Name
+	Descriptions   map[string]string // per language; missing ones fall back to Description
+	ArchivedAt     time.Time         // zero: in use
 }
 
 // ShiftStatus is the life cycle of a shift.

@@ -17,6 +17,10 @@ import (
 //     erased, and the hours they served stay, anonymously, so that reports
 //     about the past stay true.
 
+// NotifyConsentRecorded tells a volunteer that a guardian's consent is on
+// record: they may take shifts now (sent when the first one is recorded).
+const NotifyConsentRecorded NotificationKind = "GUARDIAN_CONSENT_RECORDED"
+
 // AdultAge is the age from which a volunteer needs no guardian's consent.
 const AdultAge = 18
 
@@ -47,7 +51,15 @@ func CheckGuardianConsent(v *Volunteer, s *Shift, loc *time.Location, consented 
 	if consented || !NeedsGuardianConsent(v.BirthDate, s.StartsAt, loc) {
 		return nil
 	}
-	return Errorf(EREQUIREMENT, "volunteers under %d need a guardian's consent before their first shift; a coordinator records it", AdultAge)
+	// As SignupObstacles says it.
+	q := SignupRequest{Shift: s, Position: &Position{}, Volunteer: &Volunteer{Status: VolunteerActive, BirthDate: v.BirthDate},
+		Location: loc, ByCoordinator: true, Facts: &SignupFacts{Held: -1 << 31}}
+	for _, o := range (Rules{}).SignupObstacles(q) {
+		if o.Code == ObstacleConsent {
+			return o.Err()
+		}
+	}
+	return nil
 }
 
 // ConsentTieWindow is how long a place or an application ties a minor to a

@@ -2,7 +2,6 @@ package konullu
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -170,18 +169,4 @@ func UnmetQualifications(required []string, v *Volunteer, end time.Time) (unmet,
 		}
 	}
 	return unmet, expiring
-}
-
-// qualificationError is the REQUIREMENT_NOT_MET of a missing or expiring
-// qualification; its extensions name them (qualifications: all unmet,
-// expiring: those held that expire before the shift ends).
-func qualificationError(unmet, expiring []string) *Error {
-	msg := fmt.Sprintf("the position needs the qualifications: %s", strings.Join(unmet, ", "))
-	if len(expiring) == len(unmet) {
-		msg = fmt.Sprintf("the qualifications expire before the shift ends: %s", strings.Join(expiring, ", "))
-	}
-	if expiring == nil {
-		expiring = []string{}
-	}
-	return &Error{Code: EREQUIREMENT, Message: msg, Extensions: map[string]any{"qualifications": unmet, "expiring": expiring}}
 }

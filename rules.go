@@ -46,48 +46,18 @@ type SignupRequest struct {
 	ByCoordinator bool
 	// PastWork: a coordinator credits work done in an ended shift (RecordPastWork).
 	PastWork bool
+	// Facts: the volunteer's consent, other places and the shift's fill
+	// (SignupObstacles); nil when the caller decides those itself.
+	Facts *SignupFacts
 }
 
 // CheckSignup applies the rules of a signup that do not depend on the
 // volunteer's other assignments (overlaps and capacity are decided by the
-// store inside the transaction).
+// store inside the transaction): the first blocking obstacle of
+// SignupObstacles without facts.
 func (r Rules) CheckSignup(q SignupRequest) error {
-	s, v, p := q.Shift, q.Volunteer, q.Position
-	if s.Status == ShiftCancelled {
-		return Errorf(ESIGNUPCLOSED, "the shift was cancelled")
-	}
-	if !q.ByCoordinator {
-		if s.Status != ShiftPublished {
-			return Errorf(ESIGNUPCLOSED, "the shift is not published")
-		}
-		if !s.StartsAt.After(q.Now) {
-			return Errorf(ESIGNUPCLOSED, "the shift has already started")
-		}
-		if s.StartsAt.Sub(q.Now) > r.SignupHorizon {
-			return Errorf(ESIGNUPCLOSED, "signup opens %d days before the shift", int(r.SignupHorizon.Hours()/24))
-		}
-	} else if !q.PastWork {
-		if err := CheckNotEnded(q.Now, s); err != nil {
-			return err
-		}
-	}
-	switch v.Status {
-	case VolunteerActive:
-	case VolunteerPending:
-		return Errorf(EREQUIREMENT, "the volunteer is waiting for a coordinator's approval")
-	default:
-		return Errorf(EREQUIREMENT, "the volunteer is not active")
-	}
-	if unmet, expiring := UnmetQualifications(p.RequiredSkills, v, s.EndsAt); len(unmet) > 0 {
-		return qualificationError(unmet, expiring)
-	}
-	if !MeetsMinimumAge(v.BirthDate, s.StartsAt, q.Location, p.MinimumAge) {
-		if v.BirthDate.IsZero() {
-			return Errorf(EREQUIREMENT, "the position needs volunteers aged %d or over, and the volunteer's birth date is not on record", p.MinimumAge)
-		}
-		return Errorf(EREQUIREMENT, "the position needs volunteers aged %d or over", p.MinimumAge)
-	}
-	return nil
+	q.Facts = nil
+	return Refusal(r.SignupObstacles(q))
 }
 
 // MissingSkills returns the required skills the volunteer lacks, compared case-insensitively.

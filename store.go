@@ -140,7 +140,11 @@ type VolunteerFilter struct {
 	// Search keeps those whose full name contains it, ignoring case; it is
 	// matched literally (% and _ are not wildcards). "": no filter.
 	Search string
-	Status VolunteerStatus // "": any status
+	// Email and PhoneDigits keep the volunteer whose email is Email, or
+	// whose phone number ends with PhoneDigits (separators ignored); ""
+	// no filter (VolunteerSearch).
+	Email, PhoneDigits string
+	Status             VolunteerStatus // "": any status
 	// NeedsGuardianConsent keeps those under AdultAge on Now's date in
 	// Location (the deployment's time zone; nil: DefaultTimezone), or of
 	// unknown age, with no guardian's consent on record.

@@ -191,7 +191,9 @@ func (s *seeder) createPositions(ctx context.Context) error {
 			s.positions = append(s.positions, have[i])
 			continue
 		}
-		pos := &konullu.Position{Name: p.name, Description: p.description, RequiredSkills: p.skills, MinimumAge: p.minimumAge}
+		pos := &konullu.Position{Name: p.name, Description: p.description, RequiredSkills: p.skills, MinimumAge: p.minimumAge,
+			Names:        map[string]string{"az": p.az, "en": p.name, "ru": p.ru},
+			Descriptions: map[string]string{"az": p.azDescription, "en": p.description, "ru": p.ruDescription}}
 		if err := s.st.CreatePosition(ctx, pos); err != nil {
 			return fmt.Errorf("position %q: %w", p.name, err)
 		}
@@ -203,7 +205,9 @@ func (s *seeder) createPositions(ctx context.Context) error {
 
 func (s *seeder) createCentres(ctx context.Context) error {
 	for _, c := range centres {
-		centre := &konullu.Centre{Name: c.name, City: c.city, Address: c.address, Timezone: konullu.DefaultTimezone}
+		names, descriptions := c.translations()
+		centre := &konullu.Centre{Name: c.name, City: c.city, Address: c.address, Timezone: konullu.DefaultTimezone,
+			Names: names, Descriptions: descriptions, Description: descriptions["az"]}
 		if err := s.st.CreateCentre(ctx, centre); err != nil {
 			return fmt.Errorf("centre %q: %w", c.name, err)
 		}

@@ -22,14 +22,14 @@ func TestRenderEveryKindInEveryLanguage(t *testing.T) {
 		konullu.NotifyDigestStaff:       map[string]any{"from": "2030-02-25T00:00:00Z", "to": "2030-03-04T00:00:00Z", "activeVolunteers": 7, "minutes": 1200, "assignments": 9, "noShows": 2, "shiftsFilled": 3, "shiftsUnderstaffed": 1},
 	}
 	kinds := []konullu.NotificationKind{konullu.NotifySignupConfirmed, konullu.NotifyPromoted, konullu.NotifyAssigned, konullu.NotifyShiftCancelled,
-		konullu.NotifyShiftChanged, konullu.NotifySeriesChanged, konullu.NotifySeriesCancelled, konullu.NotifyReminder, konullu.NotifyAward, konullu.NotifyDigestCoordinator, konullu.NotifyDigestStaff}
+		konullu.NotifyShiftChanged, konullu.NotifySeriesChanged, konullu.NotifySeriesCancelled, konullu.NotifyReminder, konullu.NotifyAward, konullu.NotifyDigestCoordinator, konullu.NotifyDigestStaff, konullu.NotifyConsentRecorded}
 	for _, lang := range []konullu.Language{konullu.LanguageAz, konullu.LanguageEn, konullu.LanguageRu} {
 		for _, k := range kinds {
 			m := &konullu.OutboxMessage{ID: 1, Kind: k, Recipient: konullu.Recipient{Name: "Aysel", Language: lang}}
 			if p, ok := payloads[k]; ok {
 				m.Payload, _ = json.Marshal(p)
 			}
-			if k != konullu.NotifyAward && k != konullu.NotifyDigestCoordinator && k != konullu.NotifyDigestStaff {
+			if k != konullu.NotifyAward && k != konullu.NotifyDigestCoordinator && k != konullu.NotifyDigestStaff && k != konullu.NotifyConsentRecorded {
 				m.Shift = &konullu.ShiftDetails{ShiftID: 1, AssignmentID: 2, StartsAt: start, EndsAt: start.Add(4 * time.Hour),
 					CentreName: "ASAN xidmət №1", CentreTimezone: "Asia/Baku", PositionName: "Bələdçi", Status: konullu.ShiftPublished}
 			}

@@ -76,6 +76,11 @@ func TestContract(t *testing.T) {
 	// Training and qualifications (qualifications.graphql).
 	wantQuery = append(wantQuery, "qualifications", "courses")
 	wantMutation = append(wantMutation, "createQualification", "grantQualification", "setPositionQualifications", "createCourse", "markCoursePassed")
+	// The catalogue edited, archived and deleted (issue 12; centres.graphql, positions.graphql).
+	wantMutation = append(wantMutation, "updateCentre", "archiveCentre", "restoreCentre", "deleteCentre",
+		"updatePosition", "archivePosition", "restorePosition", "deletePosition")
+	// Issue 12: assign by name.
+	wantQuery = append(wantQuery, "shiftCandidates")
 	slices.Sort(wantQuery)
 	slices.Sort(wantMutation)
 	if got := names(d.Schema.QueryType.Fields); !slices.Equal(got, wantQuery) {

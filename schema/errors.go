@@ -72,6 +72,7 @@ func (h *handler) convertErrors(ctx context.Context, in []*gqlerrors.QueryError,
 				re = fromDomain(ue)
 			} else if errors.As(qe.ResolverError, &de) && de.Code != konullu.EINTERNAL {
 				re = fromDomain(de)
+				h.root.obstacleExtensions(ctx, de, re.Extensions)
 				h.root.nameQualifications(ctx, re.Extensions)
 			} else {
 				h.logInternal(ctx, qe.ResolverError, qe.Path)

@@ -60,6 +60,7 @@ var sharedFields = map[string]bool{
 	"Volunteer.birthDate": true, "Volunteer.city": true, "Volunteer.skills": true, "Volunteer.languages": true,
 	"Volunteer.totalMinutes": true, "Volunteer.status": true,
 	"Centre.id": true, "Centre.name": true, "Centre.city": true, "Centre.address": true, "Centre.timezone": true,
+	"Centre.description": true, "Centre.archived": true,
 	"Position.id": true, "Position.name": true, "Position.description": true, "Position.requiredSkills": true,
 	"Position.minimumAge": true,
 }
@@ -207,7 +208,8 @@ type liveSub struct {
 func (s *liveSub) groupKey(rt *rights) string {
 	if s.gkFor != rt {
 		if s.q.shareable {
-			s.gk = s.q.key + "\x00" + rt.class
+			// Names of centres and positions are in the reader's language.
+			s.gk = s.q.key + "\x00" + rt.class + "\x00" + string(readerLanguage(s.ctx))
 		} else {
 			s.gk = "\x01" + s.conn.connID + "\x00" + s.id
 		}
@@ -572,6 +574,7 @@ func (h *hub) answerAll(groups []*answerGroup, fn func(*answerGroup)) {
 // viewer, and the request id of one member for the log.
 func (h *hub) classContext(g *answerGroup) context.Context {
 	ctx := context.WithValue(context.Background(), requestIDKey, g.rep.conn.requestID)
+	ctx = withReaderLanguage(ctx, readerLanguage(g.rep.ctx)) // every member's: the group key has it
 	as := g.as
 	return konullu.NewLiveContext(ctx, func() *konullu.Viewer { return as })
 }

@@ -87,6 +87,7 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, req *http.Request) {
 	ctx := context.WithValue(req.Context(), requestIDKey, id)
 	ctx = context.WithValue(ctx, clientAddressKey, req.RemoteAddr) // resolved through trusted proxies (clientAddress)
 	ctx = context.WithValue(ctx, requestHostKey, requestHost{host: req.Host, tls: req.TLS != nil})
+	ctx = withReaderLanguage(ctx, requestLanguage(req))
 	if req.URL.Path == exportPath {
 		h.serveExport(rw, req.WithContext(ctx))
 		return
@@ -351,7 +352,7 @@ func (h *handler) write(w http.ResponseWriter, media string, status int, body re
 	hd.Set("Content-Type", media+"; charset=utf-8")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "no-store") // answers depend on the viewer
-	hd.Add("Vary", "Authorization, Accept")
+	hd.Add("Vary", "Authorization, Accept, Accept-Language")
 	w.WriteHeader(status)
 	w.Write(b)
 }

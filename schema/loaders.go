@@ -168,6 +168,7 @@ type loaders struct {
 	mentorLinks      *loader[konullu.MentorLink]         // how the viewer stands to a volunteer as mentor or mentee (mentoring.go)
 	corrections      *loader[*konullu.HourCorrection]    // the newest hour correction of an assignment (mentoring.go)
 	lazyQuals        *lazyQualLoaders                    // qualifications.go, made on first use
+	myObstacles      *loader[[]konullu.Obstacle]         // what stands between the viewer and shifts (candidates.go)
 
 	store konullu.Store
 }
@@ -213,6 +214,7 @@ func newLoaders(st konullu.Store, privacy konullu.PrivacyStore) *loaders {
 		return everyKey[int64](ids)(st.ContactCentres(ctx, ids))
 	})
 	l.shiftMates = newShiftMatesLoader(st)
+	l.myObstacles = newMyObstaclesLoader(st)
 	l.mentorLinks = newMentorLinksLoader(st)
 	l.corrections = newCorrectionsLoader(st)
 	l.centres = newLoader(st.CentresByIDs)
@@ -311,6 +313,7 @@ func (l *loaders) primeShiftRefs(s *konullu.Shift) {
 	l.centres.Prime(s.CentreID)
 	l.positions.Prime(s.PositionID)
 	l.shiftAssignments.Prime(s.ID)
+	l.myObstacles.Prime(s.ID)
 }
 
 // primeAssignments caches a list of assignments and primes what their fields refer to.
@@ -364,4 +367,5 @@ func (l *loaders) reset() {
 	l.kiosks.reset()
 	l.mentorLinks.reset()
 	l.corrections.reset()
+	l.myObstacles.reset()
 }

@@ -3,7 +3,6 @@ package schema
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/graph-gophers/graphql-go"
 
@@ -602,24 +601,5 @@ func (r *root) nameQualifications(ctx context.Context, ext map[string]any) {
 	if !ok || len(names) == 0 {
 		return
 	}
-	qs, err := r.qualStore()
-	if err != nil {
-		return
-	}
-	all, err := qs.Qualifications(ctx)
-	if err != nil {
-		return
-	}
-	out := make([]map[string]string, len(names))
-	for i, n := range names {
-		out[i] = map[string]string{"name": n}
-		for _, q := range all {
-			if strings.EqualFold(q.Name, n) {
-				for lang, v := range q.Names {
-					out[i][lang] = v
-				}
-			}
-		}
-	}
-	ext["qualificationNames"] = out
+	ext["qualificationNames"] = r.qualificationNames(ctx, names)
 }

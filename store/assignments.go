@@ -201,8 +201,25 @@ func (d *DB) signUpIn(ctx context.Context, tx *sql.Tx, now time.Time, v *konullu
 		return res, nil
 	}
 	loc := konullu.ZoneLocation(s.centreTimezone)
-	req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, Location: loc, ByCoordinator: byCoordinator}
-	if err := d.rules.CheckSignup(req); err != nil {
+	facts := &konullu.SignupFacts{Consent: f.consent, Held: f.held, Waiting: f.waiting}
+	if f.overlapping != 0 {
+		clashes, err := d.clashes(ctx, tx, map[int64]int64{v.ID: f.overlapping})
+		if err != nil {
+			return res, err
+		}
+		if c := clashes[v.ID]; c != nil {
+			c.VolunteerID = v.ID
+			facts.Clash = c
+		}
+	}
+	req := konullu.SignupRequest{Now: now, Shift: &s.Shift, Position: position, Volunteer: v, Location: loc,
+		ByCoordinator: byCoordinator, Facts: facts}
+	// The one list of obstacles (konullu.Rules.SignupObstacles) decides:
+	// those of the shift and the volunteer first, then a roster
+	// proposal's own conditions, then consent and the other places.
+	obstacles := d.rules.SignupObstacles(req)
+	own, others := splitFactObstacles(obstacles)
+	if err := konullu.Refusal(own); err != nil {
 		return res, err
 	}
 	if mode.proposal != nil {
@@ -210,14 +227,11 @@ func (d *DB) signUpIn(ctx context.Context, tx *sql.Tx, now time.Time, v *konullu
 			return res, err
 		}
 	}
-	if err := konullu.CheckGuardianConsent(v, &s.Shift, loc, f.consent); err != nil {
-		if !byCoordinator {
+	if err := konullu.Refusal(others); err != nil {
+		if o := err.(*konullu.Error).Obstacle; o != nil && o.Code == konullu.ObstacleConsent && !byCoordinator {
 			res.wantsConsent = s.CentreID
 		}
 		return res, err
-	}
-	if f.overlapping != 0 {
-		return res, konullu.Errorf(konullu.EOVERLAP, "the volunteer already has a shift at that time")
 	}
 	a := &konullu.Assignment{ShiftID: shiftID, VolunteerID: volunteerID, Status: konullu.AssignmentConfirmed,
 		CreatedAt: now, UpdatedAt: now}
@@ -369,6 +383,57 @@ func (d *DB) signupFacts(ctx context.Context, tx *sql.Tx, s *lockedShift, v *kon
 	}
 	f.existingCreated = created.Time
 	return f, nil
+}
+
+// splitFactObstacles parts obstacles into those the shift and the volunteer
+// decide and those that need the signup's facts (consent, other places, fill).
+func splitFactObstacles(obstacles []konullu.Obstacle) (own, facts []konullu.Obstacle) {
+	for i, o := range obstacles {
+		switch o.Code {
+		case konullu.ObstacleConsent, konullu.ObstacleClash, konullu.ObstacleAlreadyAssigned, konullu.ObstacleFull:
+			return obstacles[:i], obstacles[i:]
+		}
+	}
+	return obstacles, nil
+}
+
+// clashes reads the shifts of the given ids (by volunteer) as the clashes
+// an obstacle names.
+func (d *DB) clashes(ctx context.Context, q queryer, shiftOf map[int64]int64) (map[int64]*konullu.Clash, error) {
+	out := map[int64]*konullu.Clash{}
+	if len(shiftOf) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(shiftOf))
+	for _, id := range shiftOf {
+		ids = append(ids, id)
+	}
+	in, args := inList(uniqueIDs(ids))
+	rows, err := d.query(ctx, q, `SELECT s.id, s.centre_id, c.name, p.name, c.timezone, s.starts_at, s.ends_at
+		FROM shifts s JOIN centres c ON c.id = s.centre_id JOIN positions p ON p.id = s.position_id WHERE s.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: clashes: %w", err)
+	}
+	defer rows.Close()
+	byShift := map[int64]*konullu.Clash{}
+	for rows.Next() {
+		c := &konullu.Clash{}
+		var start, end nullTime
+		if err := rows.Scan(&c.ShiftID, &c.CentreID, &c.Centre, &c.Position, &c.Timezone, &start, &end); err != nil {
+			return nil, fmt.Errorf("store: clashes: %w", err)
+		}
+		c.StartsAt, c.EndsAt = start.Time, end.Time
+		byShift[c.ShiftID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: clashes: %w", err)
+	}
+	for v, s := range shiftOf {
+		if c := byShift[s]; c != nil {
+			out[v] = c
+		}
+	}
+	return out, nil
 }
 
 // checkOverlap fails with OVERLAPPING_SHIFT when the volunteer holds another

@@ -10,8 +10,9 @@ import (
 
 // CreateCentre inserts a centre and sets its ID.
 func (d *DB) CreateCentre(ctx context.Context, c *konullu.Centre) error {
-	err := d.queryRow(ctx, d.db, `INSERT INTO centres (name, city, address, timezone, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		c.Name, c.City, c.Address, c.Timezone, d.now()).Scan(&c.ID)
+	err := d.queryRow(ctx, d.db, `INSERT INTO centres (name, city, address, timezone, created_at, names, description, descriptions)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.Name, c.City, c.Address, c.Timezone, d.now(), textMap(c.Names), c.Description, textMap(c.Descriptions)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("store: create centre: %w", err)
 	}
@@ -19,11 +20,15 @@ func (d *DB) CreateCentre(ctx context.Context, c *konullu.Centre) error {
 	return nil
 }
 
-const centreColumns = `c.id, c.name, c.city, c.address, c.timezone, ` + selfCheckInExpr
+const centreColumns = `c.id, c.name, c.city, c.address, c.timezone, c.names, c.description, c.descriptions, c.archived_at, ` + selfCheckInExpr
 
 func scanCentre(rows interface{ Scan(...any) error }) (*konullu.Centre, error) {
 	c := &konullu.Centre{}
-	return c, rows.Scan(&c.ID, &c.Name, &c.City, &c.Address, &c.Timezone, &c.SelfCheckIn)
+	var names, descs jsonTextMap
+	var archived nullTime
+	err := rows.Scan(&c.ID, &c.Name, &c.City, &c.Address, &c.Timezone, &names, &c.Description, &descs, &archived, &c.SelfCheckIn)
+	c.Names, c.Descriptions, c.ArchivedAt = names, descs, archived.Time
+	return c, err
 }
 
 // Centres returns every centre, by city then name.
@@ -71,8 +76,9 @@ func (d *DB) CreatePosition(ctx context.Context, p *konullu.Position) error {
 	// Required skills are qualifications: those named are found or
 	// created (without validity) and required.
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		err := d.queryRow(ctx, tx, `INSERT INTO positions (name, description, required_skills, minimum_age, created_at) VALUES (?, ?, '[]', ?, ?) RETURNING id`,
-			p.Name, p.Description, p.MinimumAge, d.now()).Scan(&p.ID)
+		err := d.queryRow(ctx, tx, `INSERT INTO positions (name, description, required_skills, minimum_age, created_at, names, descriptions)
+			VALUES (?, ?, '[]', ?, ?, ?, ?) RETURNING id`,
+			p.Name, p.Description, p.MinimumAge, d.now(), textMap(p.Names), textMap(p.Descriptions)).Scan(&p.ID)
 		if err != nil {
 			return fmt.Errorf("store: create position: %w", err)
 		}
@@ -92,13 +98,16 @@ func (d *DB) CreatePosition(ctx context.Context, p *konullu.Position) error {
 	})
 }
 
-const positionColumns = `id, name, description, required_skills, minimum_age`
+const positionColumns = `id, name, description, required_skills, minimum_age, names, descriptions, archived_at`
 
 func scanPosition(rows interface{ Scan(...any) error }) (*konullu.Position, error) {
 	p := &konullu.Position{}
 	var skills jsonList
-	err := rows.Scan(&p.ID, &p.Name, &p.Description, &skills, &p.MinimumAge)
+	var names, descs jsonTextMap
+	var archived nullTime
+	err := rows.Scan(&p.ID, &p.Name, &p.Description, &skills, &p.MinimumAge, &names, &descs, &archived)
 	p.RequiredSkills = skills
+	p.Names, p.Descriptions, p.ArchivedAt = names, descs, archived.Time
 	if p.RequiredSkills == nil {
 		p.RequiredSkills = []string{}
 	}

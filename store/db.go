@@ -329,6 +329,14 @@ func (d *DB) forUpdate() string {
 	return ""
 }
 
+// forShare is the shared row-lock clause (PostgreSQL; see forUpdate).
+func (d *DB) forShare() string {
+	if d.dialect == Postgres {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
 // inTx runs fn in a transaction, retrying a few times when the database
 // resolves a deadlock or a serialisation conflict by aborting us.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {

@@ -42,6 +42,10 @@ func (d *DB) RecordGuardianConsent(ctx context.Context, c konullu.GuardianConsen
 		if err != nil {
 			return fmt.Errorf("store: record guardian consent: %w", err)
 		}
+		var before int
+		if err := d.queryRow(ctx, tx, `SELECT COUNT(*) FROM guardian_consents WHERE volunteer_id = ?`, c.VolunteerID).Scan(&before); err != nil {
+			return fmt.Errorf("store: record guardian consent: %w", err)
+		}
 		if _, err := d.exec(ctx, tx, `INSERT INTO guardian_consent_history (volunteer_id, guardian_name, relationship, contact, note,
 				recorded_by, recorded_at, superseded_by, superseded_at)
 			SELECT volunteer_id, guardian_name, relationship, contact, note, recorded_by, recorded_at, ?, ?
@@ -59,7 +63,11 @@ func (d *DB) RecordGuardianConsent(ctx context.Context, c konullu.GuardianConsen
 		if err != nil {
 			return fmt.Errorf("store: record guardian consent: %w", err)
 		}
-		return nil
+		if before > 0 {
+			return nil // a later record replaces one the volunteer was told of
+		}
+		// The volunteer learns that they may take shifts now.
+		return d.enqueue(ctx, tx, d.now(), event{kind: konullu.NotifyConsentRecorded, volunteerID: c.VolunteerID})
 	})
 	if err != nil {
 		return nil, err

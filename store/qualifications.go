@@ -369,7 +369,6 @@ func (d *DB) GrantQualification(ctx context.Context, volunteerID, qualificationI
 
 // SetPositionQualifications replaces what a position requires.
 func (d *DB) SetPositionQualifications(ctx context.Context, positionID int64, qualificationIDs []int64) error {
-	ids := uniqueIDs(qualificationIDs)
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
 		err := d.queryRow(ctx, tx, `SELECT 1 FROM positions WHERE id = ?`+d.forUpdate(), positionID).Scan(&one)
@@ -379,28 +378,35 @@ func (d *DB) SetPositionQualifications(ctx context.Context, positionID int64, qu
 		if err != nil {
 			return fmt.Errorf("store: position qualifications: %w", err)
 		}
-		if len(ids) > 0 {
-			cond, arg := d.idsCondition("id", ids)
-			var n int
-			if err := d.queryRow(ctx, tx, `SELECT COUNT(*) FROM qualifications WHERE `+cond, arg).Scan(&n); err != nil {
-				return fmt.Errorf("store: position qualifications: %w", err)
-			}
-			if n != len(ids) {
-				return &konullu.Error{Code: konullu.ENOTFOUND, Message: "qualification not found", Field: "qualificationIds"}
-			}
-		}
-		if _, err := d.exec(ctx, tx, `DELETE FROM position_qualifications WHERE position_id = ?`, positionID); err != nil {
-			return fmt.Errorf("store: position qualifications: %w", err)
-		}
-		rows := make([][]any, len(ids))
-		for i, id := range ids {
-			rows[i] = []any{positionID, id}
-		}
-		if err := d.insertRows(ctx, tx, `INSERT INTO position_qualifications (position_id, qualification_id) VALUES `, rows, ""); err != nil {
-			return fmt.Errorf("store: position qualifications: %w", err)
-		}
-		return d.syncPositionQualifications(ctx, tx, positionID)
+		return d.replacePositionQualifications(ctx, tx, positionID, qualificationIDs, "qualificationIds")
 	})
+}
+
+// replacePositionQualifications replaces what a position (locked by the
+// caller) requires; an unknown qualification is NOT_FOUND on field.
+func (d *DB) replacePositionQualifications(ctx context.Context, tx *sql.Tx, positionID int64, qualificationIDs []int64, field string) error {
+	ids := uniqueIDs(qualificationIDs)
+	if len(ids) > 0 {
+		cond, arg := d.idsCondition("id", ids)
+		var n int
+		if err := d.queryRow(ctx, tx, `SELECT COUNT(*) FROM qualifications WHERE `+cond, arg).Scan(&n); err != nil {
+			return fmt.Errorf("store: position qualifications: %w", err)
+		}
+		if n != len(ids) {
+			return &konullu.Error{Code: konullu.ENOTFOUND, Message: "qualification not found", Field: field}
+		}
+	}
+	if _, err := d.exec(ctx, tx, `DELETE FROM position_qualifications WHERE position_id = ?`, positionID); err != nil {
+		return fmt.Errorf("store: position qualifications: %w", err)
+	}
+	rows := make([][]any, len(ids))
+	for i, id := range ids {
+		rows[i] = []any{positionID, id}
+	}
+	if err := d.insertRows(ctx, tx, `INSERT INTO position_qualifications (position_id, qualification_id) VALUES `, rows, ""); err != nil {
+		return fmt.Errorf("store: position qualifications: %w", err)
+	}
+	return d.syncPositionQualifications(ctx, tx, positionID)
 }
 
 // PositionQualifications lists what positions require (qualification ids by name).

@@ -61,15 +61,22 @@ func (d *DB) CreateShifts(ctx context.Context, in konullu.NewShifts) ([]*konullu
 	var ids []int64
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
-		if err := d.queryRow(ctx, tx, `SELECT 1 FROM centres WHERE id = ?`, in.CentreID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		// An archived centre or position takes no new shifts; the shared
+		// row lock waits for an archiving that counts the coming shifts.
+		var archived nullTime
+		if err := d.queryRow(ctx, tx, `SELECT archived_at FROM centres WHERE id = ?`+d.forShare(), in.CentreID).Scan(&archived); errors.Is(err, sql.ErrNoRows) {
 			return &konullu.Error{Code: konullu.ENOTFOUND, Message: "centre not found", Field: "centreId"}
 		} else if err != nil {
 			return fmt.Errorf("store: create shifts: %w", err)
+		} else if archived.Valid {
+			return konullu.Invalid("centreId", "the centre is archived")
 		}
-		if err := d.queryRow(ctx, tx, `SELECT 1 FROM positions WHERE id = ?`, in.PositionID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		if err := d.queryRow(ctx, tx, `SELECT archived_at FROM positions WHERE id = ?`+d.forShare(), in.PositionID).Scan(&archived); errors.Is(err, sql.ErrNoRows) {
 			return &konullu.Error{Code: konullu.ENOTFOUND, Message: "position not found", Field: "positionId"}
 		} else if err != nil {
 			return fmt.Errorf("store: create shifts: %w", err)
+		} else if archived.Valid {
+			return konullu.Invalid("positionId", "the position is archived")
 		}
 		kind := in.Kind
 		if kind == "" {

@@ -229,6 +229,20 @@ func (d *DB) FindVolunteers(ctx context.Context, f konullu.VolunteerFilter) ([]*
 			"NOT EXISTS (SELECT 1 FROM guardian_consents g WHERE g.volunteer_id = v.id)")
 		args = append(args, dateArg(konullu.BornOnOrBefore(f.Now, f.Location, konullu.AdultAge)))
 	}
+	if f.Email != "" {
+		where = append(where, "v.user_id IN (SELECT id FROM users WHERE email = ?)")
+		args = append(args, strings.ToLower(f.Email))
+	}
+	if f.PhoneDigits != "" {
+		// The digits of the number on record, without its separators
+		// (those cleanPhone allows).
+		digits := "v.phone"
+		for _, sep := range []string{" ", "-", "(", ")", ".", "+"} {
+			digits = "REPLACE(" + digits + ", '" + sep + "', '')"
+		}
+		where = append(where, digits+` LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(f.PhoneDigits))
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20

@@ -64,8 +64,8 @@ describe('dates and times in the app’s language on an en-US system', () => {
   });
 
   const words = {
-    az: { date: 'Tarix (ilk növbə)', start: 'Başlama', end: 'Bitmə', position: 'Vəzifə', birth: 'Doğum tarixi', noSuchDay: 'Belə gün yoxdur', year: 'İli tam' },
-    ru: { date: 'Дата (первая смена)', start: 'Начало', end: 'Конец', position: 'Должность', birth: 'Дата рождения', noSuchDay: 'Такого дня нет', year: 'Укажите год полностью' },
+    az: { date: 'Tarix (ilk növbə)', start: 'Başlama', end: 'Bitmə', position: 'Vəzifə', birth: 'Doğum tarixi', noSuchDay: 'Belə gün yoxdur', year: 'İli tam', correction: 'Düzəliş istə' },
+    ru: { date: 'Дата (первая смена)', start: 'Начало', end: 'Конец', position: 'Должность', birth: 'Дата рождения', noSuchDay: 'Такого дня нет', year: 'Укажите год полностью', correction: 'Попросить исправление' },
   };
   // What is typed, and the shift it must make: a different day and time per language.
   const typed = {
@@ -103,6 +103,10 @@ describe('dates and times in the app’s language on an en-US system', () => {
         await date.press('Tab');
         await page.locator('.date-input .field-error').getByText(w.noSuchDay).waitFor();
         assert.equal(await date.getAttribute('aria-invalid'), 'true');
+        if (lang === 'ru') {
+          assert.deepEqual(await axe(page), [], 'axe with a wrong date said');
+          await shot(page, shots, `inputs-${lang}-wrong-date`);
+        }
         if (lang === 'az') {
           // Chosen from the calendar with the keyboard: today, then two days on.
           await page.locator('.date-input-open').first().click();
@@ -148,6 +152,13 @@ describe('dates and times in the app’s language on an en-US system', () => {
         await page.evaluate(() => localStorage.removeItem('konullu.token'));
         await login(page, demo.volunteer, lang);
         await checkFields(page, '/my-hours', 'hours');
+        // A date and a time together: the programme's hour correction of a past shift.
+        await checkFields(page, '/programme', 'programme', { optional: true });
+        await page.getByRole('button', { name: w.correction }).first().click();
+        const both = await page.locator('.date-time-input input').evaluateAll((els) => els.map((e) => e.value));
+        assert.equal(both.length, 4, `programme correction fields ${both}`);
+        assert.match(both.join(' '), /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+        assert.equal(await page.locator(native).count(), 0, 'programme: a native date or time input');
         await checkFields(page, '/availability', 'availability', { optional: true });
         // A time of one's own, and an exception's date (when the page offers them).
         const addTime = page.locator('.week-day-tools .link-btn').first();

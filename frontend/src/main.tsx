@@ -1,3 +1,4 @@
+import './boot'; // first: it starts the downloads the first screen waits for
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

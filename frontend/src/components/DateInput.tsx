@@ -169,7 +169,8 @@ export function DateInput({
           id={id}
           name={name}
           type="text"
-          inputMode="numeric"
+          // Digits with a separator key on a phone (a "numeric" pad has none).
+          inputMode="decimal"
           autoComplete={autoComplete ?? 'off'}
           placeholder={datePattern(lang)}
           value={text}
@@ -188,25 +189,25 @@ export function DateInput({
           {tt('input.format', { pattern: datePattern(lang) })}
         </span>
         {calendar && label && (
-          // The button is named "choose from the calendar" and described by the field's label, so that
-          // finding the field by its label (people, screen readers, tests) finds the field alone.
           <span id={labelId} className="visually-hidden">
             {label}
           </span>
         )}
         {calendar && (
+          // Named by its text ("choose from the calendar") and described by the field's label, so that
+          // finding a field by its label (people, screen readers, tests) finds the field alone.
           <button
             ref={button}
             type="button"
             className="icon-btn date-input-open"
             disabled={disabled}
-            aria-label={tt('input.calendar')}
             aria-describedby={label ? labelId : undefined}
             aria-haspopup="dialog"
             aria-expanded={open}
             onClick={() => setOpen((o) => !o)}
           >
             <Icon name="calendar" size={20} />
+            <span className="visually-hidden">{tt('input.calendar')}</span>
           </button>
         )}
       </span>
@@ -218,6 +219,8 @@ export function DateInput({
           onBlur={leaveCalendar}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
+              // Closes the calendar only, not a dialog the field is in.
+              e.preventDefault();
               e.stopPropagation();
               setOpen(false);
               button.current?.focus();
@@ -252,7 +255,7 @@ export function TimeInput(props: CommonProps) {
         id={id}
         name={name}
         type="text"
-        inputMode="numeric"
+        inputMode="decimal"
         autoComplete="off"
         placeholder={timePattern(lang)}
         value={text}

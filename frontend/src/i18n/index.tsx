@@ -9,52 +9,17 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Messages, MessageKey, Plural } from './types';
 import { formatNumber } from '../lib/format';
+import { loadCatalog, storageKey, type Lang } from './lang';
 
 export type { MessageKey } from './types';
-
-export const languages = ['az', 'en', 'ru'] as const;
-export type Lang = (typeof languages)[number];
-
-const loaders: Record<Lang, () => Promise<Messages>> = {
-  az: () => import('./az').then((m) => m.az),
-  en: () => import('./en').then((m) => m.en),
-  ru: () => import('./ru').then((m) => m.ru),
-};
-const loaded: Partial<Record<Lang, Promise<Messages>>> = {};
-
-/** The language's catalogue, downloaded once. */
-export function loadCatalog(lang: Lang): Promise<Messages> {
-  let p = loaded[lang];
-  if (!p) {
-    p = loaders[lang]();
-    // A failed download (offline) may be tried again later.
-    p.catch(() => delete loaded[lang]);
-    loaded[lang] = p;
-  }
-  return p;
-}
+// Without React, for boot.ts to start the first download early.
+export { languages, isLang, initialLang, loadCatalog, startingLang, type Lang } from './lang';
 
 /** The BCP 47 locale each language formats dates and numbers in. */
 export const localeOf: Record<Lang, string> = { az: 'az', en: 'en-GB', ru: 'ru-RU' };
 
 /** Each language's name in itself, for the switcher. */
 export const nativeName: Record<Lang, string> = { az: 'Azərbaycanca', en: 'English', ru: 'Русский' };
-
-const storageKey = 'konullu.lang';
-
-export function isLang(s: unknown): s is Lang {
-  return typeof s === 'string' && (languages as readonly string[]).includes(s);
-}
-
-/** The language to start in: the one chosen before, else the browser's first supported one, else Azerbaijani. */
-export function initialLang(stored: string | null, browser: readonly string[]): Lang {
-  if (isLang(stored)) return stored;
-  for (const tag of browser) {
-    const base = tag.toLowerCase().split('-')[0];
-    if (isLang(base)) return base;
-  }
-  return 'az';
-}
 
 export type Vars = Record<string, string | number>;
 
@@ -87,19 +52,6 @@ interface I18n {
 }
 
 const I18nContext = createContext<I18n | null>(null);
-
-function readStored(): string | null {
-  try {
-    return localStorage.getItem(storageKey);
-  } catch {
-    return null;
-  }
-}
-
-/** The starting language: the one chosen before, else the browser's. */
-export function startingLang(): Lang {
-  return initialLang(readStored(), navigator.languages ?? [navigator.language]);
-}
 
 /** Holds the language; initial is the starting one with its catalogue already loaded (main.tsx). */
 export function I18nProvider({ initial, children }: { initial: { lang: Lang; messages: Messages }; children: ReactNode }) {

@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { appendEntries, auditNextCursor, auditVariables, diffJson, prettyJson } from './audit';
+import { appendEntries, auditNextCursor, auditVariables, diffJson, filterFromParams, filterToParams, noAuditFilter, prettyJson } from './audit';
 
 describe('the audit log’s query', () => {
   it('filters by the action’s exact name, or not at all', () => {
-    expect(auditVariables(' recordGuardianConsent ', null)).toEqual({ action: 'recordGuardianConsent', first: 25, after: null });
-    expect(auditVariables('  ', '41', 10)).toEqual({ action: null, first: 10, after: '41' });
+    expect(auditVariables({ ...noAuditFilter, action: ' recordGuardianConsent ' }, null, 'Asia/Baku')).toEqual({
+      action: 'recordGuardianConsent', actorId: null, objectIds: null, from: null, to: null, first: 25, after: null,
+    });
+    expect(auditVariables({ ...noAuditFilter, action: '  ' }, '41', 'UTC', 10)).toMatchObject({ action: null, first: 10, after: '41' });
+  });
+
+  it('filters by person, objects and whole days in the reader’s zone, the last day included', () => {
+    const f = { ...noAuditFilter, actorId: 'VXNlcjo1', objectIds: ['VXNlcjo3', 'Vm9sdW50ZWVyOjI'], from: '2026-12-01', to: '2026-12-08' };
+    expect(auditVariables(f, null, 'Asia/Baku')).toMatchObject({
+      actorId: 'VXNlcjo1',
+      objectIds: ['VXNlcjo3', 'Vm9sdW50ZWVyOjI'],
+      from: '2026-11-30T20:00:00.000Z',
+      to: '2026-12-08T20:00:00.000Z',
+    });
+    expect(auditVariables({ ...noAuditFilter, from: 'nonsense' }, null, 'UTC').from).toBeNull();
+  });
+
+  it('keeps the filters in the address, names with ids', () => {
+    const f = { ...noAuditFilter, action: 'grantRole', actorId: 'VXNlcjo1', actorName: 'Aysel Məmmədova', objectIds: ['a', 'b'], objectName: 'Bakı ASAN 1', from: '2026-12-01' };
+    const p = filterToParams(f);
+    expect(p.get('actor')).toBe('VXNlcjo1');
+    expect(p.has('to')).toBe(false);
+    expect(filterFromParams(new URLSearchParams(p.toString()))).toEqual(f);
   });
 
   it('pages by the last entry’s id while pages are full', () => {

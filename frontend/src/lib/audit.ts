@@ -1,12 +1,67 @@
 // The audit log: its query's variables, its pages, and each change's JSON
 // made readable (pretty-printed, and what changed field by field).
 import type { AuditLogQueryVariables } from '../gql/graphql';
+import { addDays, isPlainDate, startOfDayIn } from './time';
 
 export const auditPageSize = 25;
 
-/** The query's variables: an action filter (exact mutation name) and the page's cursor. */
-export function auditVariables(action: string, after: string | null, first = auditPageSize): AuditLogQueryVariables {
-  return { action: action.trim() || null, first, after };
+/**
+ * What the reader filters by, as the page's address keeps it: an action
+ * (its exact name), the person who acted, objects (a person's account and
+ * volunteer profile together, or one object), and a period of whole days in
+ * the reader's zone, both ends included. Names go with ids so that the
+ * filters read as words.
+ */
+export interface AuditFilter {
+  action: string;
+  actorId: string;
+  actorName: string;
+  objectIds: string[];
+  objectName: string;
+  from: string;
+  to: string;
+}
+
+export const noAuditFilter: AuditFilter = { action: '', actorId: '', actorName: '', objectIds: [], objectName: '', from: '', to: '' };
+
+const keys = { action: 'action', actorId: 'actor', actorName: 'actorName', objectName: 'objectName', from: 'from', to: 'to' } as const;
+
+/** The filter an address holds. */
+export function filterFromParams(p: URLSearchParams): AuditFilter {
+  return {
+    action: p.get(keys.action) ?? '',
+    actorId: p.get(keys.actorId) ?? '',
+    actorName: p.get(keys.actorName) ?? '',
+    objectIds: (p.get('objects') ?? '').split(',').filter(Boolean),
+    objectName: p.get(keys.objectName) ?? '',
+    from: p.get(keys.from) ?? '',
+    to: p.get(keys.to) ?? '',
+  };
+}
+
+/** The address's parameters for a filter (empty ones left out). */
+export function filterToParams(f: AuditFilter): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const [k, name] of Object.entries(keys) as [keyof typeof keys, string][]) {
+    const v = f[k].trim();
+    if (v) p.set(name, v);
+  }
+  if (f.objectIds.length) p.set('objects', f.objectIds.join(','));
+  return p;
+}
+
+/** The query's variables: the filters (days made instants in the zone) and the page's cursor. */
+export function auditVariables(f: AuditFilter, after: string | null, timeZone: string, first = auditPageSize): AuditLogQueryVariables {
+  return {
+    action: f.action.trim() || null,
+    actorId: f.actorId || null,
+    objectIds: f.objectIds.length ? f.objectIds : null,
+    from: isPlainDate(f.from) ? startOfDayIn(f.from, timeZone).toISOString() : null,
+    // The last day is included: up to the start of the next.
+    to: isPlainDate(f.to) ? startOfDayIn(addDays(f.to, 1), timeZone).toISOString() : null,
+    first,
+    after,
+  };
 }
 
 /**

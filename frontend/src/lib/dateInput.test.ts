@@ -22,7 +22,7 @@ describe('dates as people write them', () => {
   });
 
   it('reads the day first, whatever the separator', () => {
-    for (const text of ['14.03.2026', '14.3.2026', '14/03/2026', '14-03-2026', '14 03 2026', ' 14. 03. 2026 ', '14032026']) {
+    for (const text of ['14.03.2026', '14.3.2026', '14/03/2026', '14-03-2026', '14 03 2026', ' 14. 03. 2026 ', '14032026', '14,03,2026']) {
       expect(parseDateInput(text), text).toEqual({ value: '2026-03-14' });
     }
     // 03.04 is the 3rd of April, never the 4th of March.
@@ -77,6 +77,7 @@ describe('times as people write them: 24-hour', () => {
       '14:30': '14:30',
       '14.30': '14.30'.replace('.', ':'),
       '14 30': '14:30',
+      '14,30': '14:30',
       '1430': '14:30',
       '930': '09:30',
       '9': '09:00',

@@ -49,7 +49,8 @@ export type Parsed<P> = { value: string; problem?: undefined } | { value?: undef
 
 /**
  * What a typed date means, as an ISO plain date. Day first in every language:
- * "14.03.2026", "14/3/2026", "14-03-2026", "14 03 2026", "14032026"; an ISO
+ * "14.03.2026", "14/3/2026", "14-03-2026", "14 03 2026", "14032026" and
+ * "14,03,2026" (a phone's number pad may offer only a comma); an ISO
  * "2026-03-14" (pasted) is read as such. Empty text is the empty value.
  * min and max (ISO) bound the date, as a native input's min and max do.
  */
@@ -62,7 +63,7 @@ export function parseDateInput(text: string, min?: string, max?: string): Parsed
     year = Number(m[1]);
     month = Number(m[2]);
     day = Number(m[3]);
-  } else if ((m = /^(\d{1,2})\s*[./\-\s]\s*(\d{1,2})\s*[./\-\s]\s*(\d+)$/.exec(s))) {
+  } else if ((m = /^(\d{1,2})\s*[.,/\-\s]\s*(\d{1,2})\s*[.,/\-\s]\s*(\d+)$/.exec(s))) {
     day = Number(m[1]);
     month = Number(m[2]);
     if (m[3]!.length !== 4) return { problem: 'year' };
@@ -92,7 +93,7 @@ export function formatTimeInput(hhmm: string): string {
 }
 
 /**
- * What a typed time means, as "HH:MM" (24-hour): "14:30", "14.30", "14 30",
+ * What a typed time means, as "HH:MM" (24-hour): "14:30", "14.30", "14,30", "14 30",
  * "1430", "930", "9", "9:05". A 12-hour "2:30 pm" is understood too (and
  * shown as 14:30 afterwards). Empty text is the empty value.
  */
@@ -107,7 +108,7 @@ export function parseTimeInput(text: string): Parsed<TimeProblem> {
   }
   let hour: number, minute: number;
   let m: RegExpExecArray | null;
-  if ((m = /^(\d{1,2})\s*[:.\s]\s*(\d{2})$/.exec(s))) {
+  if ((m = /^(\d{1,2})\s*[:.,\s]\s*(\d{2})$/.exec(s))) {
     hour = Number(m[1]);
     minute = Number(m[2]);
   } else if ((m = /^(\d{1,2})$/.exec(s))) {

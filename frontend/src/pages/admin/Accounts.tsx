@@ -11,7 +11,8 @@ import {
   type Role,
 } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
-import { Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, Page } from '../../components/ui';
+import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, Page } from '../../components/ui';
+import { useAdminText } from './messages';
 import { useApiFormErrors } from '../../components/forms';
 import { formatDateTime } from '../../lib/format';
 
@@ -202,6 +203,7 @@ function SuspendDialog({ user, onClose, onDone }: { user: AccountRowFragment; on
 
 function RevokeDialog({ user, onClose, onDone }: { user: AccountRowFragment; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
+  const at = useAdminText();
   const choices = user.roles.filter((r) => r !== 'VOLUNTEER');
   const [role, setRole] = useState<Role>(choices[0] ?? 'COORDINATOR');
   const [centreIds, setCentreIds] = useState<string[]>([]);
@@ -228,7 +230,11 @@ function RevokeDialog({ user, onClose, onDone }: { user: AccountRowFragment; onC
         </>
       }
     >
-      {formError && <ErrorAlert error={formError} />}
+      {formError && role === 'ADMIN' && formError.code === 'CONFLICT' ? (
+        <Alert tone="error" title={at('adm.lastAdmin', { name: user.volunteer?.fullName || user.email })} />
+      ) : (
+        formError && <ErrorAlert error={formError} />
+      )}
       <Field label={t('admin.role')} error={fieldError('role')}>
         {(p) => (
           <select {...p} value={role} onChange={(e) => setRole(e.target.value as Role)}>

@@ -5,19 +5,14 @@ import {
   CatalogDocument,
   CreateCentreDocument,
   CreatePositionDocument,
-  GrantRoleDocument,
-  JobRunsDocument,
-  RunJobDocument,
-  type Role,
 } from '../../gql/graphql';
-import { useI18n, type MessageKey } from '../../i18n';
-import { Alert, Badge, Button, Card, Empty, ErrorAlert, Field, Loading, NotAvailable, Page, ScrollRegion } from '../../components/ui';
+import { useI18n } from '../../i18n';
+import { Alert, Button, Card, Empty, ErrorAlert, Field, Loading, Page, ScrollRegion } from '../../components/ui';
 import { FormError, useApiFormErrors } from '../../components/forms';
-import { formatDateTime, formatNumber } from '../../lib/format';
-import { isMissingFeature } from '../../api/errors';
+import { formatNumber } from '../../lib/format';
+import { Roles } from './Roles';
+import { Jobs } from './Jobs';
 
-const roles: Role[] = ['VOLUNTEER', 'COORDINATOR', 'STAFF', 'ADMIN'];
-const jobs = ['reminders', 'no-shows', 'hour-tally', 'reindex', 'digest'] as const;
 const zones = ['Asia/Baku', 'Europe/Istanbul', 'Asia/Tbilisi', 'Europe/Moscow', 'UTC'];
 
 export default function Admin() {
@@ -177,83 +172,6 @@ function Positions({ positions, onCreated }: { positions: { id: string; name: st
   );
 }
 
-function Roles({ centres }: { centres: { id: string; name: string }[] }) {
-  const { t } = useI18n();
-  const [userId, setUserId] = useState('');
-  const [role, setRole] = useState<Role>('COORDINATOR');
-  const [centreIds, setCentreIds] = useState<string[]>([]);
-  const [grant, state] = useMutation(GrantRoleDocument);
-  const [done, setDone] = useState<{ email: string; roles: Role[] } | null>(null);
-  const { fieldError, formError } = useApiFormErrors(state.error, ['userId', 'role', 'centreIds']);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setDone(null);
-    const d = await grant({ userId: userId.trim(), role, centreIds: role === 'COORDINATOR' ? centreIds : null });
-    if (d) setDone({ email: d.grantRole.email, roles: d.grantRole.roles });
-  }
-  return (
-    <Card aria-labelledby="roles-heading">
-      <h2 id="roles-heading" className="card-title">
-        {t('admin.roles')}
-      </h2>
-      <p className="muted">{t('admin.rolesLead')}</p>
-      <form className="form" onSubmit={submit} noValidate>
-        {done && (
-          <Alert tone="success" title={t('admin.granted', { email: done.email })}>
-            <span className="badges">
-              {done.roles.map((r) => (
-                <Badge key={r} tone="brand">
-                  {t(`role.${r}` as MessageKey)}
-                </Badge>
-              ))}
-            </span>
-          </Alert>
-        )}
-        <FormError error={formError} />
-        <Field label={t('profile.accountId')} hint={t('admin.userIdHint')} error={fieldError('userId')}>
-          {(p) => <input {...p} required value={userId} onChange={(e) => setUserId(e.target.value)} autoComplete="off" spellCheck={false} />}
-        </Field>
-        <Field label={t('admin.role')} error={fieldError('role')}>
-          {(p) => (
-            <select {...p} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        {role === 'COORDINATOR' && (
-          <fieldset className="fieldset" aria-describedby={fieldError('centreIds') ? 'centreIds-error' : undefined}>
-            <legend>{t('admin.centresToCoordinate')}</legend>
-            <ScrollRegion label={t('admin.centresToCoordinate')} className="check-list scroll-list">
-              {centres.map((c) => (
-                <label key={c.id} className="check">
-                  <input
-                    type="checkbox"
-                    checked={centreIds.includes(c.id)}
-                    onChange={(e) => setCentreIds(e.target.checked ? [...centreIds, c.id] : centreIds.filter((x) => x !== c.id))}
-                  />
-                  {c.name}
-                </label>
-              ))}
-            </ScrollRegion>
-            {fieldError('centreIds') && (
-              <p className="field-error" id="centreIds-error">
-                {fieldError('centreIds')}
-              </p>
-            )}
-          </fieldset>
-        )}
-        <Button type="submit" variant="primary" busy={state.pending}>
-          {t('admin.grant')}
-        </Button>
-      </form>
-    </Card>
-  );
-}
-
 function AccountsCard() {
   const { t } = useI18n();
   return (
@@ -266,77 +184,5 @@ function AccountsCard() {
         {t('admin.openAccounts')}
       </Link>
     </Card>
-  );
-}
-
-function Jobs() {
-  const { t } = useI18n();
-  return (
-    <Card aria-labelledby="jobs-heading">
-      <h2 id="jobs-heading" className="card-title">
-        {t('admin.jobs')}
-      </h2>
-      <JobList />
-    </Card>
-  );
-}
-
-function JobList() {
-  const { t, locale } = useI18n();
-  const q = useQuery(JobRunsDocument, {});
-  const [run, state] = useMutation(RunJobDocument);
-  const [running, setRunning] = useState<string | null>(null);
-  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (isMissingFeature(q.error)) return <NotAvailable what="admin.jobs" />;
-  return (
-    <>
-      <p className="muted">{t('admin.jobsLead')}</p>
-      <div className="button-row">
-        {jobs.map((j) => (
-          <Button
-            key={j}
-            size="small"
-            busy={running === j}
-            disabled={running !== null}
-            onClick={async () => {
-              setRunning(j);
-              if (await run({ name: j })) void q.refetch();
-              setRunning(null);
-            }}
-          >
-            {t('admin.runJob', { job: j })}
-          </Button>
-        ))}
-      </div>
-      {state.error && <ErrorAlert error={state.error} />}
-      {q.error && <ErrorAlert error={q.error} onRetry={q.refetch} />}
-      {!q.data && !q.error && <Loading />}
-      {q.data && q.data.jobRuns.length === 0 && <p className="muted">{t('admin.noRuns')}</p>}
-      {q.data && q.data.jobRuns.length > 0 && (
-        <ScrollRegion label={t('admin.jobs')}>
-          <table className="table">
-            <caption className="visually-hidden">{t('admin.jobs')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.job')}</th>
-                <th scope="col">{t('admin.started')}</th>
-                <th scope="col">{t('admin.status')}</th>
-                <th scope="col" className="num">{t('admin.items')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.jobRuns.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.job}</td>
-                  <td className="nowrap">{formatDateTime(r.startedAt, locale, own)}</td>
-                  <td>{r.status}</td>
-                  <td className="num">{formatNumber(r.items, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
-      )}
-    </>
   );
 }
