@@ -90,9 +90,10 @@ func DateOf(t time.Time) time.Time {
 }
 
 // NormalizeAvailability validates an availability as a volunteer submits it
-// and returns it in its stored form: windows merged where they touch or
-// overlap and sorted by weekday and start; exceptions merged per date and
-// kind and sorted. today is the volunteer's local date; exceptions must fall
+// and returns it in its stored form: windows merged where they overlap
+// (windows that only touch stay apart, as the volunteer chose them) and
+// sorted by weekday and start; exceptions merged per date and kind (where
+// they touch too) and sorted. today is the volunteer's local date; exceptions must fall
 // within today … today + 12 months. Errors are INVALID_INPUT naming the
 // field, e.g. "weekly[2].start".
 func NormalizeAvailability(in Availability, today time.Time) (Availability, error) {
@@ -116,7 +117,7 @@ func NormalizeAvailability(in Availability, today time.Time) (Availability, erro
 		days[w.Weekday] = append(days[w.Weekday], r)
 	}
 	for wd := 1; wd <= 7; wd++ {
-		for _, r := range mergeRanges(days[wd]) {
+		for _, r := range mergeOverlapping(days[wd]) {
 			out.Weekly = append(out.Weekly, AvailabilityWindow{Weekday: wd, Start: FormatClock(r.Start), End: FormatClock(r.End)})
 		}
 	}
@@ -220,6 +221,27 @@ func mergeRanges(in []MinuteRange) []MinuteRange {
 	for _, r := range rs[1:] {
 		last := &out[len(out)-1]
 		if r.Start <= last.End {
+			last.End = max(last.End, r.End)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// mergeOverlapping sorts ranges and merges those that overlap, keeping
+// those that only touch apart: a volunteer who chose the blocks 09:00–13:30
+// and 13:30–18:00 keeps two windows, as chosen.
+func mergeOverlapping(in []MinuteRange) []MinuteRange {
+	if len(in) == 0 {
+		return nil
+	}
+	rs := slices.Clone(in)
+	slices.SortFunc(rs, func(a, b MinuteRange) int { return a.Start - b.Start })
+	out := rs[:1]
+	for _, r := range rs[1:] {
+		last := &out[len(out)-1]
+		if r.Start < last.End {
 			last.End = max(last.End, r.End)
 			continue
 		}

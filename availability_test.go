@@ -72,7 +72,7 @@ func TestNormalizeAvailabilityErrors(t *testing.T) {
 func TestNormalizeAvailabilityMerges(t *testing.T) {
 	got, err := konullu.NormalizeAvailability(konullu.Availability{
 		Weekly: []konullu.AvailabilityWindow{
-			win(3, "14:00", "18:00"), win(1, "12:00", "13:00"), win(1, "09:00", "12:00"), // touching
+			win(3, "14:00", "18:00"), win(1, "12:00", "13:00"), win(1, "09:00", "12:00"), // touching: kept apart
 			win(1, "15:00", "17:00"), win(1, "16:00", "19:30"), // overlapping
 			win(3, "08:00", "09:00"), win(7, "22:00", "24:00"),
 		},
@@ -89,7 +89,7 @@ func TestNormalizeAvailabilityMerges(t *testing.T) {
 	}
 	want := konullu.Availability{
 		Weekly: []konullu.AvailabilityWindow{
-			win(1, "09:00", "13:00"), win(1, "15:00", "19:30"),
+			win(1, "09:00", "12:00"), win(1, "12:00", "13:00"), win(1, "15:00", "19:30"),
 			win(3, "08:00", "09:00"), win(3, "14:00", "18:00"), win(7, "22:00", "24:00"),
 		},
 		Exceptions: []konullu.AvailabilityException{

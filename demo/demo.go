@@ -204,6 +204,7 @@ func (s *seeder) createPositions(ctx context.Context) error {
 }
 
 func (s *seeder) createCentres(ctx context.Context) error {
+	dts, _ := s.st.(konullu.DayTemplateStore)
 	for _, c := range centres {
 		names, descriptions := c.translations()
 		centre := &konullu.Centre{Name: c.name, City: c.city, Address: c.address, Timezone: konullu.DefaultTimezone,
@@ -211,10 +212,29 @@ func (s *seeder) createCentres(ctx context.Context) error {
 		if err := s.st.CreateCentre(ctx, centre); err != nil {
 			return fmt.Errorf("centre %q: %w", c.name, err)
 		}
+		if dts != nil {
+			if err := dts.SetDayTemplate(ctx, centre.ID, DayTemplate()); err != nil {
+				return fmt.Errorf("centre %q: day template: %w", c.name, err)
+			}
+		}
 		s.centres = append(s.centres, centre)
 	}
 	s.res.Centres = len(s.centres)
 	return nil
+}
+
+// DayTemplate is the day of every demo centre, the blocks of its shifts
+// (shiftsOn): 09:00–13:30 and 13:30–18:00 on weekdays, 10:00–15:00 on
+// Saturdays, closed on Sundays.
+func DayTemplate() []konullu.DayBlock {
+	var out []konullu.DayBlock
+	for wd := 1; wd <= 7; wd++ {
+		day := time.Date(2024, 1, wd, 0, 0, 0, 0, time.UTC) // 1 January 2024 was a Monday
+		for _, p := range shiftsOn(day) {
+			out = append(out, konullu.DayBlock{Weekday: wd, Start: p.StartsAt.Format("15:04"), End: p.EndsAt.Format("15:04")})
+		}
+	}
+	return out
 }
 
 // createAccounts creates one account per role, all with Password.
@@ -260,6 +280,7 @@ func (s *seeder) createAccounts(ctx context.Context) error {
 			_, err = s.st.GrantRole(ctx, u.ID, a.role, nil)
 		case konullu.RoleVolunteer:
 			s.demoVol = &volunteer{id: u.VolunteerID, city: a.acc.City, birth: a.acc.BirthDate, skills: a.acc.Skills}
+			err = s.demoVolunteerDay(ctx, u.VolunteerID, home)
 		}
 		if err != nil {
 			return fmt.Errorf("%s account: %w", strings.ToLower(string(a.role)), err)
@@ -267,6 +288,25 @@ func (s *seeder) createAccounts(ctx context.Context) error {
 		s.res.Accounts = append(s.res.Accounts, Account{a.role, a.acc.Email, Password, a.about})
 	}
 	return nil
+}
+
+// demoVolunteerDay gives the demo volunteer their home centre as the
+// centre they prefer and its morning block on Mondays and Wednesdays, the
+// rest of the week left for a visitor to tick.
+func (s *seeder) demoVolunteerDay(ctx context.Context, volunteerID int64, home *konullu.Centre) error {
+	if rs, ok := s.st.(konullu.RosterStore); ok {
+		if _, err := rs.SetCommitment(ctx, konullu.Commitment{VolunteerID: volunteerID, PreferredCentreIDs: []int64{home.ID}}); err != nil {
+			return err
+		}
+	}
+	var av konullu.Availability
+	for _, b := range DayTemplate() {
+		if (b.Weekday == 1 || b.Weekday == 3) && b.Start == "09:00" {
+			av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: b.Weekday, Start: b.Start, End: b.End})
+		}
+	}
+	_, err := s.st.SetAvailability(ctx, volunteerID, av)
+	return err
 }
 
 // birthDate returns a birth date of someone who is age years old at Now
@@ -285,12 +325,15 @@ func (s *seeder) createVolunteers(ctx context.Context) error {
 	vols := make([]*volunteer, n)
 	cities := s.cityWeights()
 	avs := make([]konullu.Availability, n)
+	prefs := make([][]int64, n)
 	for i := range n {
 		a := s.newVolunteer(i, cities)
 		accounts[i] = a
 		vols[i] = &volunteer{city: a.City, birth: a.BirthDate, skills: a.Skills}
+		prefs[i] = s.preferredCentres(a.City)
 		avs[i] = s.availability()
 	}
+	rs, _ := s.st.(konullu.RosterStore)
 	step := s.prog.start("volunteers", n)
 	err := s.parallel(ctx, n, func(ctx context.Context, i int) error {
 		u, err := s.st.CreateAccount(ctx, accounts[i])
@@ -300,6 +343,11 @@ func (s *seeder) createVolunteers(ctx context.Context) error {
 		vols[i].id = u.VolunteerID
 		if _, err := s.st.SetAvailability(ctx, u.VolunteerID, avs[i]); err != nil {
 			return fmt.Errorf("volunteer %s: availability: %w", accounts[i].Email, err)
+		}
+		if rs != nil {
+			if _, err := rs.SetCommitment(ctx, konullu.Commitment{VolunteerID: u.VolunteerID, PreferredCentreIDs: prefs[i]}); err != nil {
+				return fmt.Errorf("volunteer %s: commitment: %w", accounts[i].Email, err)
+			}
 		}
 		if err := s.guardianConsent(ctx, u.VolunteerID, accounts[i]); err != nil {
 			return err
@@ -319,15 +367,77 @@ func (s *seeder) createVolunteers(ctx context.Context) error {
 	return nil
 }
 
-// availability is when a demo volunteer says they are free: three days of
-// the week (Monday to Saturday), the morning, the afternoon or the whole
-// day, so that availableVolunteers and planRoster have someone to offer.
+// preferredCentres are the centres a demo volunteer prefers: one or two of
+// their city's (Baku has several).
+func (s *seeder) preferredCentres(city string) []int64 {
+	var local []int64
+	for _, c := range s.centres {
+		if c.City == city {
+			local = append(local, c.ID)
+		}
+	}
+	if len(local) == 0 {
+		return nil
+	}
+	out := []int64{local[s.rnd.IntN(len(local))]}
+	if len(local) > 1 && s.rnd.IntN(3) == 0 {
+		if other := local[s.rnd.IntN(len(local))]; other != out[0] {
+			out = append(out, other)
+		}
+	}
+	return out
+}
+
+// availability is when a demo volunteer says they are free, chosen as a
+// volunteer would on the availability page from the blocks of their
+// preferred centres (every demo centre has DayTemplate): two to four days
+// from Monday to Saturday, on each the morning block, the afternoon block
+// or both (two adjacent blocks, kept as two). One in eight is a student
+// whose lectures end at 12:00 or start at 15:00, free for part of a block
+// (the partial matches of availableVolunteers); one in five has a day off
+// in the coming two weeks, and one in twenty extra hours on a Sunday.
 func (s *seeder) availability() konullu.Availability {
-	var av konullu.Availability
-	spans := [][2]string{{"09:00", "13:30"}, {"13:30", "18:00"}, {"09:00", "18:00"}}
-	for _, d := range s.rnd.Perm(6)[:3] {
-		sp := spans[s.rnd.IntN(len(spans))]
-		av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: d + 1, Start: sp[0], End: sp[1]})
+	av := konullu.Availability{Weekly: []konullu.AvailabilityWindow{}}
+	template := DayTemplate()
+	days := 2 + s.rnd.IntN(3)
+	student := s.rnd.IntN(8) == 0
+	for _, d := range s.rnd.Perm(6)[:days] {
+		wd := d + 1
+		var blocks []konullu.DayBlock
+		for _, b := range template {
+			if b.Weekday == wd {
+				blocks = append(blocks, b)
+			}
+		}
+		if student {
+			if s.rnd.IntN(2) == 0 {
+				av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: wd, Start: "09:00", End: "12:00"})
+			} else {
+				av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: wd, Start: "15:00", End: "18:00"})
+			}
+			continue
+		}
+		switch pick := s.rnd.IntN(5); {
+		case len(blocks) == 1 || pick < 2: // every block of the day
+		case pick < 4:
+			blocks = blocks[:1] // mornings
+		default:
+			blocks = blocks[1:] // afternoons
+		}
+		for _, b := range blocks {
+			av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: wd, Start: b.Start, End: b.End})
+		}
+	}
+	today := konullu.DateOf(s.opts.Now.In(s.loc))
+	if s.rnd.IntN(5) == 0 {
+		av.Exceptions = append(av.Exceptions, konullu.AvailabilityException{Date: today.AddDate(0, 0, 1+s.rnd.IntN(14))})
+	}
+	if s.rnd.IntN(20) == 0 {
+		sunday := today.AddDate(0, 0, 7-konullu.ISOWeekday(today)+7*s.rnd.IntN(2))
+		if sunday.Equal(today) {
+			sunday = sunday.AddDate(0, 0, 7)
+		}
+		av.Exceptions = append(av.Exceptions, konullu.AvailabilityException{Date: sunday, Available: true, Start: "10:00", End: "14:00"})
 	}
 	return av
 }

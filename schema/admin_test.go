@@ -1,7 +1,10 @@
 package schema_test
 
 import (
+	"bytes"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -331,5 +334,24 @@ func TestAuditLabelsRoundTrips(t *testing.T) {
 	t.Logf("statements: %d for 2 entries, %d for %d", small, large, len(list2))
 	if small != large {
 		t.Errorf("statements grow with the page: %d for 2 entries, %d for %d", small, large, len(list2))
+	}
+}
+
+// TestAuditLabelsLanguage: centres and positions are named in the reader's language.
+func TestAuditLabelsLanguage(t *testing.T) {
+	f := newAuditFixture(t, nil)
+	if _, err := f.db.UpdateCentre(t.Context(), f.centre.ID, konullu.CentreUpdate{Names: map[string]string{"ru": "Баку АСАН 1"}}); err != nil {
+		t.Fatal(err)
+	}
+	f.post(f.coord, cancelShift, map[string]any{"s": gid("Shift", f.mine.ID)}).ok(t, nil)
+	body := mustJSON(map[string]any{"query": labelledLog, "variables": map[string]any{"a": "cancelShift"}})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.admin)
+	req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9")
+	var d struct{ AuditLog []labelledEntry }
+	f.serve(req).ok(t, &d)
+	if len(d.AuditLog) != 1 || len(d.AuditLog[0].Objects) == 0 || str(d.AuditLog[0].Objects[0].Label) != "Баку АСАН 1 · Reception guide" {
+		t.Fatalf("in Russian: %+v", d.AuditLog)
 	}
 }

@@ -373,6 +373,7 @@ func (r *root) snapshots(ctx context.Context, objs []auditObject) (map[auditObje
 		case kindCentre:
 			m, err := r.store.CentresByIDs(ctx, ids)
 			putAll(snap, kind, m, err)
+			r.dayTemplateSnapshots(ctx, snap, m)
 		case kindPosition:
 			m, err := r.store.PositionsByIDs(ctx, ids)
 			putAll(snap, kind, m, err)

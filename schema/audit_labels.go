@@ -21,6 +21,9 @@ import (
 // positions, each one batched read. They are read when the page's first
 // entry asks for one, and not at all by a query that asks for none.
 //
+// Centres and positions are named in the reader's language (the request's
+// Accept-Language), as everywhere else.
+//
 // Labels are what the objects are called now, not when the action ran: an
 // account deleted since has no label (the trail forgets the person), and a
 // renamed centre shows its new name. Kinds without a batched read here take
@@ -101,6 +104,7 @@ func (l *auditLabels) read(ctx context.Context) error {
 		return err
 	}
 
+	lang := readerLanguage(ctx) // centres and positions are named in the reader's language
 	userName := func(u *konullu.User) string {
 		if v := volunteers[u.VolunteerID]; v != nil && v.FullName != "" {
 			return v.FullName
@@ -111,10 +115,10 @@ func (l *auditLabels) read(ctx context.Context) error {
 		out := &auditObjectLabel{startsAt: s.StartsAt}
 		var centre, position string
 		if c := centres[s.CentreID]; c != nil {
-			centre, out.timezone = c.Name, c.Timezone
+			centre, out.timezone = c.NameIn(lang), c.Timezone
 		}
 		if p := positions[s.PositionID]; p != nil {
-			position = p.Name
+			position = p.NameIn(lang)
 		}
 		out.label = joinLabel(centre, position)
 		return out
@@ -129,10 +133,10 @@ func (l *auditLabels) read(ctx context.Context) error {
 		}
 	}
 	for id, c := range centres {
-		l.labels[auditObject{kindCentre, id}] = &auditObjectLabel{label: c.Name}
+		l.labels[auditObject{kindCentre, id}] = &auditObjectLabel{label: c.NameIn(lang)}
 	}
 	for id, p := range positions {
-		l.labels[auditObject{kindPosition, id}] = &auditObjectLabel{label: p.Name}
+		l.labels[auditObject{kindPosition, id}] = &auditObjectLabel{label: p.NameIn(lang)}
 	}
 	for id, s := range shifts {
 		l.labels[auditObject{kindShift, id}] = shiftLabel(s)

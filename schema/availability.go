@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"time"
 
 	"github.com/graph-gophers/graphql-go"
 
@@ -146,7 +147,9 @@ func (r *root) SetMyAvailability(ctx context.Context, args struct{ Input availab
 // volunteerMatchResolver resolves VolunteerMatch.
 type volunteerMatchResolver struct {
 	scope
-	m konullu.VolunteerMatch
+	m       konullu.VolunteerMatch
+	partial bool
+	covered int // minutes of the shift the availability covers
 }
 
 func (m *volunteerMatchResolver) Volunteer(ctx context.Context) (*volunteerResolver, error) {
@@ -161,6 +164,8 @@ func (m *volunteerMatchResolver) Volunteer(ctx context.Context) (*volunteerResol
 }
 
 func (m *volunteerMatchResolver) MinutesThisMonth() int32 { return int32(m.m.MinutesThisMonth) }
+func (m *volunteerMatchResolver) Partial() bool           { return m.partial }
+func (m *volunteerMatchResolver) CoveredMinutes() int32   { return int32(m.covered) }
 
 // AvailableVolunteers resolves Query.availableVolunteers: the index (or SQL)
 // finds who is free, not busy, ACTIVE and skilled; the store ranks them
@@ -168,6 +173,7 @@ func (m *volunteerMatchResolver) MinutesThisMonth() int32 { return int32(m.m.Min
 func (r *root) AvailableVolunteers(ctx context.Context, args struct {
 	ShiftID graphql.ID
 	First   *int32
+	Partial *bool
 }) ([]*volunteerMatchResolver, error) {
 	vw, err := signedIn(ctx)
 	if err != nil {
@@ -210,6 +216,9 @@ func (r *root) AvailableVolunteers(ctx context.Context, args struct {
 	if err != nil {
 		return nil, err
 	}
+	if args.Partial != nil && *args.Partial {
+		return r.partialMatches(ctx, s, p, c, ids, first)
+	}
 	q := konullu.RankQuery{Candidates: ids, City: c.City, Limit: first}
 	if p.MinimumAge > 0 {
 		// As konullu.Rules.CheckSignup decides it: the age on the shift's
@@ -225,7 +234,7 @@ func (r *root) AvailableVolunteers(ctx context.Context, args struct {
 		l.volunteers.Prime(m.VolunteerID)
 		l.primeTies(m.VolunteerID)
 		l.availability.Prime(m.VolunteerID)
-		out = append(out, &volunteerMatchResolver{r.scope(), m})
+		out = append(out, &volunteerMatchResolver{scope: r.scope(), m: m, covered: int(s.EndsAt.Sub(s.StartsAt) / time.Minute)})
 	}
 	return out, nil
 }

@@ -35,7 +35,8 @@ func TestSetMyAvailability(t *testing.T) {
 				{"date": "2025-03-15", "available": true, "start": "18:00", "end": "20:00"},
 			},
 		}
-		want := `{"setMyAvailability":{"weekly":[{"weekday":1,"start":"09:00","end":"14:00"},{"weekday":6,"start":"10:00","end":"24:00"}],` +
+		// Touching windows stay two, as chosen (see TestAdjacentBlocksRoundTrip).
+		want := `{"setMyAvailability":{"weekly":[{"weekday":1,"start":"09:00","end":"12:00"},{"weekday":1,"start":"12:00","end":"14:00"},{"weekday":6,"start":"10:00","end":"24:00"}],` +
 			`"exceptions":[{"date":"2025-03-10","available":false,"start":null,"end":null},{"date":"2025-03-15","available":true,"start":"18:00","end":"20:00"}]}}`
 		r := e.post(tok, setAvailability, map[string]any{"in": in})
 		r.ok(t, nil)
@@ -50,7 +51,7 @@ func TestSetMyAvailability(t *testing.T) {
 		}
 		e.post(tok, `query($id: ID!) { volunteer(id: $id) { availability { weekly { weekday } exceptions { date } } } }`,
 			map[string]any{"id": gid("Volunteer", u.VolunteerID)}).ok(t, &d)
-		if got := string(d.Volunteer.Availability); got != `{"weekly":[{"weekday":1},{"weekday":6}],"exceptions":[{"date":"2025-03-15"}]}` {
+		if got := string(d.Volunteer.Availability); got != `{"weekly":[{"weekday":1},{"weekday":1},{"weekday":6}],"exceptions":[{"date":"2025-03-15"}]}` {
 			t.Fatalf("read back: %s", got)
 		}
 	})

@@ -76,6 +76,8 @@ func TestContract(t *testing.T) {
 	// Training and qualifications (qualifications.graphql).
 	wantQuery = append(wantQuery, "qualifications", "courses")
 	wantMutation = append(wantMutation, "createQualification", "grantQualification", "setPositionQualifications", "createCourse", "markCoursePassed")
+	// Centres' day templates (daytemplate.graphql).
+	wantMutation = append(wantMutation, "setCentreDayTemplate")
 	// The catalogue edited, archived and deleted (issue 12; centres.graphql, positions.graphql).
 	wantMutation = append(wantMutation, "updateCentre", "archiveCentre", "restoreCentre", "deleteCentre",
 		"updatePosition", "archivePosition", "restorePosition", "deletePosition")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,10 +64,8 @@ func (d *DB) writeAvailability(ctx context.Context, tx *sql.Tx, avs map[int64]ko
 	var windows, exceptions [][]any
 	for _, id := range ids {
 		av := avs[id]
-		for _, w := range av.Weekly {
-			s, _ := konullu.ParseClock(w.Start)
-			e, _ := konullu.ParseClock(w.End)
-			windows = append(windows, []any{id, w.Weekday, s, e})
+		for _, w := range joinTouching(av.Weekly) {
+			windows = append(windows, []any{id, w.weekday, w.start, w.end, w.breaks})
 		}
 		for i, x := range av.Exceptions {
 			var s, e any
@@ -77,13 +76,58 @@ func (d *DB) writeAvailability(ctx context.Context, tx *sql.Tx, avs map[int64]ko
 			exceptions = append(exceptions, []any{id, i, dateArg(x.Date), x.Available, s, e})
 		}
 	}
-	if err := d.insertRows(ctx, tx, `INSERT INTO availability_windows (volunteer_id, weekday, start_minute, end_minute) VALUES `, windows, ""); err != nil {
+	if err := d.insertRows(ctx, tx, `INSERT INTO availability_windows (volunteer_id, weekday, start_minute, end_minute, breaks) VALUES `, windows, ""); err != nil {
 		return fmt.Errorf("store: insert availability: %w", err)
 	}
 	if err := d.insertRows(ctx, tx, `INSERT INTO availability_exceptions (volunteer_id, seq, day, available, start_minute, end_minute) VALUES `, exceptions, ""); err != nil {
 		return fmt.Errorf("store: insert availability exceptions: %w", err)
 	}
 	return nil
+}
+
+// storedWindow is a row of availability_windows: windows that touch are
+// stored as one row, merged, so that the SQL fallback of the index finds a
+// shift inside one row; breaks lists the minutes where the volunteer's own
+// windows met ("810" for 09:00–13:30 and 13:30–18:00), so that they read
+// back as chosen.
+type storedWindow struct {
+	weekday, start, end int
+	breaks              string
+}
+
+// joinTouching turns normalised windows (sorted, none overlapping) into rows.
+func joinTouching(ws []konullu.AvailabilityWindow) []storedWindow {
+	var out []storedWindow
+	for _, w := range ws {
+		s, _ := konullu.ParseClock(w.Start)
+		e, _ := konullu.ParseClock(w.End)
+		if n := len(out); n > 0 && out[n-1].weekday == w.Weekday && out[n-1].end == s {
+			last := &out[n-1]
+			if last.breaks != "" {
+				last.breaks += ","
+			}
+			last.breaks += strconv.Itoa(s)
+			last.end = e
+			continue
+		}
+		out = append(out, storedWindow{weekday: w.Weekday, start: s, end: e})
+	}
+	return out
+}
+
+// splitAtBreaks reads a row back into the windows the volunteer chose.
+func splitAtBreaks(weekday, start, end int, breaks string) []konullu.AvailabilityWindow {
+	var out []konullu.AvailabilityWindow
+	from := start
+	for _, b := range strings.Split(breaks, ",") {
+		m, err := strconv.Atoi(strings.TrimSpace(b))
+		if err != nil || m <= from || m >= end {
+			continue
+		}
+		out = append(out, konullu.AvailabilityWindow{Weekday: weekday, Start: konullu.FormatClock(from), End: konullu.FormatClock(m)})
+		from = m
+	}
+	return append(out, konullu.AvailabilityWindow{Weekday: weekday, Start: konullu.FormatClock(from), End: konullu.FormatClock(end)})
 }
 
 // maxParams bounds the placeholders of one statement (SQLite allows 32766,
@@ -136,7 +180,7 @@ func (d *DB) AvailabilityOf(ctx context.Context, ids []int64) (map[int64]*konull
 // readAvailability reads windows and exceptions (dated since, when set) of
 // the volunteers selected by cond into the availabilities that get returns.
 func (d *DB) readAvailability(ctx context.Context, cond string, args []any, since time.Time, get func(int64) *konullu.Availability) error {
-	rows, err := d.query(ctx, d.db, `SELECT volunteer_id, weekday, start_minute, end_minute FROM availability_windows
+	rows, err := d.query(ctx, d.db, `SELECT volunteer_id, weekday, start_minute, end_minute, breaks FROM availability_windows
 		WHERE `+cond+` ORDER BY volunteer_id, weekday, start_minute`, args...)
 	if err != nil {
 		return fmt.Errorf("store: availability: %w", err)
@@ -144,12 +188,17 @@ func (d *DB) readAvailability(ctx context.Context, cond string, args []any, sinc
 	for rows.Next() {
 		var id int64
 		var wd, s, e int
-		if err := rows.Scan(&id, &wd, &s, &e); err != nil {
+		var breaks string
+		if err := rows.Scan(&id, &wd, &s, &e, &breaks); err != nil {
 			rows.Close()
 			return fmt.Errorf("store: availability: %w", err)
 		}
 		if av := get(id); av != nil {
-			av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: wd, Start: konullu.FormatClock(s), End: konullu.FormatClock(e)})
+			if breaks == "" {
+				av.Weekly = append(av.Weekly, konullu.AvailabilityWindow{Weekday: wd, Start: konullu.FormatClock(s), End: konullu.FormatClock(e)})
+			} else {
+				av.Weekly = append(av.Weekly, splitAtBreaks(wd, s, e, breaks)...)
+			}
 		}
 	}
 	rows.Close()

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -24,13 +25,21 @@ func TestSetAvailability(t *testing.T) {
 				{Date: d(9), Available: true, Start: "10:00", End: "12:00"},
 			},
 		}
+		// Touching windows stay two, as chosen; they are stored as one
+		// merged row (what the SQL matching reads) with the break between.
 		want := konullu.Availability{
-			Weekly:     []konullu.AvailabilityWindow{{Weekday: 2, Start: "09:00", End: "14:00"}},
+			Weekly:     []konullu.AvailabilityWindow{{Weekday: 2, Start: "09:00", End: "12:00"}, {Weekday: 2, Start: "12:00", End: "14:00"}},
 			Exceptions: in.Exceptions,
 		}
 		got, err := f.db.SetAvailability(ctx, v, in)
 		if err != nil || !reflect.DeepEqual(*got, want) {
 			t.Fatalf("set: %+v %v", got, err)
+		}
+		var rows, start, end int
+		var breaks string
+		if err := f.db.SQL().QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*), MIN(start_minute), MAX(end_minute), MAX(breaks) FROM availability_windows WHERE volunteer_id = %d`, v)).
+			Scan(&rows, &start, &end, &breaks); err != nil || rows != 1 || start != 9*60 || end != 14*60 || breaks != "720" {
+			t.Fatalf("stored rows %d, %d–%d, breaks %q, %v; want one row 540–840 with the break 720", rows, start, end, breaks, err)
 		}
 		all, err := f.db.AvailabilityOf(ctx, []int64{v, 999})
 		if err != nil || !reflect.DeepEqual(*all[v], want) {

@@ -7,7 +7,7 @@
 // time, and no ids or JSON unless "details" is opened.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { gql, openBrowser, startServer } from './harness.mjs';
+import { axe, gql, openBrowser, startServer } from './harness.mjs';
 
 const root = { email: 'root@admin.test', password: 'root-password-123' };
 const password = 'a-long-enough-password';
@@ -70,6 +70,7 @@ describe('administration', () => {
       const coordinators = page.getByRole('list', { name: /^Coordinator/ });
       const row = coordinators.locator('li', { hasText: 'Aysel Məmmədova' });
       await row.getByText(centreName).waitFor();
+      assert.deepEqual(await axe(page), [], 'axe on the settings page');
 
       // As coordinator she creates a shift (the audit log shows it below).
       const aysel = await login('aysel@admin.test');
@@ -109,6 +110,7 @@ describe('administration', () => {
       const headings = await list.locator('h2.audit-action').allInnerTexts();
       assert.deepEqual(headings.sort(), ['Вход', 'Регистрация', 'Смены созданы'].sort(), `entries: ${headings}`);
 
+      assert.deepEqual(await axe(page), [], 'axe on the audit log');
       // No ids or JSON unless details are opened.
       const visible = await page.locator('main').innerText();
       for (const id of ids) assert.ok(!visible.includes(id), `id ${id} is visible`);

@@ -137,6 +137,7 @@ describe('dates and times in the app’s language on an en-US system', () => {
         // Every other page with a date or time field.
         for (const [path, name] of [
           ['/programme/training', 'training'],
+          ['/admin/audit', 'audit log'],
           ['/reports', 'reports'],
         ]) {
           await checkFields(page, path, name);

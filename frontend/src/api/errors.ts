@@ -1,6 +1,7 @@
 // API errors and how they read in words. The server's own message is English
 // and meant for developers; people get the message of the code in their language.
 import type { MessageKey } from '../i18n/types';
+import type { ObstacleFacts } from '../lib/obstacles';
 
 /** The codes the API puts in extensions.code, plus the two the client makes itself. */
 export const errorCodes = [
@@ -37,6 +38,8 @@ export class ApiError extends Error {
   qualifications?: QualificationName[];
   /** The ones of them held that expire before the shift ends. */
   expiring?: string[];
+  /** For a refused signup: what stood in the way, with its facts (lib/obstacles). */
+  obstacle?: ObstacleFacts;
   /** For markCoursePassed: the sessions the volunteer missed. */
   missedSessions?: string[];
   constructor(code: ErrorCode, message: string, field?: string) {
@@ -78,8 +81,36 @@ export function fromGraphQLError(err: { message?: unknown; extensions?: { code?:
   else if (plain?.length) e.qualifications = plain.map((name) => ({ name }));
   e.expiring = strings(ext.expiring);
   e.missedSessions = strings(ext.missedSessions);
+  e.obstacle = fromExtensions(ext, e.qualifications, e.expiring);
   return e;
 }
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The obstacle a refusal's extensions carry, when they carry one. */
+export function fromExtensions(ext: Record<string, unknown>, qualifications?: QualificationName[], expiring?: string[]): ObstacleFacts | undefined {
+  const code = str(ext.obstacle);
+  if (!code) return undefined;
+  const c = ext.clash as Record<string, unknown> | undefined;
+  const clash =
+    c && typeof c === 'object' && str(c.startsAt) && str(c.endsAt)
+      ? { startsAt: str(c.startsAt)!, endsAt: str(c.endsAt)!, centre: str(c.centre) ?? '', position: str(c.position) ?? '', timezone: str(c.timezone) ?? 'Asia/Baku' }
+      : null;
+  return {
+    code,
+    blocking: true,
+    days: num(ext.days),
+    minimumAge: num(ext.minimumAge),
+    age: num(ext.age),
+    adultAge: num(ext.adultAge),
+    qualifications,
+    expiring,
+    status: str(ext.status),
+    clash,
+  };
+}
+
 
 /** A qualification's name in a language (its main name when it has none there). */
 export function qualificationName(q: { name: string; az?: string | null; en?: string | null; ru?: string | null }, lang: 'az' | 'en' | 'ru'): string {

@@ -124,11 +124,22 @@ export function KindBadge({ shift }: { shift: { kind?: string | null } }) {
   return <Badge tone="info">{t('shift.training')}</Badge>;
 }
 
-/** The qualifications a shift's position requires, in the reader's language; nothing when none. */
-export function Requirements({ position }: { position: { requiredQualifications?: { name: string; names: { az?: string | null; en?: string | null; ru?: string | null } }[] | null } }) {
+/** What a shift's position requires (minimum age, qualifications), in the reader's language; nothing when none. */
+export function Requirements({
+  position,
+}: {
+  position: { minimumAge?: number | null; requiredQualifications?: { name: string; names: { az?: string | null; en?: string | null; ru?: string | null } }[] | null };
+}) {
   const { t, lang } = useI18n();
   const qs = position.requiredQualifications ?? [];
-  if (qs.length === 0) return null;
+  const age = position.minimumAge ?? 0;
+  if (qs.length === 0 && age <= 0) return null;
   const names = qs.map((q) => qualificationName({ name: q.name, az: q.names.az, en: q.names.en, ru: q.names.ru }, lang)).join(', ');
-  return <p className="shift-card-meta muted">{t('shift.qualifications', { names })}</p>;
+  return (
+    <p className="shift-card-meta muted" data-testid="requirements">
+      {age > 0 && t('shift.minimumAge', { age })}
+      {age > 0 && qs.length > 0 && ' · '}
+      {qs.length > 0 && t('shift.qualifications', { names })}
+    </p>
+  );
 }

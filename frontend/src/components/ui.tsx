@@ -11,6 +11,7 @@ import { Link } from 'react-router';
 import { useI18n, type MessageKey } from '../i18n';
 import { ApiError, errorKey, qualificationName, type ErrorContext } from '../api/errors';
 import { Icon, type IconName } from './icons';
+import { obstacleText } from '../lib/obstacles';
 
 /** A page: its title (also the document's), an optional lead and actions. */
 export function Page({
@@ -148,7 +149,7 @@ export function Alert({
 
 /** Says what went wrong, in the chosen language. */
 export function useErrorText(): (e: ApiError, context?: ErrorContext) => string {
-  const { t, lang } = useI18n();
+  const { t, lang, locale } = useI18n();
   return (e, context) => {
     if (e.code === 'REQUIREMENT_NOT_MET' && e.qualifications?.length) {
       const names = e.qualifications.map((q) => qualificationName(q, lang)).join(', ');
@@ -158,6 +159,8 @@ export function useErrorText(): (e: ApiError, context?: ErrorContext) => string 
     if (e.code === 'REQUIREMENT_NOT_MET' && e.missedSessions?.length) {
       return t('error.REQUIREMENT_NOT_MET.missedSessions', { count: e.missedSessions.length });
     }
+    // A refused signup names what stood in the way (which age, consent, which shift it clashes with).
+    if (e.obstacle) return obstacleText(e.obstacle, lang, locale);
     return t(errorKey(e, context));
   };
 }

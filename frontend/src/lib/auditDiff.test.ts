@@ -84,7 +84,8 @@ describe('actions, kinds, fields and jobs in words', () => {
   it('names each in the language, and what has no words in words from its name', () => {
     expect(actionName('grantRole', 'ru')).toBe('Роль выдана');
     expect(actionName('grantRole', 'az')).toBe('Rol verildi');
-    expect(actionName('archiveCentre', 'en')).toBe('Archive centre');
+    expect(actionName('archiveCentre', 'ru')).toBe('Центр в архиве');
+    expect(actionName('mergeCentres', 'en')).toBe('Merge centres');
     expect(kindName('Shift', 'ru')).toBe('Смена');
     expect(kindName('Volunteer', 'az')).toBe('Könüllü');
     expect(fieldName('CancelReason', 'en')).toBe('Reason for cancelling');

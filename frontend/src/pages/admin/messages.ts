@@ -261,6 +261,14 @@ const actionsEn = {
   updateSeries: 'Series changed',
   withdraw: 'Withdrew from a shift',
   withdrawOffer: 'Offer withdrawn',
+  archiveCentre: 'Centre archived',
+  archivePosition: 'Position archived',
+  deleteCentre: 'Centre deleted',
+  deletePosition: 'Position deleted',
+  restoreCentre: 'Centre restored',
+  restorePosition: 'Position restored',
+  updateCentre: 'Centre changed',
+  updatePosition: 'Position changed',
 } satisfies Record<string, string>;
 
 type ActionKey = keyof typeof actionsEn;
@@ -332,6 +340,14 @@ const actionsAz: Record<ActionKey, string> = {
   updateSeries: 'Seriya dəyişdirildi',
   withdraw: 'Növbədən imtina etdi',
   withdrawOffer: 'Təklif geri götürüldü',
+  archiveCentre: 'Mərkəz arxivləşdirildi',
+  archivePosition: 'Vəzifə arxivləşdirildi',
+  deleteCentre: 'Mərkəz silindi',
+  deletePosition: 'Vəzifə silindi',
+  restoreCentre: 'Mərkəz bərpa edildi',
+  restorePosition: 'Vəzifə bərpa edildi',
+  updateCentre: 'Mərkəz dəyişdirildi',
+  updatePosition: 'Vəzifə dəyişdirildi',
 };
 
 const actionsRu: Record<ActionKey, string> = {
@@ -401,6 +417,14 @@ const actionsRu: Record<ActionKey, string> = {
   updateSeries: 'Серия изменена',
   withdraw: 'Отказ от смены',
   withdrawOffer: 'Предложение отозвано',
+  archiveCentre: 'Центр в архиве',
+  archivePosition: 'Должность в архиве',
+  deleteCentre: 'Центр удалён',
+  deletePosition: 'Должность удалена',
+  restoreCentre: 'Центр восстановлен',
+  restorePosition: 'Должность восстановлена',
+  updateCentre: 'Центр изменён',
+  updatePosition: 'Должность изменена',
 };
 
 const actions: Record<Lang, Record<ActionKey, string>> = { az: actionsAz, en: actionsEn, ru: actionsRu };
@@ -507,6 +531,12 @@ const fieldsEn = {
   Contact: 'Contact',
   RecordedAt: 'Recorded',
   QualificationExpiry: 'Qualifications expire',
+  Names: 'Names by language',
+  Descriptions: 'Descriptions by language',
+  ArchivedAt: 'Archived',
+  az: 'AZ',
+  en: 'EN',
+  ru: 'RU',
 };
 type FieldKey = keyof typeof fieldsEn;
 const fields: Record<Lang, Record<FieldKey, string>> = {
@@ -552,6 +582,12 @@ const fields: Record<Lang, Record<FieldKey, string>> = {
     Contact: 'Əlaqə',
     RecordedAt: 'Qeyd edilib',
     QualificationExpiry: 'İxtisasların bitməsi',
+    Names: 'Dillər üzrə adlar',
+    Descriptions: 'Dillər üzrə təsvirlər',
+    ArchivedAt: 'Arxivləşdirilib',
+    az: 'AZ',
+    en: 'EN',
+    ru: 'RU',
   },
   ru: {
     Email: 'Почта',
@@ -594,6 +630,12 @@ const fields: Record<Lang, Record<FieldKey, string>> = {
     Contact: 'Контакт',
     RecordedAt: 'Записано',
     QualificationExpiry: 'Срок квалификаций',
+    Names: 'Названия по языкам',
+    Descriptions: 'Описания по языкам',
+    ArchivedAt: 'В архиве с',
+    az: 'AZ',
+    en: 'EN',
+    ru: 'RU',
   },
 };
 

@@ -9,6 +9,7 @@ import { homeOf, useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { safeNext } from './Login';
 import { DateInput } from '../../components/DateInput';
+import { ConsentExplainer, needsConsent } from '../../lib/consent';
 
 const fields = ['email', 'password', 'fullName', 'birthDate', 'phone', 'city'] as const;
 type Form = Record<(typeof fields)[number], string>;
@@ -103,6 +104,7 @@ export default function Register() {
         <Field id="register-birthDate" label={t('field.birthDate')} hint={t('register.birthDateHint')} error={localError('birthDate')}>
           {(p) => <DateInput {...p} autoComplete="bday" required max={new Date().toISOString().slice(0, 10)} value={form.birthDate} onChange={(v) => setForm((f) => ({ ...f, birthDate: v }))} />}
         </Field>
+        <ConsentExplainer needed={needsConsent(form.birthDate, new Date().toISOString().slice(0, 10))} />
         <div className="form-row">
           <Field id="register-phone" label={t('field.phone')} optional error={localError('phone')}>
             {(p) => <input {...p} type="tel" inputMode="tel" autoComplete="tel" placeholder="+994 50 123 45 67" value={form.phone} onChange={set('phone')} />}

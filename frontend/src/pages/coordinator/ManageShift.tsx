@@ -21,6 +21,7 @@ import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, 
 import { MessageVolunteers } from './MessageVolunteers';
 import { SeriesPanel } from './SeriesPanel';
 import { PastWork } from './PastWork';
+import { AssignByName } from './AssignByName';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
 import { Icon } from '../../components/icons';
 import { formatHours, formatTime } from '../../lib/format';
@@ -116,6 +117,7 @@ export default function ManageShift() {
             </ul>
           )}
         </Card>
+        {shift.status !== 'CANCELLED' && !ended(shift) && <AssignByName shift={shift} onAssigned={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && !ended(shift) && <FindVolunteers shift={shift} onAssigned={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && ended(shift) && <PastWork shift={shift} onRecorded={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && !ended(shift) && <MessageVolunteers target={{ shiftId: shift.id }} lead={t('message.shiftLead')} />}

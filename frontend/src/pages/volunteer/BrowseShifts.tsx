@@ -3,7 +3,7 @@ import { useSpeedT } from '../../lib/speedMessages';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '../../api/hooks';
 import { usePagedShifts } from '../../api/paged';
-import { BrowseShiftsDocument, CatalogDocument, type MyPlaceFragment, type ShiftCardFragment } from '../../gql/graphql';
+import { BrowseShiftsDocument, CatalogDocument, type MyPlaceFragment, type ObstacleFieldsFragment, type ShiftCardFragment } from '../../gql/graphql';
 import { useSession } from '../../auth/session';
 import { useI18n } from '../../i18n';
 import { Alert, Button, Empty, ErrorAlert, Loading, Page } from '../../components/ui';
@@ -18,7 +18,7 @@ const defaultZone = 'Asia/Baku';
 const days = 60;
 const pageSize = 20;
 
-type Node = ShiftCardFragment & { assignments?: MyPlaceFragment[] };
+type Node = ShiftCardFragment & { assignments?: MyPlaceFragment[]; myObstacles?: ObstacleFieldsFragment[] };
 
 export default function BrowseShifts() {
   const { t, locale } = useI18n();
@@ -202,7 +202,7 @@ function ShiftItem({ shift: s, onChange }: { shift: Node; onChange: (place: MyPl
         <Places shift={s} forVolunteer />
       </div>
       <div className="shift-card-action">
-        <SignUpButton shift={s} place={myPlace(s.assignments)} onChange={onChange} />
+        <SignUpButton shift={s} place={myPlace(s.assignments)} obstacles={s.myObstacles} onChange={onChange} />
       </div>
     </li>
   );

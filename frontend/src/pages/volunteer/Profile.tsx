@@ -13,6 +13,7 @@ import { CommitmentCard } from './Commitment';
 import { FormError, useApiFormErrors } from '../../components/forms';
 import { formatDay, formatHours, formatPlainDate } from '../../lib/format';
 import { qualificationName } from '../../api/errors';
+import { ConsentExplainer } from '../../lib/consent';
 
 const spoken = [...languages, 'tr', 'de', 'fr', 'ar'] as const;
 
@@ -54,6 +55,7 @@ export default function Profile() {
   return (
     <Page title={t('profile.title')} lead={me.email}>
       {v && <RecordLinks />}
+      {v && <ConsentExplainer needed={v.needsGuardianConsent} recorded={v.hasGuardianConsent} />}
       <div className="detail-grid">
         <div className="stack">
           {v && form && (

@@ -112,7 +112,7 @@ export default function ShiftDetail() {
                       : t('shift.youWithdrew')}
                 </p>
               )}
-              <SignUpButton shift={shift} place={place} onChange={(p, s) => setOverride({ on: latest.current, place: p, shift: s })} />
+              <SignUpButton shift={shift} place={place} obstacles={fetched.myObstacles} onChange={(p, s) => setOverride({ on: latest.current, place: p, shift: s })} />
             </div>
           )}
         </Card>

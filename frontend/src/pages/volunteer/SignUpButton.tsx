@@ -7,17 +7,22 @@ import { useI18n } from '../../i18n';
 import { Button, ErrorAlert } from '../../components/ui';
 import { AssignmentBadge } from '../../components/shift';
 import { freePlaces, isActive, started } from '../../lib/shifts';
+import { fromNode, useObstacleText, type ObstacleNode } from '../../lib/obstacles';
 
 export function SignUpButton({
   shift,
   place,
+  obstacles,
   onChange,
 }: {
   shift: ShiftCardFragment;
   place: MyPlaceFragment | undefined;
+  /** What stands between the viewer and a place (Shift.myObstacles). */
+  obstacles?: readonly ObstacleNode[] | null;
   onChange: (place: MyPlaceFragment, shift: ShiftCardFragment) => void;
 }) {
   const { t } = useI18n();
+  const obstacleText = useObstacleText();
   const { viewer } = useSession();
   const [signUp, { pending, error }] = useMutation(SignUpDocument);
 
@@ -35,8 +40,20 @@ export function SignUpButton({
     );
   }
   if (!viewer.volunteer) return null;
+  // What stands in the way is said before anyone taps. A shift that
+  // clashes with a place held offers no signup or waitlist button at all;
+  // the others keep it beside the reason (a refused signup of a minor is
+  // what asks this centre to record the guardian's consent).
+  const blocking = obstacles?.find((o) => o.blocking && o.code !== 'SHIFT_STARTED');
+  const why = blocking && (
+    <p className="signup-obstacle small" data-obstacle={blocking.code} id={`shift-${shift.id}-obstacle`}>
+      {obstacleText(fromNode(blocking))}
+    </p>
+  );
+  if (blocking?.code === 'OVERLAPPING_SHIFT') return why;
   return (
     <div className="signup-action">
+      {!error && why}
       <Button
         variant={full ? 'secondary' : 'primary'}
         size="small"
