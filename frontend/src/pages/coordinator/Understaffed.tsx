@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { usePagedShifts } from '../../api/paged';
-import { BrowseShiftsDocument } from '../../gql/graphql';
+import { UnderstaffedShiftsDocument } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { Alert, Empty, ErrorAlert, Loading, Page, ScrollRegion } from '../../components/ui';
 import { FillBadge } from '../../components/shift';
@@ -18,14 +18,12 @@ export default function Understaffed() {
   const one = managed.centres?.length === 1 ? managed.centres[0] : undefined;
   // Published shifts with a free place, in the coming week, of the centres managed.
   const shifts = usePagedShifts(
-    BrowseShiftsDocument,
+    UnderstaffedShiftsDocument,
     {
       centreId: one?.id ?? null,
       from: now.toISOString(),
       to: new Date(now.getTime() + weekMs).toISOString(),
-      openOnly: true,
       after: null,
-      signedIn: false,
     },
     { skip: !managed.centres || managed.centres.length === 0, maxPages: 20 },
   );
