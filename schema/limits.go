@@ -184,6 +184,9 @@ func (w *walker) visit(set gqlast.SelectionSet, parent *gqlast.Definition, depth
 		if w.work > maxExpansionWork {
 			return tooComplex("the query expands to more than %d selections", maxFields)
 		}
+		if w.excluded(sel) {
+			continue // @skip(if: true) or @include(if: false): not resolved, so not counted
+		}
 		switch s := sel.(type) {
 		case *gqlast.Field:
 			if err := w.field(s, parent, depth, mult, paged, top); err != nil {
@@ -215,6 +218,47 @@ func (w *walker) visit(set gqlast.SelectionSet, parent *gqlast.Definition, depth
 		}
 	}
 	return nil
+}
+
+// excluded reports whether a selection is left out by @skip(if: true) or
+// @include(if: false), with the if argument a literal or a variable of the
+// request (a missing variable takes its default; without one the selection
+// counts).
+func (w *walker) excluded(sel gqlast.Selection) bool {
+	var dirs gqlast.DirectiveList
+	switch s := sel.(type) {
+	case *gqlast.Field:
+		dirs = s.Directives
+	case *gqlast.InlineFragment:
+		dirs = s.Directives
+	case *gqlast.FragmentSpread:
+		dirs = s.Directives
+	}
+	for _, d := range dirs {
+		if d.Name != "skip" && d.Name != "include" {
+			continue
+		}
+		arg := d.Arguments.ForName("if")
+		if arg == nil || arg.Value == nil {
+			continue
+		}
+		var v any
+		switch arg.Value.Kind {
+		case gqlast.BooleanValue:
+			v = arg.Value.Raw == "true"
+		case gqlast.Variable:
+			var ok bool
+			if v, ok = w.vars[arg.Value.Raw]; !ok {
+				if def := w.op.VariableDefinitions.ForName(arg.Value.Raw); def != nil && def.DefaultValue != nil {
+					v = def.DefaultValue.Raw == "true"
+				}
+			}
+		}
+		if b, ok := v.(bool); ok && b == (d.Name == "skip") {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *walker) field(f *gqlast.Field, parent *gqlast.Definition, depth int, mult float64, paged, top bool) *konullu.Error {

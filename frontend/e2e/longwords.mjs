@@ -2,8 +2,8 @@
 // the longest words of the app's own translations (read from src/i18n), the
 // longest names people and places really have, every status a place can be
 // in, and dates on every weekday and in every month. seedLongData creates
-// them through the API on a running server, for a tour that checks every
-// page still fits (app.test.mjs, "long words").
+// them through the API on a running server, for the phone's tour of every
+// page in every language (app.test.mjs), which checks that they still fit.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frontend, gql } from './harness.mjs';

@@ -117,7 +117,8 @@ export function DateInput({
   const id = givenId ?? generated;
   const format = (v: string) => formatDateInput(v, lang);
   const { text, setText, emitted, shownFor } = useTypedText(value, format);
-  const [touched, setTouched] = useState(false);
+  // A message shows once the field is left with a wrong text, and stays (following the text) until it is right.
+  const [showing, setShowing] = useState(false);
   const [open, setOpen] = useState(false);
   const wrapper = useRef<HTMLSpanElement>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -125,7 +126,7 @@ export function DateInput({
   const label = useLabelText(input);
 
   const parsed = parseDateInput(text, min, max);
-  const problem = touched ? parsed.problem : undefined;
+  const problem = showing ? parsed.problem : undefined;
   const errorId = `${id}-date-error`;
   const hintId = `${id}-date-format`;
   const labelId = `${id}-date-label`;
@@ -140,10 +141,12 @@ export function DateInput({
     const p = parseDateInput(next);
     // Out of the bounds still means a date (as with a native field); not a date means "".
     emit(p.problem ? '' : p.value);
+    if (!parseDateInput(next, min, max).problem) setShowing(false);
   };
   const pick = (iso: string) => {
     setText(format(iso));
     emit(iso);
+    setShowing(false);
     setOpen(false);
     input.current?.focus();
   };
@@ -181,7 +184,7 @@ export function DateInput({
           aria-describedby={joinIds(props['aria-describedby'], hintId, problem && errorId)}
           onChange={(e) => type(e.target.value)}
           onBlur={() => {
-            setTouched(true);
+            setShowing(!!parsed.problem);
             if (!parsed.problem && parsed.value) setText(format(parsed.value));
           }}
         />
@@ -244,9 +247,9 @@ export function TimeInput(props: CommonProps) {
   const generated = useId();
   const id = givenId ?? generated;
   const { text, setText, emitted, shownFor } = useTypedText(value, formatTimeInput);
-  const [touched, setTouched] = useState(false);
+  const [showing, setShowing] = useState(false);
   const parsed = parseTimeInput(text);
-  const problem = touched ? parsed.problem : undefined;
+  const problem = showing ? parsed.problem : undefined;
   const errorId = `${id}-time-error`;
   const hintId = `${id}-time-format`;
   return (
@@ -271,9 +274,10 @@ export function TimeInput(props: CommonProps) {
           emitted.current = next;
           shownFor.current = formatTimeInput(next);
           if (next !== value) onChange(next);
+          if (!p.problem) setShowing(false);
         }}
         onBlur={() => {
-          setTouched(true);
+          setShowing(!!parsed.problem);
           if (!parsed.problem && parsed.value) setText(parsed.value);
         }}
       />

@@ -98,22 +98,36 @@ describe('availability editor model', () => {
     ]);
   });
 
-  it('joins touching windows when saving', () => {
+  it('keeps touching windows apart when saving, sorted', () => {
     const input = av.toInput(
       m(
         [
-          { weekday: 1, start: '12:00', end: '15:00' },
-          { weekday: 1, start: '09:00', end: '12:00' },
+          { weekday: 1, start: '13:30', end: '18:00' },
+          { weekday: 1, start: '09:00', end: '13:30' },
           { weekday: 2, start: '09:00', end: '12:00' },
         ],
         [{ date: '2025-12-31', available: false, start: '', end: '' }],
       ),
     );
     expect(input.weekly).toEqual([
-      { weekday: 1, start: '09:00', end: '15:00' },
+      { weekday: 1, start: '09:00', end: '13:30' },
+      { weekday: 1, start: '13:30', end: '18:00' },
       { weekday: 2, start: '09:00', end: '12:00' },
     ]);
     expect(input.exceptions).toEqual([{ date: '2025-12-31', available: false, start: null, end: null }]);
+  });
+
+  it('ticks blocks of a centre’s day, adjacent ones as two, and refuses one that overlaps', () => {
+    const morning = { weekday: 4, start: '09:00', end: '13:30' };
+    const afternoon = { weekday: 4, start: '13:30', end: '18:00' };
+    let model = av.toggleBlock(av.toggleBlock(av.empty, afternoon), morning);
+    expect(model.weekly).toEqual([morning, afternoon]);
+    expect(av.hasBlock(model, morning) && av.hasBlock(model, afternoon)).toBe(true);
+    expect(av.blockClashes(model, afternoon)).toBe(false);
+    expect(av.blockClashes(model, { weekday: 4, start: '12:00', end: '14:00' })).toBe(true);
+    expect(av.toInput(model).weekly).toEqual([morning, afternoon]);
+    model = av.toggleBlock(model, morning);
+    expect(model.weekly).toEqual([afternoon]);
   });
 
   it('sums the week and tells unsaved changes apart', () => {

@@ -95,6 +95,36 @@ export function togglePreset(m: AvailabilityModel, weekday: number, preset: Pres
   return i >= 0 ? removeWindow(m, i) : addWindow(m, { weekday, ...p });
 }
 
+/**
+ * A block a centre's day is made of, offered as a choice: on a weekday, from
+ * start to end (the day templates of the centres the volunteer prefers).
+ */
+export interface Block {
+  weekday: number;
+  start: string;
+  end: string;
+}
+
+const sameWindow = (w: Window, b: Block) => w.weekday === b.weekday && w.start === b.start && w.end === b.end;
+
+/** Whether the block is one of the windows, exactly. */
+export function hasBlock(m: AvailabilityModel, b: Block): boolean {
+  return m.weekly.some((w) => sameWindow(w, b));
+}
+
+/** Whether another window of the day overlaps the block (it cannot be ticked too). */
+export function blockClashes(m: AvailabilityModel, b: Block): boolean {
+  return m.weekly.some(
+    (w) => w.weekday === b.weekday && !sameWindow(w, b) && timesProblem(w.start, w.end) === null && minutes(w.start) < minutes(b.end) && minutes(b.start) < minutes(w.end),
+  );
+}
+
+/** Adds the block as a window, or removes it when it is there. */
+export function toggleBlock(m: AvailabilityModel, b: Block): AvailabilityModel {
+  const i = m.weekly.findIndex((w) => sameWindow(w, b));
+  return i >= 0 ? removeWindow(m, i) : addWindow(m, { weekday: b.weekday, start: b.start, end: b.end });
+}
+
 /** Replaces the windows of the target weekdays with copies of those of one weekday. */
 export function copyDay(m: AvailabilityModel, from: number, to: readonly number[]): AvailabilityModel {
   const source = m.weekly.filter((w) => w.weekday === from);
@@ -199,20 +229,16 @@ export function validate(m: AvailabilityModel): Problem[] {
 }
 
 /**
- * The input for setMyAvailability: windows sorted, touching windows of a day
- * joined (09:00–12:00 and 12:00–15:00 become 09:00–15:00), as the server
- * stores them. Call only when validate finds nothing.
+ * The input for setMyAvailability: windows sorted. Touching windows of a day
+ * stay apart (09:00–13:30 and 13:30–18:00 are two blocks, and the server
+ * keeps them two), so that the blocks ticked are ticked again after a
+ * reload. Call only when validate finds nothing.
  */
 export function toInput(m: AvailabilityModel): {
   weekly: Window[];
   exceptions: { date: string; available: boolean; start: string | null; end: string | null }[];
 } {
-  const weekly: Window[] = [];
-  for (const w of [...m.weekly].sort(byWindow)) {
-    const last = weekly[weekly.length - 1];
-    if (last && last.weekday === w.weekday && last.end === w.start) last.end = w.end;
-    else weekly.push({ ...w });
-  }
+  const weekly: Window[] = [...m.weekly].sort(byWindow).map((w) => ({ weekday: w.weekday, start: w.start, end: w.end }));
   const exceptions = m.exceptions.map((e) => ({
     date: e.date,
     available: e.available,

@@ -34,7 +34,7 @@ describe('what stands in the way, in words', () => {
     };
     expect(obstacleText(fromNode(node), 'az', 'az')).toBe('Bu ixtisas tələb olunur: İlk yardım.');
     expect(obstacleText(fromNode(node), 'en', 'en-GB')).toBe('Needs the qualification: First aid.');
-    const codes = ['SHIFT_CANCELLED', 'SHIFT_NOT_PUBLISHED', 'SHIFT_STARTED', 'SIGNUP_NOT_OPEN_YET', 'AWAITING_APPROVAL', 'VOLUNTEER_NOT_ACTIVE', 'ALREADY_ASSIGNED', 'SHIFT_FULL'];
+    const codes = ['SHIFT_CANCELLED', 'SHIFT_NOT_PUBLISHED', 'SHIFT_STARTED', 'SHIFT_ENDED', 'SIGNUP_NOT_OPEN_YET', 'AWAITING_APPROVAL', 'VOLUNTEER_NOT_ACTIVE', 'ALREADY_ASSIGNED', 'SHIFT_FULL'];
     for (const lang of ['az', 'en', 'ru'] as const) {
       const seen = new Set<string>();
       for (const code of codes) {

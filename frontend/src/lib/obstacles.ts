@@ -66,6 +66,7 @@ export function fromNode(o: ObstacleNode): ObstacleFacts {
 const en = {
   SHIFT_CANCELLED: 'The centre cancelled this shift.',
   SHIFT_NOT_PUBLISHED: 'Signup for this shift is not open yet.',
+  SHIFT_ENDED: 'The shift has ended: credit the work done as past attendance instead.',
   SHIFT_STARTED: 'This shift has already started.',
   SIGNUP_NOT_OPEN_YET: 'Signup opens {days} days before the shift.',
   AWAITING_APPROVAL: 'The registration is waiting for a coordinator’s approval.',
@@ -87,6 +88,7 @@ type Key = keyof typeof en;
 const az: Record<Key, string> = {
   SHIFT_CANCELLED: 'Mərkəz bu növbəni ləğv edib.',
   SHIFT_NOT_PUBLISHED: 'Bu növbəyə yazılış hələ açılmayıb.',
+  SHIFT_ENDED: 'Növbə bitib: görülən işi keçmiş iştirak kimi qeyd edin.',
   SHIFT_STARTED: 'Bu növbə artıq başlayıb.',
   SIGNUP_NOT_OPEN_YET: 'Yazılış növbədən {days} gün əvvəl açılır.',
   AWAITING_APPROVAL: 'Qeydiyyat koordinatorun təsdiqini gözləyir.',
@@ -106,6 +108,7 @@ const az: Record<Key, string> = {
 const ru: Record<Key, string> = {
   SHIFT_CANCELLED: 'Центр отменил эту смену.',
   SHIFT_NOT_PUBLISHED: 'Запись на эту смену ещё не открыта.',
+  SHIFT_ENDED: 'Смена закончилась: отметьте сделанную работу как прошедшее участие.',
   SHIFT_STARTED: 'Эта смена уже началась.',
   SIGNUP_NOT_OPEN_YET: 'Запись открывается за {days} дн. до смены.',
   AWAITING_APPROVAL: 'Регистрация ждёт подтверждения координатора.',

@@ -13,6 +13,8 @@ import { useAdminText } from './messages';
 import { UserPicker, type PickedUser } from './UserPicker';
 
 const grantable: Role[] = ['COORDINATOR', 'STAFF', 'ADMIN', 'VOLUNTEER'];
+/** The holders of a role listed at most (RoleHolders asks first: 100). */
+const holdersPage = 100;
 
 type Centre = { id: string; name: string };
 
@@ -178,6 +180,7 @@ function Holders({ q }: { q: QueryState<RoleHoldersQuery> }) {
               ))}
             </ul>
           )}
+          {list.length >= holdersPage && <p className="muted small">{at('adm.more', { count: holdersPage })}</p>}
         </section>
       ))}
       {revoking && (

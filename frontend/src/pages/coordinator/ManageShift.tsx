@@ -21,6 +21,7 @@ import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, 
 import { MessageVolunteers } from './MessageVolunteers';
 import { SeriesPanel } from './SeriesPanel';
 import { PastWork } from './PastWork';
+import { PartialMatches } from './PartialMatches';
 import { AssignByName } from './AssignByName';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
 import { Icon } from '../../components/icons';
@@ -424,6 +425,7 @@ function FindVolunteers({ shift, onAssigned }: { shift: ShiftCardFragment; onAss
         <p className="muted">{t('manage.findLead')}</p>
       </div>
       <Matches shift={shift} onAssigned={onAssigned} />
+      <PartialMatches shift={shift} onAssigned={onAssigned} />
     </Card>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from '../../api/hooks';
-import { MyAvailabilityDocument, SetMyAvailabilityDocument } from '../../gql/graphql';
+import { MyAvailabilityBlocksDocument, MyAvailabilityDocument, SetMyAvailabilityDocument } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Alert, Button, Card, Empty, ErrorAlert, Loading, NotAvailable, Page } from '../../components/ui';
 import { useApiFormErrors } from '../../components/forms';
@@ -9,12 +9,16 @@ import * as av from '../../lib/availability';
 import { isMissingFeature } from '../../api/errors';
 import { formatHours, formatPlainDate, weekdayNames } from '../../lib/format';
 import { addDays, todayIn } from '../../lib/time';
+import { useBlocksText } from './availabilityMessages';
 import { DateInput, TimeInput } from '../../components/DateInput';
 
 const zone = 'Asia/Baku';
 
 /** Windows that are exactly a preset show as its chip, not as a row of times. */
 const isPreset = (w: av.Window) => Object.values(av.presets).some((p) => p.start === w.start && p.end === w.end);
+
+/** A centre's block as the page offers it, with the names of the centres whose day has it. */
+type OfferedBlock = av.Block & { centres: readonly { id: string; name: string }[] };
 
 function problemText(t: (k: MessageKey) => string, problems: av.Problem[], list: av.Problem['list'], index: number): string | undefined {
   const p = problems.find((x) => x.list === list && x.index === index);
@@ -28,6 +32,10 @@ export default function Availability() {
 function AvailabilityEditor() {
   const { t, locale } = useI18n();
   const q = useQuery(MyAvailabilityDocument, {});
+  // The blocks of the centres the volunteer prefers; without any (or on a
+  // server without day templates) the fixed presets are offered instead.
+  const blocksQ = useQuery(MyAvailabilityBlocksDocument, {});
+  const bt = useBlocksText();
   const [save, saveState] = useMutation(SetMyAvailabilityDocument);
   const [model, setModel] = useState<av.AvailabilityModel | null>(null);
   const [saved, setSaved] = useState<av.AvailabilityModel | null>(null);
@@ -69,6 +77,10 @@ function AvailabilityEditor() {
   }
   if (!model || !saved) return <Loading />;
 
+  const offered: readonly OfferedBlock[] = blocksQ.data?.me?.volunteer?.availabilityBlocks ?? [];
+  const useBlocks = offered.length > 0;
+  const isChip = (w: av.Window) => (useBlocks ? offered.some((b) => b.weekday === w.weekday && b.start === w.start && b.end === w.end) : isPreset(w));
+  const centreNames = [...new Set(offered.flatMap((b) => b.centres.map((c) => c.name)))];
   const problems = av.validate(model);
   const dirty = !av.sameAvailability(model, saved);
   const names = weekdayNames(locale);
@@ -115,6 +127,9 @@ function AvailabilityEditor() {
             {t('availability.weekly')}
           </h2>
           <p className="muted">{t('availability.weeklyTotal', { hours: formatHours(av.weeklyMinutes(model), locale) })}</p>
+          {useBlocks && (
+            <p className="muted small">{centreNames.length <= 2 ? bt('blocks.lead', { centres: centreNames.join(', ') }) : bt('blocks.leadMany')}</p>
+          )}
         </div>
         <ul className="week-editor">
           {[1, 2, 3, 4, 5, 6, 7].map((day) => {
@@ -125,7 +140,33 @@ function AvailabilityEditor() {
                   {names[day - 1]}
                 </h3>
                 <div className="week-day-body">
-                  <div className="preset-row" role="group" aria-labelledby={`day-${day}`}>
+                  {useBlocks && (
+                    <div className="preset-row" role="group" aria-labelledby={`day-${day}`}>
+                      {offered.filter((b) => b.weekday === day).map((b) => {
+                        const on = av.hasBlock(model, b);
+                        const clash = !on && av.blockClashes(model, b);
+                        return (
+                          <button
+                            key={`${b.start}-${b.end}`}
+                            type="button"
+                            className={on ? 'chip chip-on' : 'chip'}
+                            aria-pressed={on}
+                            disabled={clash}
+                            title={clash ? bt('blocks.clash') : b.centres.map((c) => c.name).join(', ')}
+                            data-block={`${b.weekday} ${b.start}-${b.end}`}
+                            onClick={() => change(av.toggleBlock(model, b))}
+                          >
+                            <span className="chip-main">
+                              {on && <Icon name="check" size={14} />}
+                              {b.start}–{b.end}
+                            </span>
+                          </button>
+                        );
+                      })}
+                      {!offered.some((b) => b.weekday === day) && <p className="muted small">{bt('blocks.closed')}</p>}
+                    </div>
+                  )}
+                  {!useBlocks && <div className="preset-row" role="group" aria-labelledby={`day-${day}`}>
                     {(Object.keys(av.presets) as av.Preset[]).map((p) => {
                       const on = av.hasPreset(model, day, p);
                       return (
@@ -146,8 +187,8 @@ function AvailabilityEditor() {
                         </button>
                       );
                     })}
-                  </div>
-                  {windows.filter(({ window: w }) => !isPreset(w)).map(({ window: w, index }) => {
+                  </div>}
+                  {windows.filter(({ window: w }) => !isChip(w)).map(({ window: w, index }) => {
                     const problem = problemText(t, shownProblems, 'weekly', index);
                     const errId = `w-${index}-err`;
                     return (
