@@ -64,8 +64,8 @@ describe('dates and times in the app’s language on an en-US system', () => {
   });
 
   const words = {
-    az: { date: 'Tarix (ilk növbə)', start: 'Başlama', end: 'Bitmə', position: 'Vəzifə', birth: 'Doğum tarixi', noSuchDay: 'Belə gün yoxdur', year: 'İli tam', correction: 'Düzəliş istə' },
-    ru: { date: 'Дата (первая смена)', start: 'Начало', end: 'Конец', position: 'Должность', birth: 'Дата рождения', noSuchDay: 'Такого дня нет', year: 'Укажите год полностью', correction: 'Попросить исправление' },
+    az: { date: 'Tarix (ilk növbə)', start: 'Başlama', end: 'Bitmə', position: 'Vəzifə', birth: 'Doğum tarixi', noSuchDay: 'Belə gün yoxdur', year: 'İli tam', correction: 'Düzəliş istə', exception: 'İstisna əlavə et' },
+    ru: { date: 'Дата (первая смена)', start: 'Начало', end: 'Конец', position: 'Должность', birth: 'Дата рождения', noSuchDay: 'Такого дня нет', year: 'Укажите год полностью', correction: 'Попросить исправление', exception: 'Добавить исключение' },
   };
   // What is typed, and the shift it must make: a different day and time per language.
   const typed = {
@@ -177,6 +177,13 @@ describe('dates and times in the app’s language on an en-US system', () => {
           await shot(page, shots, `inputs-${lang}-availability`);
           await from.fill('07:45');
           assert.equal(await page.locator('.window-row .time-input .field-error').count(), 0, 'the message goes once the time is right');
+        }
+        const addException = page.getByRole('button', { name: w.exception });
+        if (await addException.count()) {
+          await addException.click();
+          const day = page.locator('.exception-list .date-input input').first();
+          assert.match(await day.inputValue(), /^\d{2}\.\d{2}\.\d{4}$/, 'an exception’s date');
+          assert.equal(await page.locator(native).count(), 0, 'availability: a native date or time input');
         }
         assert.deepEqual(b.errors, [], 'console errors');
       } finally {
