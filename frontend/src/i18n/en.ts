@@ -764,4 +764,13 @@ export const en = {
   'nav.catalogue': 'Centres and positions',
   'admin.catalogueLead': 'Centres and positions: names in every language, archive, delete.',
   'admin.openCatalogue': 'Open centres and positions',
+  // Time (issue 12): ended shifts, places cancelled by the centre.
+  'error.SHIFT_ENDED': 'This shift has ended: a place can no longer be assigned. Credit the work done instead (“Credit past work” on the shift’s page).',
+  'assignment.CANCELLED.SHIFT_CANCELLED': 'Cancelled by the centre',
+  'assignment.CANCELLED.WITHDRAWN': 'Withdrawn',
+  'assignment.CANCELLED.RELEASED': 'Released by the coordinator',
+  'assignment.CANCELLED.PLACE_GIVEN': 'Place given to another volunteer',
+  'assignment.CANCELLED.ERASED': 'Account deleted',
+  'shift.cancelledByCentre': 'The centre cancelled this shift. It does not count as your withdrawal.',
+  'fill.ended': 'Ended',
 } as const;
