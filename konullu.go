@@ -193,6 +193,9 @@ type Assignment struct {
 	// AttendanceConfirmedAt is when the holder said they are coming (the
 	// app, or a reply to the reminder); nil: not confirmed.
 	AttendanceConfirmedAt *time.Time
+	// CancelledBy says why a CANCELLED assignment was cancelled ("" when
+	// not cancelled, or for old cancellations that cannot be told apart).
+	CancelledBy CancelCause
 }
 
 // Clock returns the current time; tests replace it.

@@ -103,6 +103,12 @@ func ParseLanguage(field, s string) (Language, error) {
 type NotificationSettings struct {
 	Language Language
 	Channels []Channel // always includes IN_APP
+	// LanguageApart: the person chose the notification language apart
+	// from the app's; otherwise Language follows AppLanguage.
+	LanguageApart bool
+	// AppLanguage is the language the person last used the app in ("":
+	// not known yet).
+	AppLanguage Language
 }
 
 // DefaultNotificationSettings apply until a person chooses: Azerbaijani,

@@ -22,6 +22,7 @@ const (
 	ObstacleShiftCancelled  ObstacleCode = "SHIFT_CANCELLED"
 	ObstacleNotPublished    ObstacleCode = "SHIFT_NOT_PUBLISHED"
 	ObstacleStarted         ObstacleCode = "SHIFT_STARTED"
+	ObstacleEnded           ObstacleCode = "SHIFT_ENDED" // ended.go: coordinators too
 	ObstacleNotOpenYet      ObstacleCode = "SIGNUP_NOT_OPEN_YET"
 	ObstacleAwaitsApproval  ObstacleCode = "AWAITING_APPROVAL"
 	ObstacleNotActive       ObstacleCode = "VOLUNTEER_NOT_ACTIVE"
@@ -104,6 +105,9 @@ func (r Rules) SignupObstacles(q SignupRequest) []Obstacle {
 				Message: fmt.Sprintf("signup opens %d days before the shift", days)})
 		}
 	}
+	if q.ByCoordinator && !closed && !q.PastWork && s.Ended(q.Now) {
+		add(Obstacle{Code: ObstacleEnded, ErrCode: ESHIFTENDED, Message: ErrShiftEnded().Message})
+	}
 	switch v.Status {
 	case VolunteerActive:
 	case VolunteerPending:
@@ -168,6 +172,9 @@ func Refusal(obstacles []Obstacle) error {
 // facts) so that a client says it in the reader's language.
 func (o Obstacle) Err() *Error {
 	e := &Error{Code: o.ErrCode, Message: o.Message, Obstacle: &o}
+	if o.Code == ObstacleEnded {
+		e.Field = "shiftId"
+	}
 	if o.Code == ObstacleQualifications {
 		e.Extensions = map[string]any{"qualifications": o.Qualifications, "expiring": o.Expiring}
 	}

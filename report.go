@@ -751,6 +751,7 @@ type CalendarEvent struct {
 	Capacity         int
 	Booked           int // places held, in a centre's feed
 	UpdatedAt        time.Time
+	CancelledBy      CancelCause // why a cancelled assignment was cancelled (ended.go)
 }
 
 // ReportStore is what reports, exports, certificates and calendar feeds

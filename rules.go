@@ -40,9 +40,12 @@ type SignupRequest struct {
 	// Location is the time zone of the shift's centre: ages count on the
 	// shift's date there (nil: DefaultTimezone).
 	Location *time.Location
-	// ByCoordinator: a coordinator assigns; the shift may be a draft or in the
-	// past (to record activity) and the horizon does not apply.
+	// ByCoordinator: a coordinator assigns; the shift may be a draft or
+	// have started, and the horizon does not apply. It may not have ended
+	// (ended.go), unless PastWork.
 	ByCoordinator bool
+	// PastWork: a coordinator credits work done in an ended shift (RecordPastWork).
+	PastWork bool
 	// Facts: the volunteer's consent, other places and the shift's fill
 	// (SignupObstacles); nil when the caller decides those itself.
 	Facts *SignupFacts

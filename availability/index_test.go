@@ -99,11 +99,7 @@ func TestSkillsAndRanking(t *testing.T) {
 
 	// Minutes this month: a completed shift earlier in March.
 	past := e.shift(time.Date(2030, 3, 4, 10, 0, 0, 0, baku), time.Date(2030, 3, 4, 12, 0, 0, 0, baku), 2)
-	as, err := e.db.SignUp(ctx, past.ID, worked, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.db.RecordAttendance(ctx, as.ID, past.StartsAt, past.EndsAt); err != nil {
+	if _, err := e.db.RecordPastWork(ctx, konullu.PastWork{ShiftID: past.ID, VolunteerID: worked, CheckedInAt: past.StartsAt, CheckedOutAt: past.EndsAt}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -179,7 +179,7 @@ func TestEmailOverSMTP(t *testing.T) {
 		d.Drain(ctx)
 		mails := ms.mails()
 		last := parseMail(t, mails[len(mails)-1].Data)
-		if last.Subject != "Növbə ləğv edildi" || !strings.Contains(last.Parts["text/plain"], "Səbəb: texniki səbəb") ||
+		if last.Subject != "Mərkəz növbəni ləğv etdi" || !strings.Contains(last.Parts["text/plain"], "Səbəb: texniki səbəb") ||
 			!strings.Contains(last.Parts["text/calendar"], "METHOD:CANCEL") {
 			t.Fatalf("cancellation %q: %q", last.Subject, last.Parts["text/plain"])
 		}

@@ -35,7 +35,14 @@ func ShiftUID(id int64) string { return fmt.Sprintf("shift-%d@konullu", id) }
 // and Outlook alike and are shown in the reader's own zone, which for a
 // volunteer at a centre is the centre's. The wall-clock time in the centre's
 // zone is repeated in the description for anyone reading from elsewhere.
-func WriteFeed(w io.Writer, name string, events []konullu.CalendarEvent, now time.Time, centreFeed bool) error {
+//
+// The words of the descriptions are in lang, the reader's language
+// (language.go); "" is English.
+func WriteFeed(w io.Writer, name string, events []konullu.CalendarEvent, now time.Time, centreFeed bool, lang konullu.Language) error {
+	words := feedWords[lang]
+	if words == nil {
+		words = feedWords[konullu.LanguageEn]
+	}
 	cal := ics.NewCalendarFor("Könüllü")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetName(name)
@@ -72,23 +79,24 @@ func WriteFeed(w io.Writer, name string, events []konullu.CalendarEvent, now tim
 		}
 		desc := []string{fmt.Sprintf("%s, %s–%s (%s)", e.StartsAt.In(zone).Format("2006-01-02"),
 			e.StartsAt.In(zone).Format("15:04"), e.EndsAt.In(zone).Format("15:04"), zone)}
-		desc = append(desc, "Position: "+e.PositionName)
+		desc = append(desc, words["position"]+e.PositionName)
 		status := ics.ObjectStatusConfirmed
 		switch {
 		case e.ShiftStatus == konullu.ShiftCancelled:
 			status = ics.ObjectStatusCancelled
+			desc = append(desc, words["shiftCancelled"])
 			if e.CancelReason != "" {
-				desc = append(desc, "Cancelled: "+e.CancelReason)
+				desc = append(desc, words["reason"]+e.CancelReason)
 			}
 		case centreFeed:
 		case e.AssignmentStatus == konullu.AssignmentCancelled:
 			status = ics.ObjectStatusCancelled
-			desc = append(desc, "You withdrew from this shift.")
+			desc = append(desc, words[cancelWords(e.CancelledBy)])
 		case e.AssignmentStatus == konullu.AssignmentWaitlisted:
 			status = ics.ObjectStatusTentative
-			desc = append(desc, "You are on the waitlist.")
+			desc = append(desc, words["waitlisted"])
 		case e.AssignmentStatus == konullu.AssignmentNoShow:
-			desc = append(desc, "Recorded as a no-show.")
+			desc = append(desc, words["noShow"])
 		}
 		ev.SetStatus(status)
 		ev.SetDescription(strings.Join(desc, "\n"))
@@ -149,9 +157,49 @@ func Calendar(d Deps) http.Handler {
 		w.Header().Set("Content-Disposition", `inline; filename="konullu.ics"`)
 		w.Header().Set("Cache-Control", "private, max-age=300")
 		w.Header().Set("Referrer-Policy", "no-referrer")
-		if err := WriteFeed(w, name, events, now, f.CentreID != 0); err != nil {
+		lang, _, err := d.readerLanguage(r, f.UserID)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+		if err := WriteFeed(w, name, events, now, f.CentreID != 0, lang); err != nil {
 			d.Logger.ErrorContext(r.Context(), "calendar feed failed", "error", err.Error())
 			panic(http.ErrAbortHandler)
 		}
 	})
+}
+
+// cancelWords is the key of the words that say why a place was cancelled.
+func cancelWords(c konullu.CancelCause) string {
+	switch c {
+	case konullu.CancelShiftCancelled:
+		return "shiftCancelled"
+	case konullu.CancelReleased:
+		return "released"
+	case konullu.CancelPlaceGiven:
+		return "placeGiven"
+	}
+	return "withdrew"
+}
+
+// feedWords are the words of feed descriptions, by language.
+var feedWords = map[konullu.Language]map[string]string{
+	konullu.LanguageEn: {
+		"position": "Position: ", "reason": "Reason: ", "shiftCancelled": "The centre cancelled this shift.",
+		"withdrew": "You withdrew from this shift.", "released": "The coordinator released your place.",
+		"placeGiven": "You gave your place to another volunteer.", "waitlisted": "You are on the waitlist.",
+		"noShow": "Recorded as a no-show.",
+	},
+	konullu.LanguageAz: {
+		"position": "Vəzifə: ", "reason": "Səbəb: ", "shiftCancelled": "Mərkəz bu növbəni ləğv edib.",
+		"withdrew": "Siz bu növbədən imtina etmisiniz.", "released": "Koordinator yerinizi azad edib.",
+		"placeGiven": "Yerinizi başqa könüllüyə vermisiniz.", "waitlisted": "Siz gözləmə siyahısındasınız.",
+		"noShow": "Gəlmədiyiniz qeyd olunub.",
+	},
+	konullu.LanguageRu: {
+		"position": "Должность: ", "reason": "Причина: ", "shiftCancelled": "Центр отменил эту смену.",
+		"withdrew": "Вы отказались от этой смены.", "released": "Координатор освободил ваше место.",
+		"placeGiven": "Вы передали своё место другому волонтёру.", "waitlisted": "Вы в листе ожидания.",
+		"noShow": "Отмечена неявка.",
+	},
 }

@@ -30,8 +30,11 @@ type table struct {
 	// reused between calls.
 	rows func(ctx context.Context, st konullu.ReportStore, q konullu.ReportQuery, emit func([]string) error) error
 	// firstNumber, when above 0, is the first of the columns (to the end)
-	// that hold numbers; otherwise they are known by their header.
+	// that hold numbers; otherwise they are known by their key.
 	firstNumber int
+	// keys are the columns' keys when header is translated (language.go);
+	// nil: header is the keys.
+	keys []string
 }
 
 var participationTable = table{
@@ -184,7 +187,11 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 	f := excelize.NewFile()
 	defer f.Close()
 	numeric := map[int]bool{}
-	for i, h := range t.header {
+	keys := t.header
+	if t.keys != nil {
+		keys = t.keys
+	}
+	for i, h := range keys {
 		if t.firstNumber > 0 {
 			numeric[i] = i >= t.firstNumber
 			continue
@@ -267,9 +274,10 @@ func WriteXLSX(ctx context.Context, w io.Writer, st konullu.ReportStore, q konul
 // volunteer-hours.csv and volunteer-hours.xlsx, with the parameters from,
 // to (YYYY-MM-DD, inclusive) and centreId, and the rights of
 // participationReport: staff and admins, or a coordinator for their
-// centres; and programme-funnel.csv and .xlsx, with from, to, cohortId and
-// lang (az, en or ru: the headings' language) and the rights of
-// programmeReport.
+// centres; and programme-funnel.csv and .xlsx, with from, to and cohortId
+// and the rights of programmeReport. Every file takes lang (az, en or ru:
+// the headings' and words' language; keys: the machine keys), by default the
+// reader's language (language.go).
 func Exports(d Deps) http.Handler {
 	d = d.withDefaults()
 	files := map[string]struct {
@@ -304,6 +312,15 @@ func Exports(d Deps) http.Handler {
 		} else if q, err = d.reportQuery(r, v); err != nil {
 			d.fail(w, r, err)
 			return
+		} else {
+			lang, keys, err := d.readerLanguage(r, v.UserID)
+			if err != nil {
+				d.fail(w, r, err)
+				return
+			}
+			if !keys {
+				file.t = file.t.in(lang)
+			}
 		}
 		name := fmt.Sprintf("%s_%s_%s", file.t.name, q.From.Format("20060102"), q.To.Format("20060102"))
 		h := w.Header()

@@ -19,7 +19,8 @@ var programmeColumns = []string{"section", "cohort", "name", "applied", "intervi
 	"valid", "expiring_within_30_days", "expiring_within_90_days", "expired"}
 
 // programmeHeaders are the column headings in the languages of the web
-// app, for ?lang=az|en|ru; without lang the header is programmeColumns.
+// app, for ?lang=az|en|ru or the reader's language; for lang=keys the
+// header is programmeColumns.
 var programmeHeaders = map[konullu.Language][]string{
 	"en": {"Section", "Cohort", "Name", "Applied", "Interviewed", "Accepted", "Trained", "First shift",
 		"Active after 90 days", "First shift 90+ days ago", "Days to first shift: median", "Days to first shift: 25th percentile",
@@ -129,11 +130,12 @@ func (d Deps) programmeReport(r *http.Request, v *konullu.Viewer) (*konullu.Prog
 	if err != nil {
 		return nil, rq, "", err
 	}
-	var lang konullu.Language
-	if s := p.Get("lang"); s != "" {
-		if lang, err = konullu.ParseLanguage("lang", s); err != nil {
-			return nil, rq, "", err
-		}
+	lang, keys, err := d.readerLanguage(r, v.UserID)
+	if err != nil {
+		return nil, rq, "", err
+	}
+	if keys {
+		lang = ""
 	}
 	intake, ok1 := d.Store.(konullu.IntakeStore)
 	st, ok2 := d.Store.(konullu.ProgrammeReportStore)

@@ -101,10 +101,12 @@ func newFixture(t *testing.T) *fixture {
 		return s[0]
 	}
 	s1 := shift(3, 9) // 09:00–13:00 on Monday 3 March, attended
-	f.attended = must(db.SignUp(ctx, s1.ID, f.volunteer.VolunteerID, true))
-	f.attended = must(db.RecordAttendance(ctx, f.attended.ID, s1.StartsAt, s1.EndsAt))
-	s2 := shift(5, 14) // missed
+	f.attended = must(db.RecordPastWork(ctx, konullu.PastWork{ShiftID: s1.ID, VolunteerID: f.volunteer.VolunteerID,
+		CheckedInAt: s1.StartsAt, CheckedOutAt: s1.EndsAt}))
+	s2 := shift(5, 14) // missed: assigned the day before, then a no-show
+	clock = s2.StartsAt.Add(-24 * time.Hour)
 	a2 := must(db.SignUp(ctx, s2.ID, f.volunteer.VolunteerID, true))
+	clock = now
 	must(db.MarkNoShow(ctx, a2.ID, "did not come"))
 	s3 := shift(12, 9) // ahead, then cancelled
 	f.cancelled = must(db.SignUp(ctx, s3.ID, f.volunteer.VolunteerID, false))
@@ -112,7 +114,9 @@ func newFixture(t *testing.T) *fixture {
 	s4 := shift(14, 9) // ahead
 	must(db.SignUp(ctx, s4.ID, f.volunteer.VolunteerID, false))
 	f.futureTime = s4.StartsAt
+	clock = s1.StartsAt.Add(-24 * time.Hour) // assigned the day before; nothing recorded since
 	must(db.SignUp(ctx, s1.ID, otherVol.VolunteerID, true))
+	clock = now
 
 	mux := http.NewServeMux()
 	d := reports.Deps{Reports: db, Store: db, Authenticate: schema.RequestViewer(db), Location: baku,
@@ -152,7 +156,7 @@ func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code, fie
 
 func TestExportCSV(t *testing.T) {
 	f := newFixture(t)
-	w := f.get("staff", "/reports/participation.csv?from=2025-03-01&to=2025-03-31")
+	w := f.get("staff", "/reports/participation.csv?from=2025-03-01&to=2025-03-31&lang=keys") // the machine keys
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}

@@ -49,7 +49,7 @@ func newWorld(t *testing.T) *world {
 
 	w.volAssignment = e.signUp(w.published, w.vol.VolunteerID, false)
 	w.otherAssignment = e.signUp(w.published, w.other.VolunteerID, false)
-	w.pastAssignment = e.signUp(w.past, w.vol.VolunteerID, true)
+	w.pastAssignment = e.assignedAhead(w.past, w.vol.VolunteerID)
 
 	w.tokens["volunteer"] = e.login("vol@example.az")
 	w.tokens["other volunteer"] = e.login("other@example.az")

@@ -146,8 +146,7 @@ func testAvailableVolunteers(t *testing.T, withIndex bool) {
 	volunteer("tural@example.az", "Tural", []string{"First aid"}, time.Time{}, konullu.AvailabilityWindow{Weekday: 1, Start: "11:00", End: "15:00"})
 	// Rashad worked two hours earlier this month.
 	past := e.shift(c, e.position("Reception"), t0.Add(-72*time.Hour), 1, true)
-	a := e.signUp(past, worked, true)
-	if _, err := e.db.RecordAttendance(ctx, a.ID, past.StartsAt, past.StartsAt.Add(2*time.Hour)); err != nil {
+	if _, err := e.db.RecordPastWork(ctx, konullu.PastWork{ShiftID: past.ID, VolunteerID: worked, CheckedInAt: past.StartsAt, CheckedOutAt: past.StartsAt.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 

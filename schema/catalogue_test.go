@@ -243,10 +243,7 @@ func TestCatalogueArchiveAndDelete(t *testing.T) {
 
 	// History: a past shift she attended, and one still to come.
 	past := e.shift(used, p, t0.Add(-72*time.Hour), 2, true)
-	a := e.signUp(past, u.VolunteerID, true)
-	if _, err := e.db.RecordAttendance(ctx, a.ID, past.StartsAt, past.EndsAt); err != nil {
-		t.Fatal(err)
-	}
+	e.pastWork(past, u.VolunteerID)
 	coming := e.shift(used, p, t0.Add(24*time.Hour), 2, true)
 
 	arch := `mutation($id: ID!) { archiveCentre(id: $id) { archived } }`

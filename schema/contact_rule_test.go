@@ -259,17 +259,17 @@ func TestContactRuleAttendedWindow(t *testing.T) {
 	e.post(e.tokA, `mutation($a: ID!) { markNoShow(assignmentId: $a, note: "did not come") { status } }`, map[string]any{"a": id2}).ok(t, nil)
 	e.expect("a no-show yesterday", nil, nil)
 
-	// Assigned after the shift began and recorded as attended: a claim,
-	// not a tie.
+	// Work credited after the shift ended (a place can no longer be
+	// assigned there): a claim, not a tie.
 	now = e.clock.Now()
 	past := e.shift(e.a, e.pos, now.Add(-10*time.Hour), 5, true)
-	id3, status := e.assign(e.tokA, past, e.stranger.VolunteerID)
-	if status != "CONFIRMED" {
-		t.Fatalf("assigned to a past shift: %s", status)
-	}
-	e.post(e.tokA, `mutation($a: ID!, $in: DateTime!, $out: DateTime!) { recordAttendance(assignmentId: $a, checkedInAt: $in, checkedOutAt: $out) { status } }`,
-		map[string]any{"a": id3, "in": past.StartsAt.Format(time.RFC3339), "out": past.EndsAt.Format(time.RFC3339)}).ok(t, nil)
-	e.expect("attendance recorded for a place taken after the shift", past, nil)
+	e.post(e.tokA, `mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { id } }`,
+		map[string]any{"s": gid("Shift", past.ID), "v": gid("Volunteer", e.stranger.VolunteerID)}).wantError(t, konullu.ESHIFTENDED, "shiftId")
+	e.post(e.tokA, `mutation($s: ID!, $v: ID!, $in: DateTime!, $out: DateTime!) {
+		recordPastWork(shiftId: $s, volunteerId: $v, checkedInAt: $in, checkedOutAt: $out) { status } }`,
+		map[string]any{"s": gid("Shift", past.ID), "v": gid("Volunteer", e.stranger.VolunteerID),
+			"in": past.StartsAt.Format(time.RFC3339), "out": past.EndsAt.Format(time.RFC3339)}).ok(t, nil)
+	e.expect("work credited after the shift", past, nil)
 }
 
 // TestNamesRule: a volunteer sees another volunteer's name only when both

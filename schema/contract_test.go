@@ -59,6 +59,8 @@ func TestContract(t *testing.T) {
 	// The youth programme's report (programme_report.graphql).
 	wantQuery = append(wantQuery, "programmeReport")
 	wantMutation = append(wantMutation, "offerPlace", "withdrawOffer", "takePlace", "messageVolunteers", "confirmAttendance")
+	// Time and the reader's language (time.graphql).
+	wantMutation = append(wantMutation, "recordPastWork", "setMyAppLanguage")
 	// Check-in that proves presence (presence.graphql; contract round 2, at the centre, live).
 	wantQuery = append(wantQuery, "kioskCode")
 	wantMutation = append(wantMutation, "createKiosk", "revokeKiosk", "setCentreSelfCheckIn", "checkInWithCode", "checkInVolunteerByCode")
@@ -100,7 +102,7 @@ func TestMarkNoShow(t *testing.T) {
 	p := e.position("Reception guide")
 	past := e.shift(c, p, t0.Add(-24*time.Hour), 3, true)
 	vol := e.account("vusal@example.az", "Vüsal")
-	a := e.signUp(past, vol.VolunteerID, true)
+	a := e.assignedAhead(past, vol.VolunteerID)
 	coord := e.account("coord@konullu.az", "Coordinator")
 	e.grant(coord, konullu.RoleCoordinator, c.ID)
 	noShow := `mutation($a: ID!) { markNoShow(assignmentId: $a, note: "did not call either") { status creditedMinutes } }`

@@ -313,10 +313,7 @@ func TestExportAndDeleteAccount(t *testing.T) {
 	past := e.shift(c, p, t0.Add(-72*time.Hour), 3, true)
 	future := e.shift(c, p, t0.Add(72*time.Hour), 3, true)
 	u := e.account("aysel@example.az", "Aysel Məmmədova")
-	a := e.signUp(past, u.VolunteerID, true)
-	if _, err := e.db.RecordAttendance(context.Background(), a.ID, past.StartsAt, past.EndsAt); err != nil {
-		t.Fatal(err)
-	}
+	e.pastWork(past, u.VolunteerID)
 	e.signUp(future, u.VolunteerID, false)
 	token := e.login(u.Email)
 

@@ -49,8 +49,8 @@ func (p *programme) attend(name string, c *konullu.Centre, n int) []*konullu.Ass
 	for i := 0; i < n; i++ {
 		p.day++
 		s := p.shift(c, p.pos, t0.Add(-time.Duration(p.day)*24*time.Hour-6*time.Hour), 10, true)
-		a := p.signUp(s, p.users[name].VolunteerID, true)
-		out = append(out, must(p.db.RecordAttendance(ctx, a.ID, s.StartsAt, s.EndsAt)))
+		out = append(out, must(p.db.RecordPastWork(ctx, konullu.PastWork{ShiftID: s.ID, VolunteerID: p.users[name].VolunteerID,
+			CheckedInAt: s.StartsAt, CheckedOutAt: s.EndsAt})))
 	}
 	return out
 }
@@ -190,8 +190,7 @@ func TestMentors(t *testing.T) {
 	}
 	sessions := must(p.db.CreateShifts(ctx, konullu.NewShifts{CentreID: p.a.ID, PositionID: p.pos.ID, Capacity: 5, Publish: true,
 		Kind: konullu.ShiftTraining, CourseID: course.ID, Periods: []konullu.Period{{StartsAt: t0.Add(-24 * time.Hour), EndsAt: t0.Add(-22 * time.Hour)}}}))
-	session := p.signUp(sessions[0], p.users["mentee"].VolunteerID, true)
-	must(p.db.RecordAttendance(ctx, session.ID, sessions[0].StartsAt, sessions[0].EndsAt))
+	p.pastWork(sessions[0], p.users["mentee"].VolunteerID)
 	first := p.shift(p.a, p.pos, t0.Add(26*time.Hour), 4, true)
 	var both struct {
 		SignUpWithMentee []struct {
@@ -245,7 +244,7 @@ func TestHourCorrections(t *testing.T) {
 	p := newProgramme(t, "vol", "other")
 	ctx := context.Background()
 	missed := p.shift(p.a, p.pos, t0.Add(-30*time.Hour), 3, true) // four hours, ended 26 hours ago
-	a := p.signUp(missed, p.users["vol"].VolunteerID, true)
+	a := p.assignedAhead(missed, p.users["vol"].VolunteerID)
 	must(p.db.MarkNoShow(ctx, a.ID, "not seen"))
 	aid := gid("Assignment", a.ID)
 	const request = `mutation($a: ID!, $in: DateTime!, $out: DateTime!, $r: String!) {
@@ -346,6 +345,7 @@ func TestHourCorrections(t *testing.T) {
 	}
 
 	// A rejection leaves the record as it was; the volunteer hears of both.
+	p.day++ // the first day's shift is the corrected one: hours are credited once for a time
 	short := p.attend("vol", p.a, 1)[0]
 	req2 := map[string]any{"a": gid("Assignment", short.ID), "in": short.CheckedInAt.Format(time.RFC3339),
 		"out": short.CheckedOutAt.Add(time.Hour).Format(time.RFC3339), "r": "I stayed an hour longer"}
@@ -501,7 +501,7 @@ func TestProgrammeRaces(t *testing.T) {
 		}
 	}
 	missed := p.shift(p.a, p.pos, t0.Add(-30*time.Hour), 3, true)
-	a := p.signUp(missed, p.users["x"].VolunteerID, true)
+	a := p.assignedAhead(missed, p.users["x"].VolunteerID)
 	must(p.db.MarkNoShow(ctx, a.ID, "not seen"))
 	const request = `mutation($a: ID!, $in: DateTime!, $out: DateTime!) {
 		requestHourCorrection(assignmentId: $a, checkedInAt: $in, checkedOutAt: $out, reason: "I was there") { id } }`

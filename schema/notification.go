@@ -135,8 +135,9 @@ func (r *root) MarkNotificationsRead(ctx context.Context, args struct{ IDs *[]gr
 }
 
 type notificationSettingsInput struct {
-	Language *string
-	Channels *[]string
+	Language          *string
+	Channels          *[]string
+	FollowAppLanguage *bool // time.graphql
 }
 
 // UpdateMyNotificationSettings resolves Mutation.updateMyNotificationSettings.
@@ -150,6 +151,7 @@ func (r *root) UpdateMyNotificationSettings(ctx context.Context, args struct{ In
 	if err != nil {
 		return nil, err
 	}
+	followApp(&s, args.Input.FollowAppLanguage)
 	saved, err := r.notes.SetNotificationSettings(ctx, vw.UserID, s)
 	if err != nil {
 		return nil, err
@@ -171,6 +173,7 @@ func (r *root) mergeNotificationSettings(ctx context.Context, userID int64, lang
 		if s.Language, err = konullu.ParseLanguage("language", *lang); err != nil {
 			return s, err
 		}
+		s.LanguageApart = true // chosen apart from the app's (time.go)
 	}
 	if channels != nil {
 		s.Channels = s.Channels[:0:0]

@@ -91,9 +91,10 @@ func (w *funnelWorld) apply(c *konullu.Cohort, name string, at time.Time, stage 
 func (w *funnelWorld) serve(a *konullu.Application, c *konullu.Centre, days int, attended bool) {
 	w.t.Helper()
 	s := w.shift(c, w.pos, a.CreatedAt.Add(time.Duration(days)*24*time.Hour), 10, true)
-	as := w.signUp(s, a.VolunteerID, true)
 	if attended {
-		must(w.db.RecordAttendance(context.Background(), as.ID, s.StartsAt, s.EndsAt))
+		w.pastWork(s, a.VolunteerID)
+	} else {
+		w.assignedAhead(s, a.VolunteerID)
 	}
 }
 
@@ -181,11 +182,10 @@ func (w *funnelWorld) session(a *konullu.Application, course int64, days int, at
 	w.t.Helper()
 	s := w.shift(w.a, w.pos, a.CreatedAt.Add(time.Duration(days)*24*time.Hour), 10, true)
 	w.exec(`UPDATE shifts SET kind = 'TRAINING', course_id = ? WHERE id = ?`, course, s.ID)
-	as := w.signUp(s, a.VolunteerID, true)
 	if attended {
-		must(w.db.RecordAttendance(context.Background(), as.ID, s.StartsAt, s.EndsAt))
+		return w.pastWork(s, a.VolunteerID)
 	}
-	return as
+	return w.assignedAhead(s, a.VolunteerID)
 }
 
 // hold records a qualification held by the application's volunteer: from a

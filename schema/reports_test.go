@@ -30,10 +30,7 @@ func newReportEnv(t *testing.T) *reportEnv {
 	e.grant(staff, konullu.RoleStaff)
 	e.grant(e.userByEmail("coord@konullu.az"), konullu.RoleCoordinator, e.other.ID)
 	s := e.shift(e.centre, p, time.Date(2025, 3, 3, 5, 0, 0, 0, time.UTC), 2, true) // 09:00 Baku
-	a := e.signUp(s, e.vol.VolunteerID, true)
-	if _, err := e.db.RecordAttendance(context.Background(), a.ID, s.StartsAt, s.EndsAt); err != nil {
-		t.Fatal(err)
-	}
+	e.pastWork(s, e.vol.VolunteerID)
 	for _, who := range []string{"aysel@example.az", "staff@konullu.az", "coord@konullu.az"} {
 		e.tokens[who] = e.login(who)
 	}

@@ -64,7 +64,7 @@ func newLinkFixture(t *testing.T) *linkFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SignUp(ctx, s[0].ID, vol.VolunteerID, true); err != nil {
+	if _, err := db.RecordPastWork(ctx, konullu.PastWork{ShiftID: s[0].ID, VolunteerID: vol.VolunteerID, CheckedInAt: start, CheckedOutAt: start.Add(4 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 

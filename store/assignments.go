@@ -16,15 +16,16 @@ const assignmentSelect = `SELECT a.id, a.shift_id, a.volunteer_id, a.status, a.c
 	a.credited_minutes, COALESCE(a.presence, ''), a.note, a.created_at, a.updated_at,
 	CASE WHEN a.status = 'WAITLISTED' THEN (SELECT COUNT(*) FROM assignments w
 		WHERE w.shift_id = a.shift_id AND w.status = 'WAITLISTED' AND w.queue_seq <= a.queue_seq) ELSE 0 END,
-	a.attendance_confirmed_at
+	a.attendance_confirmed_at, COALESCE(a.cancelled_by, '')
 	FROM assignments a`
 
 func scanAssignment(rows interface{ Scan(...any) error }) (*konullu.Assignment, error) {
 	a := &konullu.Assignment{}
 	var in, out, created, updated, confirmed nullTime
-	var status, presence string
+	var status, presence, cancelledBy string
 	err := rows.Scan(&a.ID, &a.ShiftID, &a.VolunteerID, &status, &in, &out, &a.CreditedMinutes, &presence, &a.Note,
-		&created, &updated, &a.WaitlistPosition, &confirmed)
+		&created, &updated, &a.WaitlistPosition, &confirmed, &cancelledBy)
+	a.CancelledBy = konullu.CancelCause(cancelledBy)
 	a.Status, a.CheckedInAt, a.CheckedOutAt = konullu.AssignmentStatus(status), in.ptr(), out.ptr()
 	a.Presence = konullu.PresenceProof(presence)
 	a.AttendanceConfirmedAt = confirmed.ptr()
@@ -246,7 +247,7 @@ func (d *DB) signUpIn(ctx context.Context, tx *sql.Tx, now time.Time, v *konullu
 			return res, fmt.Errorf("store: signup: %w", err)
 		}
 		_, err = d.exec(ctx, tx, `UPDATE assignments SET status = ?, queue_seq = ?, checked_in_at = NULL, checked_out_at = NULL,
-			credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
+			credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, cancelled_by = NULL, updated_at = ? WHERE id = ?`, string(a.Status), seq, now, a.ID)
 	case d.dialect == Postgres: // the counter and the row in one statement
 		err = d.queryRow(ctx, tx, `WITH counter AS (UPDATE shifts SET queue_seq = ? WHERE id = ?)
 			INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
@@ -507,7 +508,12 @@ func (d *DB) withdrawIn(ctx context.Context, tx *sql.Tx, now time.Time, id int64
 	if err := d.rules.CheckWithdraw(now, &s.Shift, a, byCoordinator); err != nil {
 		return err
 	}
-	if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, now, id); err != nil {
+	cause := konullu.CancelWithdrawn
+	if byCoordinator {
+		cause = konullu.CancelReleased
+	}
+	if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', cancelled_by = ?, attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`,
+		string(cause), now, id); err != nil {
 		return fmt.Errorf("store: withdraw: %w", err)
 	}
 	// A place given up is no longer on offer.

@@ -102,9 +102,7 @@ func TestVolunteersForIndex(t *testing.T) {
 	if _, err := f.db.SignUp(ctx, soon.ID, ids[1], false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.SignUp(ctx, gone.ID, ids[1], true); err != nil {
-		t.Fatal(err)
-	}
+	f.assignedAhead(gone, ids[1])
 	a, err := f.db.SignUp(ctx, soon.ID, ids[2], false)
 	if err != nil {
 		t.Fatal(err)

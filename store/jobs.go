@@ -366,11 +366,12 @@ func (d *DB) EnqueueDigests(ctx context.Context, w konullu.DigestWeek) (int, err
 		Confirmed int    `json:"confirmed"`
 		Capacity  int    `json:"capacity"`
 	}
-	// Understaffed shifts of the week by centre.
+	// Understaffed shifts of the week by centre; a shift that has ended
+	// (a digest sent late in the week) is not understaffed any more.
 	rows, err := d.query(ctx, d.db, `SELECT s.id, s.centre_id, c.name, c.timezone, p.name, s.starts_at, s.ends_at, s.capacity, `+heldPlaces+`
 		FROM shifts s JOIN centres c ON c.id = s.centre_id JOIN positions p ON p.id = s.position_id
-		WHERE s.status = 'PUBLISHED' AND s.starts_at >= ? AND s.starts_at < ? AND `+heldPlaces+` < s.capacity
-		ORDER BY s.starts_at, s.id`, w.Start, w.End)
+		WHERE s.status = 'PUBLISHED' AND s.starts_at >= ? AND s.starts_at < ? AND s.ends_at > ? AND `+heldPlaces+` < s.capacity
+		ORDER BY s.starts_at, s.id`, w.Start, w.End, now)
 	if err != nil {
 		return 0, fmt.Errorf("store: digest shifts: %w", err)
 	}

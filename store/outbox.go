@@ -442,41 +442,77 @@ func (d *DB) NotificationSettings(ctx context.Context, userIDs []int64) (map[int
 		return out, nil
 	}
 	in, args := inList(userIDs)
-	rows, err := d.query(ctx, d.db, `SELECT user_id, language, channels FROM notification_settings WHERE user_id IN (`+in+`)`, args...)
+	rows, err := d.query(ctx, d.db, `SELECT user_id, language, channels, language_apart, COALESCE(app_language, '')
+		FROM notification_settings WHERE user_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notification settings: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var lang string
+		var lang, app string
 		var mask int
-		if err := rows.Scan(&id, &lang, &mask); err != nil {
+		var apart bool
+		if err := rows.Scan(&id, &lang, &mask, &apart, &app); err != nil {
 			return nil, fmt.Errorf("store: notification settings: %w", err)
 		}
-		out[id] = konullu.NotificationSettings{Language: konullu.Language(lang), Channels: konullu.ChannelsOf(mask)}
+		out[id] = konullu.NotificationSettings{Language: konullu.Language(lang), Channels: konullu.ChannelsOf(mask),
+			LanguageApart: apart, AppLanguage: konullu.Language(app)}
 	}
 	return out, rows.Err()
 }
 
-// SetNotificationSettings stores a user's language and channels (in-app is
-// always kept).
+// SetNotificationSettings stores a user's language, channels (in-app is
+// always kept) and whether the language is kept apart from the app's; a
+// language that is not apart follows the app's language when it is known.
 func (d *DB) SetNotificationSettings(ctx context.Context, userID int64, s konullu.NotificationSettings) (konullu.NotificationSettings, error) {
 	lang, err := konullu.ParseLanguage("language", string(s.Language))
 	if err != nil {
 		return s, err
 	}
 	mask := konullu.ChannelMask(s.Channels)
-	_, err = d.exec(ctx, d.db, `INSERT INTO notification_settings (user_id, language, channels, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, channels = excluded.channels, updated_at = excluded.updated_at`,
-		userID, string(lang), mask, d.now())
+	_, err = d.exec(ctx, d.db, `INSERT INTO notification_settings (user_id, language, channels, language_apart, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET channels = excluded.channels, language_apart = excluded.language_apart,
+		language = CASE WHEN excluded.language_apart OR notification_settings.app_language IS NULL
+			THEN excluded.language ELSE notification_settings.app_language END,
+		updated_at = excluded.updated_at`,
+		userID, string(lang), mask, s.LanguageApart, d.now())
 	if isForeignKeyViolation(err) {
 		return s, konullu.NotFound("user")
 	}
 	if err != nil {
 		return s, fmt.Errorf("store: set notification settings: %w", err)
 	}
-	return konullu.NotificationSettings{Language: lang, Channels: konullu.ChannelsOf(mask)}, nil
+	saved, err := d.NotificationSettings(ctx, []int64{userID})
+	if err != nil {
+		return s, err
+	}
+	return saved[userID], nil
+}
+
+// SetAppLanguage saves the language a user uses the app in; their
+// notifications follow it unless their notification language is apart.
+func (d *DB) SetAppLanguage(ctx context.Context, userID int64, lang konullu.Language) (konullu.NotificationSettings, error) {
+	lang, err := konullu.ParseLanguage("language", string(lang))
+	if err != nil {
+		return konullu.NotificationSettings{}, err
+	}
+	_, err = d.exec(ctx, d.db, `INSERT INTO notification_settings (user_id, language, channels, app_language, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET app_language = excluded.app_language,
+		language = CASE WHEN notification_settings.language_apart THEN notification_settings.language ELSE excluded.app_language END,
+		updated_at = excluded.updated_at`,
+		userID, string(lang), konullu.DefaultChannelMask, string(lang), d.now())
+	if isForeignKeyViolation(err) {
+		return konullu.NotificationSettings{}, konullu.NotFound("user")
+	}
+	if err != nil {
+		return konullu.NotificationSettings{}, fmt.Errorf("store: set app language: %w", err)
+	}
+	saved, err := d.NotificationSettings(ctx, []int64{userID})
+	if err != nil {
+		return konullu.NotificationSettings{}, err
+	}
+	return saved[userID], nil
 }
 
 // errNoRows reports whether err is sql.ErrNoRows.

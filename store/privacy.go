@@ -469,7 +469,7 @@ func (d *DB) anonymiseVolunteer(ctx context.Context, tx *sql.Tx, volunteerID int
 			if err != nil {
 				return err
 			}
-			if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ? WHERE id = ?`, now, h.id); err != nil {
+			if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', cancelled_by = 'ERASED', updated_at = ? WHERE id = ?`, now, h.id); err != nil {
 				return fmt.Errorf("store: delete account: %w", err)
 			}
 			if err := d.closeOffers(ctx, tx, now, `assignment_id = ?`, h.id); err != nil {

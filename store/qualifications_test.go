@@ -220,13 +220,7 @@ func TestCoursePassed(t *testing.T) {
 	// Training is credited apart from service: a service shift of an hour
 	// beside the two two-hour sessions.
 	service := f.shift(-30*time.Hour, time.Hour, 2)
-	a, err := f.db.SignUp(ctx, service.ID, v, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.db.RecordAttendance(ctx, a.ID, service.StartsAt, service.EndsAt); err != nil {
-		t.Fatal(err)
-	}
+	f.pastWork(service, v, service.StartsAt, service.EndsAt)
 	vs, _ := f.db.VolunteersByIDs(ctx, []int64{v})
 	tm, _ := f.db.TrainingMinutes(ctx, []int64{v})
 	if vs[v].TotalMinutes != 60 || tm[v] != 240 {

@@ -50,14 +50,8 @@ func TestRankVolunteersAgreesWithTheRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := f.db.SignUp(ctx, list[0].ID, id, true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		m := 60 * (1 + i%3)
-		if _, err := f.db.RecordAttendance(ctx, a.ID, start, start.Add(time.Duration(m)*time.Minute)); err != nil {
-			t.Fatal(err)
-		}
+		f.pastWork(list[0], id, start, start.Add(time.Duration(m)*time.Minute))
 		minutes[id] = m
 	}
 	want := func(q konullu.RankQuery) []konullu.VolunteerMatch {

@@ -737,7 +737,8 @@ func (d *DB) CalendarEvents(ctx context.Context, f *konullu.CalendarFeed, from, 
 	var args []any
 	if f.CentreID == 0 {
 		query = `SELECT a.id, a.status, s.id, s.starts_at, s.ends_at, s.status, s.cancel_reason, c.name, c.address, c.city, c.timezone,
-				p.name, s.capacity, 0, CASE WHEN a.updated_at > s.updated_at THEN a.updated_at ELSE s.updated_at END
+				p.name, s.capacity, 0, CASE WHEN a.updated_at > s.updated_at THEN a.updated_at ELSE s.updated_at END,
+				COALESCE(a.cancelled_by, '')
 			FROM assignments a JOIN shifts s ON s.id = a.shift_id JOIN centres c ON c.id = s.centre_id JOIN positions p ON p.id = s.position_id
 			WHERE a.volunteer_id = ? AND s.starts_at >= ? AND s.starts_at < ? ORDER BY s.starts_at, a.id`
 		args = []any{f.VolunteerID, from, to}
@@ -745,7 +746,7 @@ func (d *DB) CalendarEvents(ctx context.Context, f *konullu.CalendarFeed, from, 
 		query = `SELECT 0, '', s.id, s.starts_at, s.ends_at, s.status, s.cancel_reason, c.name, c.address, c.city, c.timezone,
 				p.name, s.capacity,
 				(SELECT COUNT(*) FROM assignments a WHERE a.shift_id = s.id AND a.status IN ('CONFIRMED', 'CHECKED_IN', 'COMPLETED')),
-				s.updated_at
+				s.updated_at, ''
 			FROM shifts s JOIN centres c ON c.id = s.centre_id JOIN positions p ON p.id = s.position_id
 			WHERE s.centre_id = ? AND s.status <> 'DRAFT' AND s.starts_at >= ? AND s.starts_at < ? ORDER BY s.starts_at, s.id`
 		args = []any{f.CentreID, from, to}
@@ -758,13 +759,13 @@ func (d *DB) CalendarEvents(ctx context.Context, f *konullu.CalendarFeed, from, 
 	var out []konullu.CalendarEvent
 	for rows.Next() {
 		var e konullu.CalendarEvent
-		var astatus, sstatus string
+		var astatus, sstatus, cancelledBy string
 		var start, end, updated nullTime
 		if err := rows.Scan(&e.AssignmentID, &astatus, &e.ShiftID, &start, &end, &sstatus, &e.CancelReason, &e.CentreName,
-			&e.CentreAddress, &e.CentreCity, &e.CentreTimezone, &e.PositionName, &e.Capacity, &e.Booked, &updated); err != nil {
+			&e.CentreAddress, &e.CentreCity, &e.CentreTimezone, &e.PositionName, &e.Capacity, &e.Booked, &updated, &cancelledBy); err != nil {
 			return nil, fmt.Errorf("store: calendar events: %w", err)
 		}
-		e.AssignmentStatus, e.ShiftStatus = konullu.AssignmentStatus(astatus), konullu.ShiftStatus(sstatus)
+		e.AssignmentStatus, e.ShiftStatus, e.CancelledBy = konullu.AssignmentStatus(astatus), konullu.ShiftStatus(sstatus), konullu.CancelCause(cancelledBy)
 		e.StartsAt, e.EndsAt, e.UpdatedAt = start.Time, end.Time, updated.Time
 		out = append(out, e)
 	}

@@ -99,8 +99,9 @@ func randomWorld(t *testing.T, seed uint64) *world {
 			if rng.IntN(4) != 0 {
 				continue
 			}
-			clk.set(reportNow)
+			clk.set(s.StartsAt.Add(-24 * time.Hour)) // assigned the day before
 			a, err := db.SignUp(ctx, s.ID, v, true)
+			clk.set(reportNow)
 			if err != nil {
 				continue // an overlap: the rules hold for random data too
 			}

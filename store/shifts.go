@@ -267,7 +267,7 @@ func (d *DB) cancelLocked(ctx context.Context, tx *sql.Tx, s *lockedShift, reaso
 	if _, err := d.exec(ctx, tx, `UPDATE shifts SET status = 'CANCELLED', cancel_reason = ?, updated_at = ? WHERE id = ?`, reason, now, s.ID); err != nil {
 		return nil, fmt.Errorf("store: cancel shift: %w", err)
 	}
-	rows, err := d.query(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', updated_at = ?
+	rows, err := d.query(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', cancelled_by = 'SHIFT_CANCELLED', updated_at = ?
 		WHERE shift_id = ? AND status IN ('CONFIRMED', 'WAITLISTED', 'CHECKED_IN') RETURNING id, volunteer_id`, now, s.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: cancel assignments: %w", err)

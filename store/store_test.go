@@ -338,13 +338,7 @@ func TestWithdrawRules(t *testing.T) {
 	}
 	// A finished assignment cannot be withdrawn.
 	past := f.shift(-5*time.Hour, time.Hour, 1)
-	done, err := f.db.SignUp(ctx, past.ID, f.volunteer(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.db.RecordAttendance(ctx, done.ID, past.StartsAt, past.EndsAt); err != nil {
-		t.Fatal(err)
-	}
+	done := f.pastWork(past, f.volunteer(), past.StartsAt, past.EndsAt)
 	_, err = f.db.Withdraw(ctx, done.ID, true)
 	wantCode(t, err, konullu.ECONFLICT)
 }
@@ -455,11 +449,7 @@ func TestAttendanceAndHours(t *testing.T) {
 	f := newFixture(t)
 	s := f.shift(-5*time.Hour, 4*time.Hour, 3) // 01:00–05:00 UTC today, over
 	v1, v2 := f.volunteer(), f.volunteer()
-	a1, err := f.db.SignUp(ctx, s.ID, v1, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a2, _ := f.db.SignUp(ctx, s.ID, v2, true)
+	a1, a2 := f.assignedAhead(s, v1), f.assignedAhead(s, v2)
 	// Arrived 30 minutes late, left 30 minutes after the end: 3h30 credited.
 	got, err := f.db.RecordAttendance(ctx, a1.ID, s.StartsAt.Add(30*time.Minute), s.EndsAt.Add(30*time.Minute))
 	if err != nil || got.Status != konullu.AssignmentCompleted || got.CreditedMinutes != 210 {
@@ -474,10 +464,7 @@ func TestAttendanceAndHours(t *testing.T) {
 	}
 	// Correcting v1 to a no-show and back changes nobody else's hours.
 	s2 := f.shift(-10*time.Hour, 2*time.Hour, 2)
-	a3, _ := f.db.SignUp(ctx, s2.ID, v2, true)
-	if _, err := f.db.RecordAttendance(ctx, a3.ID, s2.StartsAt, s2.EndsAt); err != nil {
-		t.Fatal(err)
-	}
+	a3 := f.pastWork(s2, v2, s2.StartsAt, s2.EndsAt)
 	if _, err := f.db.MarkNoShow(ctx, a1.ID, "was not there after all"); err != nil {
 		t.Fatal(err)
 	}

@@ -271,7 +271,7 @@ func (d *DB) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konull
 		if n, _ := res.RowsAffected(); n != 1 {
 			return konullu.Errorf(konullu.ECONFLICT, "someone else took this place first")
 		}
-		if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', attendance_confirmed_at = NULL,
+		if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', cancelled_by = 'PLACE_GIVEN', attendance_confirmed_at = NULL,
 			note = 'gave the place to another volunteer', updated_at = ? WHERE id = ?`, now, offered.ID); err != nil {
 			return fmt.Errorf("store: take place: %w", err)
 		}
@@ -283,7 +283,7 @@ func (d *DB) TakePlace(ctx context.Context, offerID, volunteerID int64) (*konull
 		if f.existing != 0 { // waitlisted, or back after a withdrawal
 			a.ID, a.CreatedAt = f.existing, f.existingCreated
 			_, err = d.exec(ctx, tx, `UPDATE assignments SET status = 'CONFIRMED', queue_seq = ?, checked_in_at = NULL, checked_out_at = NULL,
-				credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, updated_at = ? WHERE id = ?`, seq, now, a.ID)
+				credited_minutes = 0, presence = NULL, note = '', attendance_confirmed_at = NULL, cancelled_by = NULL, updated_at = ? WHERE id = ?`, seq, now, a.ID)
 		} else {
 			err = d.queryRow(ctx, tx, `INSERT INTO assignments (shift_id, volunteer_id, status, queue_seq, created_at, updated_at)
 				VALUES (?, ?, 'CONFIRMED', ?, ?, ?) RETURNING id`, s.ID, volunteerID, seq, now, now).Scan(&a.ID)
@@ -376,7 +376,7 @@ func (d *DB) giveOfferToWaitlist(ctx context.Context, tx *sql.Tx, s *lockedShift
 	if n, _ := res.RowsAffected(); n != 1 {
 		return false, 0, nil // taken or closed meanwhile: nothing to give
 	}
-	if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', attendance_confirmed_at = NULL,
+	if _, err := d.exec(ctx, tx, `UPDATE assignments SET status = 'CANCELLED', cancelled_by = 'PLACE_GIVEN', attendance_confirmed_at = NULL,
 		note = 'gave the place to the waitlist', updated_at = ? WHERE id = ?`, now, o.AssignmentID); err != nil {
 		return false, 0, fmt.Errorf("store: give offer to waitlist: %w", err)
 	}

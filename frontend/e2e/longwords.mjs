@@ -105,15 +105,16 @@ export async function seedLongData(url, adminEmail, password) {
   for (let m = 1; m <= 12; m++) {
     const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - m, 28, 6));
     const end = new Date(start.getTime() + 4 * 3600_000);
-    const a = await assign(await create(start, end), v.user.volunteer.id);
+    // The shifts have ended: the work is credited afterwards (a no-show is a
+    // credited place corrected), no one is assigned to them.
+    const a = (await gql(url, 'mutation($s: ID!, $v: ID!, $i: DateTime!, $o: DateTime!) { recordPastWork(shiftId: $s, volunteerId: $v, checkedInAt: $i, checkedOutAt: $o) { id } }', {
+      s: await create(start, end),
+      v: v.user.volunteer.id,
+      i: new Date(start.getTime() + 5 * 60_000).toISOString(),
+      o: new Date(end.getTime() - 10 * 60_000).toISOString(),
+    }, coord)).recordPastWork;
     if (m % 2) {
       await gql(url, 'mutation($a: ID!, $n: String!) { markNoShow(assignmentId: $a, note: $n) { id } }', { a: a.id, n: s.note }, coord);
-    } else {
-      await gql(url, 'mutation($a: ID!, $i: DateTime!, $o: DateTime!) { recordAttendance(assignmentId: $a, checkedInAt: $i, checkedOutAt: $o) { id } }', {
-        a: a.id,
-        i: new Date(start.getTime() + 5 * 60_000).toISOString(),
-        o: new Date(end.getTime() - 10 * 60_000).toISOString(),
-      }, coord);
     }
   }
   return { strings: s, volunteer, coordinator, centreId: centre.id, upcoming, firstDay: bakuAt(2, 12).toISOString().slice(0, 10) };

@@ -44,13 +44,15 @@ describe('mentors, hour corrections and letters', () => {
     const hour = Math.floor(Date.now() / H) * H;
     for (let i = 1; i <= 5; i++) {
       const s = await shiftAt(hour - i * 24 * H);
-      const a = (await api('mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { id } }', { s, v: people.mentor.volunteer }, coord)).assignVolunteer.id;
-      await api('mutation($a: ID!, $i: DateTime!, $o: DateTime!) { recordAttendance(assignmentId: $a, checkedInAt: $i, checkedOutAt: $o) { id } }', {
-        a, i: new Date(hour - i * 24 * H).toISOString(), o: new Date(hour - i * 24 * H + 4 * H).toISOString(),
+      await api('mutation($s: ID!, $v: ID!, $i: DateTime!, $o: DateTime!) { recordPastWork(shiftId: $s, volunteerId: $v, checkedInAt: $i, checkedOutAt: $o) { id } }', {
+        s, v: people.mentor.volunteer, i: new Date(hour - i * 24 * H).toISOString(), o: new Date(hour - i * 24 * H + 4 * H).toISOString(),
       }, coord);
     }
     const missed = await shiftAt(hour - 30 * H);
-    const noShow = (await api('mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { id } }', { s: missed, v: people.mentee.volunteer }, coord)).assignVolunteer.id;
+    // The shift has ended: its place is recorded afterwards, then corrected to a no-show.
+    const noShow = (await api('mutation($s: ID!, $v: ID!, $i: DateTime!, $o: DateTime!) { recordPastWork(shiftId: $s, volunteerId: $v, checkedInAt: $i, checkedOutAt: $o) { id } }', {
+      s: missed, v: people.mentee.volunteer, i: new Date(hour - 30 * H).toISOString(), o: new Date(hour - 26 * H).toISOString(),
+    }, coord)).recordPastWork.id;
     await api('mutation($a: ID!) { markNoShow(assignmentId: $a, note: "not seen") { id } }', { a: noShow }, coord);
     await api('mutation($v: ID!, $m: ID!) { assignMentor(volunteerId: $v, mentorId: $m) { id } }', { v: people.mentee.volunteer, m: people.mentor.volunteer }, admin);
 

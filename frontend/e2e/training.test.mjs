@@ -77,16 +77,13 @@ describe('training and qualifications', () => {
       }
       await course.getByTestId('sessions').locator('li').nth(1).waitFor();
 
-      // Aysel attends both sessions; the coordinator records them one by one.
+      // Aysel attended both sessions; the coordinator credits them one by one
+      // (the sessions have ended: no one is assigned to them, the work is recorded).
       const sessions = (await api('{ courses { sessions { id startsAt endsAt kind } } }', {}, coord)).courses[0].sessions;
       assert.deepEqual(sessions.map((s) => s.kind), ['TRAINING', 'TRAINING']);
-      const assignments = [];
-      for (const s of sessions) {
-        assignments.push((await api('mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { id } }', { s: s.id, v: people.aysel.volunteer }, coord)).assignVolunteer.id);
-      }
       const record = (i) =>
-        api('mutation($a: ID!, $i: DateTime!, $o: DateTime!) { recordAttendance(assignmentId: $a, checkedInAt: $i, checkedOutAt: $o) { id } }', {
-          a: assignments[i], i: sessions[i].startsAt, o: sessions[i].endsAt,
+        api('mutation($s: ID!, $v: ID!, $i: DateTime!, $o: DateTime!) { recordPastWork(shiftId: $s, volunteerId: $v, checkedInAt: $i, checkedOutAt: $o) { id } }', {
+          s: sessions[i].id, v: people.aysel.volunteer, i: sessions[i].startsAt, o: sessions[i].endsAt,
         }, coord);
       await record(0);
       await page.reload();

@@ -97,14 +97,14 @@ describe('the youth programme, walked through', () => {
       (await api('mutation($i: CreateShiftsInput!) { createShifts(input: $i) { id } }', {
         i: { centreId: centre, positionId, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + hours * H).toISOString(), capacity: 5, publish: true },
       }, coord)).createShifts[0].id;
-    const assign = async (s, v) => (await api('mutation($s: ID!, $v: ID!) { assignVolunteer(shiftId: $s, volunteerId: $v) { id } }', { s, v }, coord)).assignVolunteer.id;
-    const record = (a, i, o) =>
-      api('mutation($a: ID!, $i: DateTime!, $o: DateTime!) { recordAttendance(assignmentId: $a, checkedInAt: $i, checkedOutAt: $o) { id } }', { a, i: new Date(i).toISOString(), o: new Date(o).toISOString() }, coord);
+    // Work in ended shifts is credited afterwards (no one is assigned to a shift that has ended).
+    const record = (s, v, i, o) =>
+      api('mutation($s: ID!, $v: ID!, $i: DateTime!, $o: DateTime!) { recordPastWork(shiftId: $s, volunteerId: $v, checkedInAt: $i, checkedOutAt: $o) { id } }', { s, v, i: new Date(i).toISOString(), o: new Date(o).toISOString() }, coord);
     // The mentor's past: five four-hour shifts (a mentor needs 20 hours).
     const hour = Math.floor(Date.now() / H) * H;
     for (let i = 3; i <= 7; i++) {
       const s = await shiftAt(hour - i * 24 * H, reception);
-      await record(await assign(s, people.mentor.volunteer), hour - i * 24 * H, hour - i * 24 * H + 4 * H);
+      await record(s, people.mentor.volunteer, hour - i * 24 * H, hour - i * 24 * H + 4 * H);
     }
     const now = Date.now();
     await api(
@@ -196,10 +196,10 @@ describe('the youth programme, walked through', () => {
       }
       await course.getByTestId('sessions').locator('li').nth(1).waitFor();
       // She attended both. No screen records a past session's attendance from the
-      // training page: the coordinator's API (assignVolunteer, recordAttendance).
+      // training page: the coordinator's API (recordPastWork).
       const sessions = (await api('{ courses { sessions { id startsAt endsAt kind } } }', {}, coord)).courses[0].sessions;
       assert.deepEqual(sessions.map((s) => s.kind), ['TRAINING', 'TRAINING']);
-      for (const s of sessions) await record(await assign(s.id, volunteer), Date.parse(s.startsAt), Date.parse(s.endsAt));
+      for (const s of sessions) await record(s.id, volunteer, Date.parse(s.startsAt), Date.parse(s.endsAt));
       await p.reload();
       const participants = p.getByRole('region', { name: /ASAN School, summer/ }).getByTestId('participants');
       await participants.getByRole('button', { name: 'Mark passed' }).click();

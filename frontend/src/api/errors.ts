@@ -20,6 +20,7 @@ export const errorCodes = [
   'WRONG_CENTRE', // another centre's check-in code
   'SELF_CHECK_IN_OFF', // the centre checks volunteers in at its kiosk
   'MENTOR_NOT_EXPERIENCED', // the chosen mentor has fewer credited hours than a mentor needs
+  'SHIFT_ENDED', // a place in a shift that has ended (record past work instead)
   'NETWORK', // the server could not be reached
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { languages, nativeName, useI18n, type Lang, type MessageKey } from '../i18n';
 import { useSession } from '../auth/session';
+import { AppLanguageSync } from '../auth/appLanguage';
 import type { Role } from '../gql/graphql';
 import { Icon, type IconName } from './icons';
 import { useUnreadCount } from './unread';
@@ -236,6 +237,7 @@ export function AppLayout() {
   const menu = !!viewer && !onlyVolunteer;
   return (
     <div className={onlyVolunteer ? 'shell shell-tabs' : 'shell'}>
+      <AppLanguageSync />
       <a className="skip-link" href="#main">
         {t('nav.skip')}
       </a>

@@ -1,8 +1,8 @@
 // How shifts and places look everywhere: time in the centre's zone, fill, status.
-import type { AssignmentStatus, ShiftCardFragment, ShiftStatus } from '../gql/graphql';
+import type { AssignmentCancellation, AssignmentStatus, ShiftCardFragment, ShiftStatus } from '../gql/graphql';
 import { useI18n, type MessageKey } from '../i18n';
 import { formatDay, formatShortDay, formatTimeRange, zoneLabel } from '../lib/format';
-import { fillOf, freePlaces, type Fill } from '../lib/shifts';
+import { ended, fillOf, freePlaces, type Fill } from '../lib/shifts';
 import { Badge, FillBar, type Tone } from './ui';
 import { Icon } from './icons';
 import { qualificationName } from '../api/errors';
@@ -44,12 +44,23 @@ const assignmentTone: Record<AssignmentStatus, Tone> = {
   NO_SHOW: 'danger',
 };
 
-export function AssignmentBadge({ status, waitlistPosition }: { status: AssignmentStatus; waitlistPosition?: number | null }) {
+export function AssignmentBadge({
+  status,
+  waitlistPosition,
+  cancelledBy,
+}: {
+  status: AssignmentStatus;
+  waitlistPosition?: number | null;
+  /** Why a cancelled place was cancelled: the centre's cancellation is not the volunteer's withdrawal. */
+  cancelledBy?: AssignmentCancellation | null;
+}) {
   const { t } = useI18n();
   const text =
     status === 'WAITLISTED' && waitlistPosition
       ? t('assignment.waitlistedAt', { position: waitlistPosition })
-      : t(`assignment.${status}` as MessageKey);
+      : status === 'CANCELLED' && cancelledBy
+        ? t(`assignment.CANCELLED.${cancelledBy}`)
+        : t(`assignment.${status}` as MessageKey);
   return <Badge tone={assignmentTone[status]}>{text}</Badge>;
 }
 
@@ -62,8 +73,10 @@ export function ShiftStatusBadge({ status }: { status: ShiftStatus }) {
 
 const fillTone: Record<Fill, Tone> = { full: 'success', short: 'warning', empty: 'danger' };
 
-export function FillBadge({ shift }: { shift: { confirmedCount: number; capacity: number } }) {
+/** How full a shift is; a shift that has ended is "ended", never short of volunteers. */
+export function FillBadge({ shift }: { shift: { confirmedCount: number; capacity: number; endsAt?: string } }) {
   const { t } = useI18n();
+  if (shift.endsAt && ended({ endsAt: shift.endsAt })) return <Badge tone="neutral">{t('fill.ended')}</Badge>;
   const f = fillOf(shift);
   return <Badge tone={fillTone[f]}>{t(`fill.${f}`)}</Badge>;
 }

@@ -761,4 +761,13 @@ export const az: Messages = {
   'nav.programme': 'Proqramım',
   'nav.programmeCoord': 'Mentorlar, saatlar, məktublar',
   'error.MENTOR_NOT_EXPERIENCED': 'Bu könüllünün mentor olmaq üçün kifayət qədər saatı yoxdur (20 saat lazımdır).',
+  // Time (issue 12): ended shifts, places cancelled by the centre.
+  'error.SHIFT_ENDED': 'Bu növbə bitib: artıq yer təyin etmək olmaz. Bunun əvəzinə görülən işi qeyd edin (növbə səhifəsində «Keçmiş işi qeyd et»).',
+  'assignment.CANCELLED.SHIFT_CANCELLED': 'Mərkəz ləğv edib',
+  'assignment.CANCELLED.WITHDRAWN': 'İmtina edilib',
+  'assignment.CANCELLED.RELEASED': 'Koordinator azad edib',
+  'assignment.CANCELLED.PLACE_GIVEN': 'Yer başqa könüllüyə verilib',
+  'assignment.CANCELLED.ERASED': 'Hesab silinib',
+  'shift.cancelledByCentre': 'Mərkəz bu növbəni ləğv edib. Bu, sizin imtinanız sayılmır.',
+  'fill.ended': 'Bitib',
 };

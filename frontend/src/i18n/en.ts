@@ -760,4 +760,13 @@ export const en = {
   'nav.programme': 'My programme',
   'nav.programmeCoord': 'Mentors, hours, letters',
   'error.MENTOR_NOT_EXPERIENCED': 'This volunteer has not enough credited hours to be a mentor (20 are needed).',
+  // Time (issue 12): ended shifts, places cancelled by the centre.
+  'error.SHIFT_ENDED': 'This shift has ended: a place can no longer be assigned. Credit the work done instead (“Credit past work” on the shift’s page).',
+  'assignment.CANCELLED.SHIFT_CANCELLED': 'Cancelled by the centre',
+  'assignment.CANCELLED.WITHDRAWN': 'Withdrawn',
+  'assignment.CANCELLED.RELEASED': 'Released by the coordinator',
+  'assignment.CANCELLED.PLACE_GIVEN': 'Place given to another volunteer',
+  'assignment.CANCELLED.ERASED': 'Account deleted',
+  'shift.cancelledByCentre': 'The centre cancelled this shift. It does not count as your withdrawal.',
+  'fill.ended': 'Ended',
 } as const;

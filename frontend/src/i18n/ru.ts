@@ -786,4 +786,13 @@ export const ru: Messages = {
   'nav.programme': 'Моя программа',
   'nav.programmeCoord': 'Наставники, часы, письма',
   'error.MENTOR_NOT_EXPERIENCED': 'У этого волонтёра недостаточно засчитанных часов, чтобы быть наставником (нужно 20).',
+  // Time (issue 12): ended shifts, places cancelled by the centre.
+  'error.SHIFT_ENDED': 'Эта смена закончилась: назначить на неё уже нельзя. Вместо этого засчитайте выполненную работу («Засчитать прошедшую работу» на странице смены).',
+  'assignment.CANCELLED.SHIFT_CANCELLED': 'Отменено центром',
+  'assignment.CANCELLED.WITHDRAWN': 'Отказ',
+  'assignment.CANCELLED.RELEASED': 'Освобождено координатором',
+  'assignment.CANCELLED.PLACE_GIVEN': 'Место передано другому волонтёру',
+  'assignment.CANCELLED.ERASED': 'Аккаунт удалён',
+  'shift.cancelledByCentre': 'Центр отменил эту смену. Это не считается вашим отказом.',
+  'fill.ended': 'Завершена',
 };

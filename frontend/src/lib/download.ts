@@ -3,6 +3,7 @@
 import { useCallback, useState } from 'react';
 import { ApiError, isErrorCode, toApiError } from '../api/errors';
 import { getToken } from '../api/token';
+import { useI18n } from '../i18n';
 
 const byStatus: Record<number, ApiError['code']> = {
   400: 'INVALID_INPUT',
@@ -53,20 +54,24 @@ export async function downloadFile(url: string, fallbackName: string): Promise<v
 }
 
 /** A page's export buttons: which file is being fetched (one at a time) and
- * the last failure, for downloadFile of `/reports/{file}?{params}`. */
+ * the last failure, for downloadFile of `/reports/{file}?{params}`. The
+ * file's headings and words are in the app's language unless params say
+ * otherwise (lang). */
 export function useReportDownload(): { exporting: string | null; exportError: ApiError | null; exportFile: (file: string, params: URLSearchParams) => Promise<void> } {
+  const { lang } = useI18n();
   const [exporting, setExporting] = useState<string | null>(null);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const exportFile = useCallback(async (file: string, params: URLSearchParams) => {
     setExporting(file);
     setExportError(null);
     try {
+      if (!params.has('lang')) params.set('lang', lang);
       await downloadFile(`/reports/${file}?${params}`, file);
     } catch (e) {
       setExportError(toApiError(e));
     } finally {
       setExporting(null);
     }
-  }, []);
+  }, [lang]);
   return { exporting, exportError, exportFile };
 }

@@ -20,6 +20,7 @@ import { useI18n } from '../../i18n';
 import { Alert, Badge, Button, Card, Dialog, Empty, ErrorAlert, Field, Loading, NotAvailable, Page } from '../../components/ui';
 import { MessageVolunteers } from './MessageVolunteers';
 import { SeriesPanel } from './SeriesPanel';
+import { PastWork } from './PastWork';
 import { PartialMatches } from './PartialMatches';
 import { AssignByName } from './AssignByName';
 import { AssignmentBadge, Places, ShiftStatusBadge, ShiftWhen } from '../../components/shift';
@@ -117,8 +118,9 @@ export default function ManageShift() {
             </ul>
           )}
         </Card>
-        {shift.status !== 'CANCELLED' && <AssignByName shift={shift} onAssigned={() => void q.refetch()} />}
-        {shift.status !== 'CANCELLED' && <FindVolunteers shift={shift} onAssigned={() => void q.refetch()} />}
+        {shift.status !== 'CANCELLED' && !ended(shift) && <AssignByName shift={shift} onAssigned={() => void q.refetch()} />}
+        {shift.status !== 'CANCELLED' && !ended(shift) && <FindVolunteers shift={shift} onAssigned={() => void q.refetch()} />}
+        {shift.status !== 'CANCELLED' && ended(shift) && <PastWork shift={shift} onRecorded={() => void q.refetch()} />}
         {shift.status !== 'CANCELLED' && !ended(shift) && <MessageVolunteers target={{ shiftId: shift.id }} lead={t('message.shiftLead')} />}
         <SeriesPanel shiftId={shift.id} onChanged={() => void q.refetch()} />
       </div>
@@ -166,7 +168,7 @@ function RosterRow({ shift, entry: a, onChange }: { shift: ShiftCardFragment; en
         </p>
       </div>
       <div className="roster-state">
-        <AssignmentBadge status={a.status} waitlistPosition={a.waitlistPosition} />
+        <AssignmentBadge status={a.status} waitlistPosition={a.waitlistPosition} cancelledBy={a.cancelledBy} />
         {a.status === 'CONFIRMED' && !ended(shift, now) && (
           <Badge tone={a.attendanceConfirmed ? 'success' : 'warning'}>{t(a.attendanceConfirmed ? 'manage.confirmed' : 'manage.notConfirmed')}</Badge>
         )}

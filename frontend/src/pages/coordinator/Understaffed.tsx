@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { usePagedShifts } from '../../api/paged';
-import { BrowseShiftsDocument } from '../../gql/graphql';
+import { UnderstaffedShiftsDocument } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { Alert, Empty, ErrorAlert, Loading, Page, ScrollRegion } from '../../components/ui';
 import { FillBadge } from '../../components/shift';
 import { formatShortDay, formatTimeRange } from '../../lib/format';
-import { freePlaces } from '../../lib/shifts';
+import { ended, freePlaces } from '../../lib/shifts';
 import { useManagedCentres } from './useCentres';
 
 const weekMs = 7 * 24 * 3600 * 1000;
@@ -18,20 +18,19 @@ export default function Understaffed() {
   const one = managed.centres?.length === 1 ? managed.centres[0] : undefined;
   // Published shifts with a free place, in the coming week, of the centres managed.
   const shifts = usePagedShifts(
-    BrowseShiftsDocument,
+    UnderstaffedShiftsDocument,
     {
       centreId: one?.id ?? null,
       from: now.toISOString(),
       to: new Date(now.getTime() + weekMs).toISOString(),
-      openOnly: true,
       after: null,
-      signedIn: false,
     },
     { skip: !managed.centres || managed.centres.length === 0, maxPages: 20 },
   );
 
   const ids = new Set(managed.centres?.map((c) => c.id));
-  const list = (shifts.nodes ?? []).filter((s) => ids.has(s.centre.id) && freePlaces(s) > 0);
+  // A shift that has ended is never understaffed.
+  const list = (shifts.nodes ?? []).filter((s) => ids.has(s.centre.id) && freePlaces(s) > 0 && !ended(s));
   const missing = list.reduce((n, s) => n + freePlaces(s), 0);
 
   return (

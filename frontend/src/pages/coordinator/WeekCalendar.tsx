@@ -8,7 +8,7 @@ import { Alert, Button, Empty, ErrorAlert, Loading, Page } from '../../component
 import { Icon } from '../../components/icons';
 import { formatPlainDate, formatTimeRange, formatNumber } from '../../lib/format';
 import { addDays, isPlainDate, mondayOf, plainDateIn, startOfDayIn, todayIn } from '../../lib/time';
-import { fillOf } from '../../lib/shifts';
+import { ended, fillOf } from '../../lib/shifts';
 import { CentrePicker } from './CentrePicker';
 import { CentreFeedButton } from './CentreFeed';
 import { pickCentre, useManagedCentres } from './useCentres';
@@ -74,8 +74,9 @@ export default function WeekCalendar() {
   const list = shifts.nodes ?? [];
   const live = list.filter((s) => s.status === 'PUBLISHED');
   const drafts = list.filter((s) => s.status === 'DRAFT');
-  const counts = { full: 0, short: 0, empty: 0 };
-  for (const s of live) counts[fillOf(s)]++;
+  // A shift that has ended is no longer short of anyone: it is counted apart.
+  const counts = { full: 0, short: 0, empty: 0, ended: 0 };
+  for (const s of live) counts[ended(s) ? 'ended' : fillOf(s)]++;
   // A week that has not ended yet can be filled (the planner leaves out shifts that started).
   const fillable = addDays(monday, 7) > today;
   const weekLabel = `${formatPlainDate(monday, locale, { day: 'numeric', month: 'short' })} – ${formatPlainDate(addDays(monday, 6), locale, { day: 'numeric', month: 'short', year: 'numeric' })}`;
@@ -137,6 +138,12 @@ export default function WeekCalendar() {
             <span className="swatch swatch-empty" aria-hidden="true" />
             {t('fill.empty')} <strong>{formatNumber(counts.empty, locale)}</strong>
           </li>
+          {counts.ended > 0 && (
+            <li>
+              <span className="swatch swatch-ended" aria-hidden="true" />
+              {t('fill.ended')} <strong>{formatNumber(counts.ended, locale)}</strong>
+            </li>
+          )}
           <li>
             <span className="swatch swatch-draft" aria-hidden="true" />
             {t('shiftStatus.DRAFT')} <strong>{formatNumber(drafts.length, locale)}</strong>
@@ -184,7 +191,7 @@ export default function WeekCalendar() {
                 ) : (
                   <ul className="week-shifts">
                     {ofDay.map((s) => {
-                      const state = s.status === 'PUBLISHED' ? fillOf(s) : s.status === 'DRAFT' ? 'draft' : 'cancelled';
+                      const state = s.status === 'PUBLISHED' ? (ended(s) ? 'ended' : fillOf(s)) : s.status === 'DRAFT' ? 'draft' : 'cancelled';
                       const stateText =
                         state === 'draft' ? t('shiftStatus.DRAFT') : state === 'cancelled' ? t('shiftStatus.CANCELLED') : t(`fill.${state}`);
                       const proposed = proposalsOf.get(s.id);

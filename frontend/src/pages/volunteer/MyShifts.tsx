@@ -114,9 +114,11 @@ export default function MyShifts() {
                         <CentreLine centre={a.shift.centre} />
                       </p>
                       <p className="badges">
-                        <AssignmentBadge status={a.status} waitlistPosition={a.waitlistPosition} />
+                        <AssignmentBadge status={a.status} waitlistPosition={a.waitlistPosition} cancelledBy={a.cancelledBy} />
                         {a.creditedMinutes > 0 && <span className="muted">{t('my.credited', { hours: formatHours(a.creditedMinutes, locale) })}</span>}
-                        {a.shift.status === 'CANCELLED' && <span className="text-danger">{t('shift.cancelled')}</span>}
+                        {a.shift.status === 'CANCELLED' && (
+                          <span className="text-danger">{t(a.status === 'CANCELLED' && a.cancelledBy !== 'SHIFT_CANCELLED' ? 'shift.cancelled' : 'shift.cancelledByCentre')}</span>
+                        )}
                       </p>
                     </div>
                     <div className="shift-card-action">

@@ -11,6 +11,7 @@ import {
 } from '../../gql/graphql';
 import { nativeName, useI18n, type MessageKey } from '../../i18n';
 import { Alert, Button, Card, ErrorAlert, Loading } from '../../components/ui';
+import { useTimeText } from '../../lib/timeMessages';
 
 const channels: NotificationChannel[] = ['IN_APP', 'EMAIL', 'WEBHOOK'];
 const notificationLanguages: NotificationLanguage[] = ['AZ', 'EN', 'RU'];
@@ -33,12 +34,15 @@ export function NotificationSettingsCard() {
 function SettingsForm({ q }: { q: QueryState<MyNotificationSettingsQuery> }) {
   const { t } = useI18n();
   const [save, state] = useMutation(UpdateMyNotificationSettingsDocument);
-  const [form, setForm] = useState<{ language: NotificationLanguage; channels: NotificationChannel[] } | null>(null);
+  const w = useTimeText();
+  // follow: the language follows the app's (saved when it is switched), unless set apart.
+  const [form, setForm] = useState<{ language: NotificationLanguage; channels: NotificationChannel[]; follow: boolean } | null>(null);
   const [saved, setSaved] = useState(false);
   const current = q.data?.me?.notificationSettings;
   useEffect(() => {
-    if (current && !form) setForm({ language: current.language, channels: [...current.channels] });
+    if (current && !form) setForm({ language: current.language, channels: [...current.channels], follow: current.followsAppLanguage });
   }, [current, form]);
+  const appLanguage = current?.appLanguage;
   if (q.error) return <ErrorAlert error={q.error} onRetry={q.refetch} />;
   if (!form) return <Loading />;
   return (
@@ -47,9 +51,12 @@ function SettingsForm({ q }: { q: QueryState<MyNotificationSettingsQuery> }) {
       onSubmit={async (e) => {
         e.preventDefault();
         setSaved(false);
-        const d = await save({ input: { language: form.language, channels: form.channels } });
+        const d = await save({
+          input: form.follow ? { channels: form.channels, followAppLanguage: true } : { language: form.language, channels: form.channels, followAppLanguage: false },
+        });
         if (d) {
-          setForm({ language: d.updateMyNotificationSettings.language, channels: [...d.updateMyNotificationSettings.channels] });
+          const s = d.updateMyNotificationSettings;
+          setForm({ language: s.language, channels: [...s.channels], follow: s.followsAppLanguage });
           setSaved(true);
         }
       }}
@@ -77,16 +84,32 @@ function SettingsForm({ q }: { q: QueryState<MyNotificationSettingsQuery> }) {
           ))}
         </div>
       </fieldset>
-      <div className="field">
-        <label htmlFor="notify-language">{t('settings.language')}</label>
-        <select id="notify-language" value={form.language} onChange={(e) => setForm({ ...form, language: e.target.value as NotificationLanguage })}>
-          {notificationLanguages.map((l) => (
-            <option key={l} value={l}>
-              {nativeName[l.toLowerCase() as 'az' | 'en' | 'ru']}
-            </option>
-          ))}
-        </select>
-      </div>
+      <fieldset className="fieldset">
+        <legend>{t('settings.language')}</legend>
+        <p className="muted small">{w('notify.languageLead')}</p>
+        <div className="check-list">
+          <label className="check">
+            <input type="radio" name="notify-language-mode" checked={form.follow} onChange={() => setForm({ ...form, follow: true })} />
+            <span>{appLanguage ? w('notify.follow', { lang: nativeName[appLanguage.toLowerCase() as 'az' | 'en' | 'ru'] }) : w('notify.followUnknown')}</span>
+          </label>
+          <label className="check">
+            <input type="radio" name="notify-language-mode" checked={!form.follow} onChange={() => setForm({ ...form, follow: false })} />
+            <span>{w('notify.apart')}</span>
+          </label>
+        </div>
+        {!form.follow && (
+          <div className="field">
+            <label htmlFor="notify-language">{t('settings.language')}</label>
+            <select id="notify-language" value={form.language} onChange={(e) => setForm({ ...form, language: e.target.value as NotificationLanguage })}>
+              {notificationLanguages.map((l) => (
+                <option key={l} value={l}>
+                  {nativeName[l.toLowerCase() as 'az' | 'en' | 'ru']}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </fieldset>
       <div>
         <Button type="submit" variant="primary" busy={state.pending}>
           {t('action.save')}

@@ -103,7 +103,15 @@ export default function ShiftDetail() {
             </div>
           ) : (
             <div className="my-place">
-              {place?.status === 'CANCELLED' && <p className="muted">{t('shift.youWithdrew')}</p>}
+              {place?.status === 'CANCELLED' && (
+                <p className="muted">
+                  {place.cancelledBy === 'SHIFT_CANCELLED'
+                    ? t('shift.cancelledByCentre')
+                    : place.cancelledBy && place.cancelledBy !== 'WITHDRAWN'
+                      ? t(`assignment.CANCELLED.${place.cancelledBy}`)
+                      : t('shift.youWithdrew')}
+                </p>
+              )}
               <SignUpButton shift={shift} place={place} obstacles={fetched.myObstacles} onChange={(p, s) => setOverride({ on: latest.current, place: p, shift: s })} />
             </div>
           )}
