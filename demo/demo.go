@@ -111,8 +111,13 @@ func Seed(ctx context.Context, st konullu.Store, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
+	past, ok := st.(konullu.PastWorkStore)
+	if !ok {
+		return Result{}, fmt.Errorf("demo: the store cannot credit past work")
+	}
 	s := &seeder{
 		st:   st,
+		past: past,
 		opts: opts,
 		rnd:  rand.New(rand.NewPCG(opts.Seed, 0x6b6f6e756c6c75)),
 		prog: newProgress(opts.Progress),
@@ -157,6 +162,7 @@ func (o Options) withDefaults() Options {
 
 type seeder struct {
 	st   konullu.Store
+	past konullu.PastWorkStore
 	opts Options
 	rnd  *rand.Rand
 	prog *progress
@@ -665,16 +671,27 @@ func (s *seeder) fillShifts(ctx context.Context) error {
 		pl := plans[i]
 		sh := pl.shift
 		byCoordinator := !sh.StartsAt.After(now)
+		ended := !sh.EndsAt.After(now)
 		for _, su := range pl.signups {
-			a, err := s.st.SignUp(ctx, sh.ID, su.vol.id, byCoordinator)
+			var a *konullu.Assignment
+			var err error
+			if ended {
+				// No place is given in an ended shift: the coordinator
+				// credits the work done (a no-show: credited, then marked).
+				in, out := su.in, su.out
+				if !su.attend {
+					in, out = sh.StartsAt, sh.EndsAt
+				}
+				a, err = s.past.RecordPastWork(ctx, konullu.PastWork{ShiftID: sh.ID, VolunteerID: su.vol.id, CheckedInAt: in, CheckedOutAt: out})
+			} else {
+				a, err = s.st.SignUp(ctx, sh.ID, su.vol.id, byCoordinator)
+			}
 			if err == nil {
 				var next *konullu.Assignment
 				switch {
-				case byCoordinator && sh.EndsAt.After(now) && su.checkIn:
+				case byCoordinator && !ended && su.checkIn:
 					next, err = s.st.CheckIn(ctx, a.ID)
-				case byCoordinator && !sh.EndsAt.After(now) && su.attend:
-					next, err = s.st.RecordAttendance(ctx, a.ID, su.in, su.out)
-				case byCoordinator && !sh.EndsAt.After(now):
+				case ended && !su.attend:
 					next, err = s.st.MarkNoShow(ctx, a.ID, "did not come and did not call")
 				}
 				if next != nil {
