@@ -289,7 +289,7 @@ func TestCertificateQRVerifies(t *testing.T) {
 	page := f.get("", path)
 	body := page.Body.String()
 	if page.Code != http.StatusOK || !strings.Contains(body, `data-status="VALID"`) || !strings.Contains(body, "Aysel Məmmədova") ||
-		!strings.Contains(body, ">4,5<") || !strings.Contains(body, "2025-03-01 – 2025-03-09") {
+		!strings.Contains(body, ">4,5<") || !strings.Contains(body, "1 mart 2025 – 9 mart 2025") {
 		t.Errorf("verification page: %d %s", page.Code, body)
 	}
 	for _, hidden := range []string{"aysel@example.az", "555", "Bakı 1", "2006"} {

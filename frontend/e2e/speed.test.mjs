@@ -119,9 +119,7 @@ describe('speed and everyday paths', () => {
     }
   });
 
-  // The verify page's dates in words (issue 12, item 10) are not on main
-  // yet: reported, not failed, until they are.
-  it('shows the record, the verify page and the charts', { todo: 'item 10: the public verify page still shows ISO dates' }, async () => {
+  it('shows the record, the verify page and the charts', async () => {
     const b = await openBrowser('phone', { locale: 'en-GB' });
     try {
       const warnings = [];
