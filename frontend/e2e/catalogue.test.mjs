@@ -65,6 +65,25 @@ describe('the catalogue', () => {
       await item.getByRole('button', { name: 'Save' }).click();
       await item.getByRole('button', { name: 'Edit' }).and(page.locator('[aria-expanded=false]')).waitFor();
 
+      // The open centre's day template: derived from its one shift until
+      // saved; she adds a Sunday block, typed in 24-hour time, and saves.
+      const openItem = page.getByTestId('catalogue-item').filter({ hasText: 'Bakı 7 saylı' });
+      await openItem.getByRole('button', { name: 'Day template' }).click();
+      await openItem.getByText('Not set yet: these blocks are derived').waitFor();
+      const derived = await openItem.getByTestId('day-block').count();
+      assert.equal(derived, 1, 'one block derived from the one shift');
+      await openItem.getByRole('button', { name: 'Add a block' }).click();
+      const added = openItem.getByTestId('day-block').last();
+      await added.getByLabel('Day', { exact: true }).selectOption('7');
+      await added.getByLabel('From', { exact: true }).fill('10:00');
+      await added.getByLabel('Until', { exact: true }).fill('14:30');
+      await openItem.getByRole('button', { name: 'Save' }).click();
+      await openItem.getByText('The day template is saved.').waitFor();
+      const template = (await api('query($id: ID!) { node(id: $id) { ... on Centre { dayTemplateSet dayTemplate { weekday start end } } } }', { id: open }, admin)).node;
+      assert.equal(template.dayTemplateSet, true);
+      assert.deepEqual(template.dayTemplate.at(-1), { weekday: 7, start: '10:00', end: '14:30' });
+      assert.equal(template.dayTemplate.length, 2);
+
       // She switches to Russian: the catalogue, the shift's page and the
       // browse list name it in Russian.
       await page.locator('.lang-switch select').first().selectOption('ru');

@@ -29,6 +29,7 @@ import { request } from '../../api/client';
 import { labelOf } from '../../lib/skills';
 import { QualificationChecks } from '../../components/QualificationChecks';
 import { useCatalogueText, type CatalogueKey } from './catalogueMessages';
+import { DayTemplateForm } from './DayTemplate';
 
 const zones = ['Asia/Baku', 'Europe/Istanbul', 'Asia/Tbilisi', 'Europe/Moscow', 'UTC'];
 
@@ -157,6 +158,7 @@ function Row({ name, archived, detail, actions, children }: { name: string; arch
 function CentreItem({ centre, admin, onChange }: { centre: CentreEditFragment; admin: boolean; onChange: () => void }) {
   const c = useCatalogueText();
   const [editing, setEditing] = useState(false);
+  const [template, setTemplate] = useState(false);
   const id = { id: centre.id };
   return (
     <Row
@@ -168,6 +170,11 @@ function CentreItem({ centre, admin, onChange }: { centre: CentreEditFragment; a
           <Button size="small" onClick={() => setEditing(!editing)} aria-expanded={editing}>
             {c('cat.edit')}
           </Button>
+          {!centre.archived && (
+            <Button size="small" onClick={() => setTemplate(!template)} aria-expanded={template}>
+              {c('cat.dayTemplate')}
+            </Button>
+          )}
           {admin && (
             <Lifecycle
               name={centre.name}
@@ -182,6 +189,7 @@ function CentreItem({ centre, admin, onChange }: { centre: CentreEditFragment; a
     >
       {centre.archived && <p className="muted small">{c('cat.archivedHint')}</p>}
       {editing && <CentreForm centre={centre} admin={admin} onDone={() => { setEditing(false); onChange(); }} onCancel={() => setEditing(false)} />}
+      {template && <DayTemplateForm centreId={centre.id} name={centre.name} onDone={() => undefined} />}
     </Row>
   );
 }

@@ -44,6 +44,16 @@ const en = {
   'cat.skillsChoose': 'Verified qualifications',
   'cat.skillsChooseHint': 'Tick what you checked; the list is what the volunteer holds from now on.',
   'cat.skillsRequired': 'This shift requires: {skills}',
+  'cat.dayTemplate': 'Day template',
+  'cat.dayTemplateLead': 'The blocks this centre’s shifts use. Volunteers who prefer the centre choose their weekly availability from them.',
+  'cat.dayTemplateDerived': 'Not set yet: these blocks are derived from the centre’s shifts. Save to keep them.',
+  'cat.weekday': 'Day',
+  'cat.blockStart': 'From',
+  'cat.blockEnd': 'Until',
+  'cat.blockRemove': 'Remove the block {n}',
+  'cat.blockAdd': 'Add a block',
+  'cat.noBlocks': 'No blocks: volunteers will be offered free times instead.',
+  'cat.templateSaved': 'The day template is saved.',
 };
 
 type Key = keyof typeof en;
@@ -88,6 +98,16 @@ const az: Record<Key, string> = {
   'cat.skillsChoose': 'Təsdiqlənmiş ixtisaslar',
   'cat.skillsChooseHint': 'Yoxladıqlarınızı qeyd edin; bu siyahı bundan sonra könüllünün sahib olduqlarıdır.',
   'cat.skillsRequired': 'Bu növbə tələb edir: {skills}',
+  'cat.dayTemplate': 'Gün şablonu',
+  'cat.dayTemplateLead': 'Bu mərkəzin növbələrinin istifadə etdiyi bloklar. Mərkəzi seçən könüllülər həftəlik vaxtlarını bunlardan seçirlər.',
+  'cat.dayTemplateDerived': 'Hələ təyin edilməyib: bu bloklar mərkəzin növbələrindən çıxarılıb. Saxlayın ki, qalsınlar.',
+  'cat.weekday': 'Gün',
+  'cat.blockStart': 'Başlanğıc',
+  'cat.blockEnd': 'Son',
+  'cat.blockRemove': '{n} saylı bloku sil',
+  'cat.blockAdd': 'Blok əlavə et',
+  'cat.noBlocks': 'Blok yoxdur: könüllülərə sərbəst vaxtlar təklif olunacaq.',
+  'cat.templateSaved': 'Gün şablonu saxlanıldı.',
 };
 
 const ru: Record<Key, string> = {
@@ -130,6 +150,16 @@ const ru: Record<Key, string> = {
   'cat.skillsChoose': 'Подтверждённые квалификации',
   'cat.skillsChooseHint': 'Отметьте то, что вы проверили; этот список — то, чем волонтёр владеет с этого момента.',
   'cat.skillsRequired': 'Эта смена требует: {skills}',
+  'cat.dayTemplate': 'Шаблон дня',
+  'cat.dayTemplateLead': 'Блоки, которые используют смены этого центра. Волонтёры, выбравшие центр, выбирают из них своё время на неделю.',
+  'cat.dayTemplateDerived': 'Ещё не задан: эти блоки выведены из смен центра. Сохраните, чтобы закрепить их.',
+  'cat.weekday': 'День',
+  'cat.blockStart': 'С',
+  'cat.blockEnd': 'До',
+  'cat.blockRemove': 'Удалить блок {n}',
+  'cat.blockAdd': 'Добавить блок',
+  'cat.noBlocks': 'Блоков нет: волонтёрам будет предложено свободное время.',
+  'cat.templateSaved': 'Шаблон дня сохранён.',
 };
 
 const catalogues = { az, en, ru } as const;
