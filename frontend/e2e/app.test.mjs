@@ -284,7 +284,7 @@ describe('coordinator at a desk', () => {
       const now = new Date();
       const past = await gql(
         server.url,
-        `query($c: ID!, $from: DateTime!, $to: DateTime!) { shifts(centreId: $c, from: $from, to: $to, status: PUBLISHED, first: 100) { edges { node { id endsAt assignments(status: [CONFIRMED, COMPLETED, NO_SHOW]) { id } } } } }`,
+        `query($c: ID!, $from: DateTime!, $to: DateTime!) { shifts(centreId: $c, from: $from, to: $to, status: PUBLISHED, first: 100) { edges { node { id startsAt endsAt assignments(status: [CONFIRMED, COMPLETED, NO_SHOW]) { id } } } } }`,
         { c: centreId, from: new Date(now - 4 * 86400_000).toISOString(), to: new Date(now - 3600_000).toISOString() },
         token.token,
       );
@@ -295,12 +295,17 @@ describe('coordinator at a desk', () => {
       await row.waitFor();
       await row.getByRole('button', { name: 'Record attendance' }).click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('Arrived').fill('09:10');
-      await dialog.getByLabel('Left').fill('12:40');
+      // Times inside the shift, whichever of the day's shifts it is (a
+      // morning's 09:10–12:40 was refused on an afternoon shift).
+      const bakuTime = (ms) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Baku', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ms));
+      const arrived = bakuTime(Date.parse(shift.startsAt) + 10 * 60_000);
+      const left = bakuTime(Date.parse(shift.endsAt) - 50 * 60_000);
+      await dialog.getByLabel('Arrived').fill(arrived);
+      await dialog.getByLabel('Left').fill(left);
       await step(page, 'desktop-06-record-attendance');
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.waitFor({ state: 'hidden' });
-      await page.locator('.roster-row', { hasText: '09:10–12:40' }).first().waitFor();
+      await page.locator('.roster-row', { hasText: `${arrived}–${left}` }).first().waitFor();
       await step(page, 'desktop-07-attendance-recorded');
 
       // The live board follows the centre without reloading: a shift that
