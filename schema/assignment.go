@@ -147,25 +147,10 @@ func (r *root) AssignVolunteer(ctx context.Context, args struct {
 	ShiftID     graphql.ID
 	VolunteerID graphql.ID
 }) (*assignmentResolver, error) {
-	if _, err := signedIn(ctx); err != nil {
-		return nil, err
-	}
-	s, err := r.shiftForChange(ctx, "shiftId", args.ShiftID)
+	// AUTHZ: only the centre's coordinators and admins (managedShiftAndVolunteer).
+	s, volunteerID, err := r.managedShiftAndVolunteer(ctx, args.ShiftID, args.VolunteerID)
 	if err != nil {
 		return nil, err
-	}
-	// AUTHZ: only the centre's coordinators and admins assign volunteers.
-	if err := requireManager(ctx, s.CentreID); err != nil {
-		return nil, err
-	}
-	volunteerID, err := parseID("volunteerId", kindVolunteer, args.VolunteerID)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok, err := loadersFrom(ctx).volunteers.Get(ctx, volunteerID); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
 	}
 	res, err := r.store.SignUp(ctx, s.ID, volunteerID, true)
 	out, err := r.assignmentResult(ctx, res, err)

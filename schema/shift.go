@@ -319,3 +319,30 @@ func shiftKindInput(kind *string, course *graphql.ID) (konullu.ShiftKind, int64,
 	}
 	return k, courseID, nil
 }
+
+// managedShiftAndVolunteer reads a shift the viewer manages (a coordinator
+// of its centre or an admin) and a volunteer who exists: what assigning a
+// volunteer and crediting their past work both start from.
+func (r *root) managedShiftAndVolunteer(ctx context.Context, shiftGID, volunteerGID graphql.ID) (*konullu.Shift, int64, error) {
+	if _, err := signedIn(ctx); err != nil {
+		return nil, 0, err
+	}
+	s, err := r.shiftForChange(ctx, "shiftId", shiftGID)
+	if err != nil {
+		return nil, 0, err
+	}
+	// AUTHZ: only the centre's coordinators and admins.
+	if err := requireManager(ctx, s.CentreID); err != nil {
+		return nil, 0, err
+	}
+	volunteerID, err := parseID("volunteerId", kindVolunteer, volunteerGID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, ok, err := loadersFrom(ctx).volunteers.Get(ctx, volunteerID); err != nil {
+		return nil, 0, err
+	} else if !ok {
+		return nil, 0, &konullu.Error{Code: konullu.ENOTFOUND, Message: "volunteer not found", Field: "volunteerId"}
+	}
+	return s, volunteerID, nil
+}
